@@ -1,0 +1,71 @@
+# The workbook's commands. Each one creates or refreshes .venv from requirements.lock first,
+# so every target works on its own on a fresh machine with Python 3.11+ and make.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KERNEL := pocmvp
+# Two workers suit the 2-core machines this workbook is built for; loadfile keeps one
+# notebook's cells on one worker (see MACHINE-NOTES).
+PYTEST_WORKERS ?= 2
+QUARTO_VERSION := 1.10.19
+
+.PHONY: help venv lab test lint format notebooks exercises bench site clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (pocmvp workbook)" >/dev/null
+	touch $(STAMP)
+
+venv: $(STAMP) ## Create or refresh .venv from requirements.lock
+
+lab: $(STAMP) ## Open the workbook in JupyterLab (learners start here)
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) chapters/01_business_problem.ipynb
+
+test: $(STAMP) ## Run every test: lint, unit tests, every notebook (nbval + papermill fast mode)
+	$(BIN)/ruff check src tests chapters solutions
+	$(BIN)/ruff format --check src tests chapters solutions
+	$(BIN)/pocmvp exercises --check
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600 \
+		tests chapters solutions
+
+lint: $(STAMP) ## Lint and format-check only
+	$(BIN)/ruff check src tests chapters solutions
+	$(BIN)/ruff format --check src tests chapters solutions
+
+format: $(STAMP) ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix src tests chapters solutions
+	$(BIN)/ruff format src tests chapters solutions
+
+notebooks: $(STAMP) ## Re-execute chapters and solutions and store their outputs
+	$(BIN)/pocmvp notebooks chapters solutions
+
+exercises: $(STAMP) ## Regenerate exercises/ from solutions/
+	$(BIN)/pocmvp exercises
+
+bench: $(STAMP) ## Time every notebook and the heavy steps; writes benchmarks/results.json
+	$(BIN)/pocmvp bench --output benchmarks/results.json
+
+site: $(STAMP) ## Render the learner and instructor editions into _site/ (needs Quarto)
+	@QUARTO=$$(command -v quarto || ls $(BIN)/quarto 2>/dev/null); \
+	if [ -z "$$QUARTO" ]; then $(BIN)/python -m pip install --quiet quarto-cli==$(QUARTO_VERSION) || true; \
+		QUARTO=$$(command -v quarto || ls $(BIN)/quarto 2>/dev/null); fi; \
+	if [ -z "$$QUARTO" ]; then \
+		echo "Quarto is not installed. Install it with 'pip install quarto-cli==$(QUARTO_VERSION)'"; \
+		echo "inside .venv, or from https://quarto.org/docs/get-started/, then run 'make site' again."; \
+		exit 1; fi; \
+	$$QUARTO render --profile learner && $$QUARTO render --profile instructor && \
+	echo "Learner edition: _site/learner/index.html   Instructor edition: _site/instructor/index.html"
+
+clean: ## Remove generated outputs (keeps .venv)
+	rm -rf _site output .quarto benchmarks/*.tmp

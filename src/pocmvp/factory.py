@@ -1,0 +1,454 @@
+"""The factory data: a die-casting plant's shift log, generated from a known cause.
+
+The generator is deterministic for a given seed. It writes two tables that share ``part_id``:
+
+* the **shift log** the quality lead keeps in a spreadsheet (fields operators record, plus
+  one field, ``rework_minutes``, that is only written *after* final inspection and so
+  leaks the outcome);
+* the **MES signals**, high-frequency sensor summaries per shot that only the process
+  control system can see.
+
+The causal mechanism is explicit in :func:`_defect_logit`, so chapters can show the truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+DEFAULT_SEED = 2026
+DEFAULT_PARTS = 120_000  # a year of production: about 10,000 housings a month
+FAST_PARTS = 30_000  # CI's fast mode: four times smaller, same story
+YEAR = 2025
+SUPPLIER_BEFORE = "Alucast"
+SUPPLIER_AFTER = "NordAlloy"
+SUPPLIER_CHANGE_DATE = pd.Timestamp(f"{YEAR}-12-01")
+
+CELLS = ("C1", "C2", "C3", "C4")
+MOULDS_PER_CELL = 4
+SHIFTS = ("early", "late", "night")
+SHIFT_SHARE = (0.38, 0.36, 0.26)
+SHIFT_START_HOUR = {"early": 6, "late": 14, "night": 22}
+B0, MELT, DIE, WEAR, VAC, PRESS = -4.8, 0.22, 0.2, 0.15, 0.03, 0.006
+DEFECT_TYPES = ("porosity", "crack", "misrun")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a table: its meaning, unit, type and when it becomes known."""
+
+    name: str
+    dtype: str
+    unit: str
+    meaning: str
+    known_at_decision: bool
+    source: str
+    nullable: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+SHIFT_LOG_FIELDS: tuple[Field, ...] = (
+    Field("part_id", "str", "", "Unique id engraved on the housing", True, "shift log"),
+    Field("cast_at", "datetime64[ns]", "", "When the part was cast", True, "shift log"),
+    Field("cell", "str", "", "Casting cell (C1 to C4)", True, "shift log"),
+    Field("shift", "str", "", "early 06-14, late 14-22, night 22-06", True, "shift log"),
+    Field("mould_id", "str", "", "Die (mould) the part was cast in", True, "shift log"),
+    Field(
+        "shots_since_maintenance",
+        "int64",
+        "shots",
+        "Shots on this mould since its last maintenance",
+        True,
+        "shift log",
+        minimum=0,
+        maximum=50_000,
+    ),
+    Field("supplier", "str", "", "Supplier of the aluminium alloy", True, "shift log"),
+    Field("alloy_lot", "str", "", "Alloy lot charged into the furnace", True, "shift log"),
+    Field(
+        "melt_temp_c",
+        "float64",
+        "°C",
+        "Melt temperature read at the ladle (missing when the probe was not read)",
+        True,
+        "shift log",
+        nullable=True,
+        minimum=550,
+        maximum=850,
+    ),
+    Field(
+        "die_temp_c", "float64", "°C", "Die surface temperature", True, "shift log", False, 100, 400
+    ),
+    Field("cycle_time_s", "float64", "s", "Casting cycle time", True, "shift log", False, 20, 120),
+    Field(
+        "scrap_share_pct",
+        "float64",
+        "%",
+        "Share of remelted scrap in the charge (missing when not weighed)",
+        True,
+        "shift log",
+        nullable=True,
+        minimum=0,
+        maximum=100,
+    ),
+    Field(
+        "humidity_pct",
+        "float64",
+        "%",
+        "Relative humidity in the foundry hall",
+        True,
+        "shift log",
+        False,
+        0,
+        100,
+    ),
+    Field(
+        "rework_minutes",
+        "float64",
+        "min",
+        "Minutes of rework booked on the part, written AFTER final inspection",
+        False,
+        "shift log",
+        False,
+        0,
+        600,
+    ),
+    Field(
+        "defect", "bool", "", "The part is defective (the truth the plant wants)", False, "truth"
+    ),
+    Field(
+        "defect_type",
+        "str",
+        "",
+        "porosity, crack or misrun; empty for good parts",
+        False,
+        "truth",
+        nullable=True,
+    ),
+)
+
+MES_FIELDS: tuple[Field, ...] = (
+    Field("part_id", "str", "", "Part the shot produced", True, "MES"),
+    Field(
+        "mes_vacuum_mbar",
+        "float64",
+        "mbar",
+        "Die cavity vacuum at fill (lower is better)",
+        True,
+        "MES",
+    ),
+    Field(
+        "mes_intensification_bar",
+        "float64",
+        "bar",
+        "Peak intensification pressure",
+        True,
+        "MES",
+    ),
+    Field("mes_plunger_speed_ms", "float64", "m/s", "Second-phase plunger speed", True, "MES"),
+    Field("mes_fill_time_ms", "float64", "ms", "Cavity fill time", True, "MES"),
+)
+
+SHIFT_LOG_COLUMNS = tuple(f.name for f in SHIFT_LOG_FIELDS)
+MES_COLUMNS = tuple(f.name for f in MES_FIELDS)
+LEAKING_FIELD = "rework_minutes"
+TARGET = "defect"
+
+
+class ShiftLogError(ValueError):
+    """A shift log that cannot be used as it is; the message names the column and rows."""
+
+
+@dataclass(frozen=True)
+class Plant:
+    """The generated data of one plant-year."""
+
+    shift_log: pd.DataFrame
+    mes: pd.DataFrame
+    seed: int
+
+    @property
+    def months(self) -> list[str]:
+        return sorted(self.shift_log["cast_at"].dt.strftime("%Y-%m").unique())
+
+
+def data_dictionary() -> pd.DataFrame:
+    """Every field of the shift log and the MES, with its unit and when it is known."""
+    rows = [
+        {
+            "field": f.name,
+            "table": "MES" if f.source == "MES" else "shift log",
+            "unit": f.unit,
+            "meaning": f.meaning,
+            "known when the part is routed": "yes" if f.known_at_decision else "no",
+        }
+        for f in SHIFT_LOG_FIELDS + MES_FIELDS[1:]
+    ]
+    return pd.DataFrame(rows)
+
+
+def parts_for(fast_mode: bool) -> int:
+    """The number of parts a notebook generates in normal or in fast mode."""
+    return FAST_PARTS if fast_mode else DEFAULT_PARTS
+
+
+def generate_plant(n_parts: int = DEFAULT_PARTS, seed: int = DEFAULT_SEED) -> Plant:
+    """Generate one year of production: the shift log and the MES signals."""
+    if n_parts < 1_000:
+        raise ValueError(f"n_parts must be at least 1000 to fill a year, got {n_parts}")
+    rng = np.random.default_rng(seed)
+    cast_at, shift = _cast_times(rng, n_parts)
+    n = len(cast_at)
+
+    cell_index = rng.integers(0, len(CELLS), n)
+    mould_index = cell_index * MOULDS_PER_CELL + rng.integers(0, MOULDS_PER_CELL, n)
+    # Shots are counted in machine time, so a smaller sample of the year wears moulds alike.
+    shots_per_part = 6.0 * DEFAULT_PARTS / n
+    shots = _shots_since_maintenance(rng, mould_index, len(CELLS) * MOULDS_PER_CELL, shots_per_part)
+    night = shift == "night"
+    day_of_year = cast_at.day_of_year.to_numpy()
+    season = np.sin(2 * np.pi * (day_of_year - 105) / 365)  # peaks in late July
+
+    # Cell C3's furnace runs warm. The night crew reads the ladle probe before skimming,
+    # so its readings are about 6 °C above the true melt temperature.
+    melt = 688 + 3 * (cell_index == 2) + rng.normal(0, 8, n)
+    melt_reading = melt + 6 * night + rng.normal(0, 1.0, n)
+    die = 215 + 2 * season + rng.normal(0, 10, n)
+    cycle = 52 + 0.0004 * shots + rng.normal(0, 3, n)
+    scrap = np.clip(rng.normal(22, 7, n), 0, 60)
+    humidity = np.clip(55 + 18 * season + rng.normal(0, 8, n), 15, 98)
+    after_change = cast_at >= SUPPLIER_CHANGE_DATE
+    supplier = np.where(after_change, SUPPLIER_AFTER, SUPPLIER_BEFORE)
+
+    # MES signals: vacuum degrades as the mould's seals wear; pressure drifts by cell.
+    vacuum = np.clip(45 + 0.004 * shots + rng.gamma(2.0, 9.0, n), 10, 400)
+    pressure = 880 - 25 * (cell_index == 3) + rng.normal(0, 40, n)
+    speed = 4.2 + rng.normal(0, 0.35, n)
+    fill = 38 - 3 * (speed - 4.2) + rng.normal(0, 2.5, n)
+
+    logit = _defect_logit(
+        melt=melt,
+        die=die,
+        shots=shots,
+        humidity=humidity,
+        scrap=scrap,
+        vacuum=vacuum,
+        pressure=pressure,
+        speed=speed,
+        after_change=after_change,
+        noise=rng.normal(0, 0.9, n),
+    )
+    defect = rng.random(n) < 1 / (1 + np.exp(-logit))
+    defect_type = np.where(defect, rng.choice(DEFECT_TYPES, n, p=(0.62, 0.23, 0.15)), None).astype(
+        object
+    )
+
+    # Written after final inspection: most defective parts get rework booked on them.
+    rework = np.where(
+        defect,
+        np.where(rng.random(n) < 0.85, rng.gamma(3.0, 5.0, n), 0.0),
+        np.where(rng.random(n) < 0.03, rng.gamma(1.5, 3.0, n), 0.0),
+    ).round(1)
+
+    part_id = np.array([f"P{YEAR % 100:02d}-{i:06d}" for i in range(1, n + 1)], dtype=object)
+    melt_logged = np.where(rng.random(n) < 0.025, np.nan, melt_reading.round(1))
+    scrap_logged = np.where(rng.random(n) < 0.06, np.nan, scrap.round(1))
+    lot_number = _alloy_lots(rng, n, after_change)
+
+    shift_log = pd.DataFrame(
+        {
+            "part_id": part_id,
+            "cast_at": cast_at,
+            "cell": np.array(CELLS, dtype=object)[cell_index],
+            "shift": shift,
+            "mould_id": np.array([f"M{i + 1:02d}" for i in mould_index], dtype=object),
+            "shots_since_maintenance": shots.astype("int64"),
+            "supplier": supplier.astype(object),
+            "alloy_lot": lot_number,
+            "melt_temp_c": melt_logged,
+            "die_temp_c": die.round(1),
+            "cycle_time_s": cycle.round(1),
+            "scrap_share_pct": scrap_logged,
+            "humidity_pct": humidity.round(1),
+            "rework_minutes": rework,
+            "defect": defect,
+            "defect_type": defect_type,
+        }
+    )
+    shift_log = shift_log.astype({c: "str" for c in ("part_id", "cell", "shift", "mould_id")})
+    shift_log = shift_log.astype({"supplier": "str", "alloy_lot": "str"})
+    mes = pd.DataFrame(
+        {
+            "part_id": shift_log["part_id"],
+            "mes_vacuum_mbar": vacuum.round(1),
+            "mes_intensification_bar": pressure.round(0),
+            "mes_plunger_speed_ms": speed.round(2),
+            "mes_fill_time_ms": fill.round(1),
+        }
+    )
+    return Plant(shift_log=shift_log, mes=mes, seed=seed)
+
+
+def _defect_logit(
+    *,
+    melt: np.ndarray,
+    die: np.ndarray,
+    shots: np.ndarray,
+    humidity: np.ndarray,
+    scrap: np.ndarray,
+    vacuum: np.ndarray,
+    pressure: np.ndarray,
+    speed: np.ndarray,
+    after_change: np.ndarray,
+    noise: np.ndarray,
+) -> np.ndarray:
+    """The true cause of defects, on the log-odds scale.
+
+    Hot melt picks up hydrogen (porosity); a cold die misruns; worn moulds crack; humid summers add
+    hydrogen; poor die vacuum and low intensification pressure (MES only) trap gas. The new
+    supplier's alloy carries more hydrogen at any melt temperature, a risk the shift log's
+    thresholds do not see.
+    """
+    return (
+        B0
+        + MELT * np.maximum(melt - 700, 0)
+        # The new supplier's alloy carries more iron: it forms sludge when the melt runs cool.
+        + after_change * (0.5 * np.maximum(682 - melt, 0) + 0.2)
+        + DIE * np.maximum(200 - die, 0)
+        + WEAR * np.maximum(shots - 4_500, 0) / 1_000
+        + 0.02 * (humidity - 55)
+        + 0.01 * (scrap - 22)
+        + VAC * (vacuum - 70)
+        - PRESS * (pressure - 880)
+        + 0.5 * np.abs(speed - 4.2)
+        + noise
+    )
+
+
+def _cast_times(rng: np.random.Generator, n_parts: int) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """Cast timestamps over the year, Monday to Saturday, with a summer shutdown."""
+    days = pd.date_range(f"{YEAR}-01-01", f"{YEAR}-12-31", freq="D")
+    weight = np.where(days.day_of_week == 6, 0.0, 1.0)
+    summer_shutdown = (days >= f"{YEAR}-08-04") & (days <= f"{YEAR}-08-17")
+    weight = np.where(summer_shutdown, 0.0, weight)
+    weight = np.where((days.month == 12) & (days.day >= 24), 0.0, weight)
+    day = rng.choice(len(days), n_parts, p=weight / weight.sum())
+    shift = rng.choice(np.array(SHIFTS, dtype=object), n_parts, p=SHIFT_SHARE)
+    start_hour = np.vectorize(SHIFT_START_HOUR.get)(shift)
+    seconds = start_hour * 3600 + rng.integers(0, 8 * 3600, n_parts)
+    stamps = days[day].to_numpy() + seconds.astype("timedelta64[s]")
+    order = np.argsort(stamps, kind="stable")
+    # Night shifts that run past midnight belong to the day they started.
+    return pd.DatetimeIndex(stamps[order]).as_unit("ns"), shift[order]
+
+
+def _shots_since_maintenance(
+    rng: np.random.Generator, mould_index: np.ndarray, n_moulds: int, shots_per_part: float
+) -> np.ndarray:
+    """Shots on each mould since its last maintenance, in casting order."""
+    shots = np.zeros(len(mould_index), dtype=np.int64)
+    for mould in range(n_moulds):
+        positions = np.flatnonzero(mould_index == mould)
+        # Each logged part stands for about six shots; maintenance is due after 3,500 shots
+        # and usually slips by a few hundred to a few thousand more.
+        shot_count = np.cumsum(rng.uniform(0.6, 1.4, len(positions)) * shots_per_part)
+        intervals = 3_500 + rng.gamma(2.0, 700.0, int(shot_count[-1] // 1_000) + 10)
+        # The year starts part-way through each mould's maintenance cycle.
+        resets = np.concatenate([[0.0], np.cumsum(intervals)]) - rng.uniform(0, intervals[0])
+        last_reset = resets[np.searchsorted(resets, shot_count, side="right") - 1]
+        shots[positions] = (shot_count - last_reset).astype(np.int64)
+    return shots
+
+
+def _alloy_lots(rng: np.random.Generator, n: int, after_change: np.ndarray) -> np.ndarray:
+    """Alloy lot ids: a new lot every few hundred parts, numbered per supplier."""
+    lot_size = 600
+    lot = np.arange(n) // lot_size
+    prefix = np.where(after_change, "N", "A")
+    return np.array(
+        [f"{p}{YEAR % 100:02d}-{i:04d}" for p, i in zip(prefix, lot, strict=True)], dtype=object
+    )
+
+
+def validate_shift_log(shift_log: pd.DataFrame, *, require_truth: bool = False) -> pd.DataFrame:
+    """Check a shift log's columns, types, ids and values; return it unchanged if sound.
+
+    Raises :class:`ShiftLogError` naming the column and up to five offending rows.
+    Columns that are only known after inspection (and the truth) are optional unless
+    ``require_truth`` is set.
+    """
+    if not isinstance(shift_log, pd.DataFrame):
+        raise ShiftLogError(
+            f"a shift log must be a pandas DataFrame, got {type(shift_log).__name__}"
+        )
+    optional = set() if require_truth else {"rework_minutes", "defect", "defect_type"}
+    missing = [c for c in SHIFT_LOG_COLUMNS if c not in shift_log.columns and c not in optional]
+    if missing:
+        raise ShiftLogError(f"shift log is missing column(s): {', '.join(missing)}")
+    for field in SHIFT_LOG_FIELDS:
+        if field.name not in shift_log.columns:
+            continue
+        column = shift_log[field.name]
+        _check_dtype(field, column)
+        if not field.nullable:
+            _fail_rows(field.name, column.isna(), "is missing a value")
+        if field.minimum is not None or field.maximum is not None:
+            low = -np.inf if field.minimum is None else field.minimum
+            high = np.inf if field.maximum is None else field.maximum
+            outside = column.notna() & ~column.between(low, high)
+            _fail_rows(field.name, outside, f"is outside the possible range {low} to {high}")
+    duplicated = shift_log["part_id"].duplicated(keep=False)
+    _fail_rows("part_id", duplicated, "repeats a part id")
+    if "shift" in shift_log:
+        _fail_rows("shift", ~shift_log["shift"].isin(SHIFTS), f"is not one of {SHIFTS}")
+    return shift_log
+
+
+def _check_dtype(field: Field, column: pd.Series) -> None:
+    if field.dtype in ("float64", "int64"):
+        ok = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+        if field.dtype == "int64":
+            ok = ok and (pd.api.types.is_integer_dtype(column) or _is_whole(column))
+    elif field.dtype == "bool":
+        ok = pd.api.types.is_bool_dtype(column)
+    elif field.dtype.startswith("datetime64"):
+        ok = pd.api.types.is_datetime64_any_dtype(column)
+    else:
+        ok = pd.api.types.is_string_dtype(column) or column.dtype == object
+    if not ok:
+        raise ShiftLogError(
+            f"column {field.name!r} should be {field.dtype} ({field.meaning.lower()}), "
+            f"got {column.dtype}"
+        )
+
+
+def _is_whole(column: pd.Series) -> bool:
+    values = column.dropna()
+    return bool(np.all(np.equal(np.mod(values, 1), 0)))
+
+
+def _fail_rows(column: str, bad: pd.Series, problem: str) -> None:
+    if bad.any():
+        rows = list(bad[bad].index[:5])
+        more = f" and {int(bad.sum()) - 5} more" if bad.sum() > 5 else ""
+        raise ShiftLogError(f"column {column!r} {problem} in row(s) {rows}{more}")
+
+
+# The calendar every chapter uses: learn on the first eight months, judge on the next three,
+# and meet the supplier change in the last.
+TRAIN_MONTHS = tuple(f"{YEAR}-{m:02d}" for m in range(1, 9))
+HELD_OUT_MONTHS = tuple(f"{YEAR}-{m:02d}" for m in range(9, 12))
+FIRE_MONTH = SUPPLIER_CHANGE_DATE.strftime("%Y-%m")
+
+
+def month_of(shift_log: pd.DataFrame) -> pd.Series:
+    """Each part's production month as ``YYYY-MM``."""
+    return shift_log["cast_at"].dt.strftime("%Y-%m")
+
+
+def in_months(shift_log: pd.DataFrame, months: tuple[str, ...]) -> pd.DataFrame:
+    """The parts cast in the given months."""
+    return shift_log[month_of(shift_log).isin(months)]

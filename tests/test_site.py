@@ -1,0 +1,151 @@
+"""The Quarto site: its configuration always, and a real render where Quarto is installed."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import subprocess
+import threading
+
+import pytest
+import yaml
+
+from pocmvp import notebooks
+
+ROOT = notebooks.ROOT
+
+
+def profile(name: str) -> dict:
+    return yaml.safe_load((ROOT / f"_quarto-{name}.yml").read_text())
+
+
+def sidebar_pages(config: dict, section: str) -> list[str]:
+    for entry in config["website"]["sidebar"]["contents"]:
+        if isinstance(entry, dict) and entry.get("section") == section:
+            return entry["contents"]
+    return []
+
+
+def relative(paths) -> list[str]:
+    return [str(p.relative_to(ROOT)) for p in paths]
+
+
+def test_main_config_is_a_website_that_never_executes():
+    config = yaml.safe_load((ROOT / "_quarto.yml").read_text())
+    assert config["project"]["type"] == "website"
+    assert config["execute"]["enabled"] is False
+    assert config["profile"]["default"] == "learner"
+
+
+@pytest.mark.parametrize("name", ["learner", "instructor"])
+def test_every_chapter_and_exercise_is_listed_in_reading_order(name):
+    config = profile(name)
+    chapters = relative(notebooks.chapter_notebooks())
+    exercises = relative(notebooks.exercise_path(s) for s in notebooks.solution_notebooks())
+    assert sidebar_pages(config, "Chapters") == chapters
+    assert sidebar_pages(config, "Exercises") == exercises
+    assert set(chapters + exercises) <= set(config["project"]["render"])
+
+
+def test_only_the_instructor_edition_has_solutions():
+    solutions = relative(notebooks.solution_notebooks())
+    assert sidebar_pages(profile("instructor"), "Solutions") == solutions
+    assert set(solutions) <= set(profile("instructor")["project"]["render"])
+    learner = profile("learner")
+    assert not any("solutions/" in page for page in learner["project"]["render"])
+    assert sidebar_pages(learner, "Solutions") == []
+
+
+def solution_lines() -> set[str]:
+    """Lines of solution code that must never reach the learner edition."""
+    lines = set()
+    for path in notebooks.solution_notebooks():
+        for cell in nbformat_cells(path):
+            inside = False
+            for line in cell.source.splitlines():
+                if line.strip() == notebooks.BEGIN:
+                    inside = True
+                elif line.strip() == notebooks.END:
+                    inside = False
+                elif inside and len(line.strip()) > 20:
+                    lines.add(line.strip())
+    return lines
+
+
+def nbformat_cells(path):
+    import nbformat
+
+    return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
+
+@pytest.mark.skipif(
+    shutil.which("quarto") is None,
+    reason="quarto is not on PATH: it cannot be installed on this machine "
+    "(install it with 'pip install quarto-cli' or from quarto.org to run this test)",
+)
+def test_render_both_editions_without_leaking_solutions(tmp_path):
+    import html
+
+    for edition in ("learner", "instructor"):
+        subprocess.run(["quarto", "render", "--profile", edition], cwd=ROOT, check=True)
+    # Drop the syntax-highlighting tags so code reads as it was written.
+    learner_html = " ".join(
+        html.unescape(re.sub(r"<[^>]+>", "", p.read_text(errors="ignore")))
+        for p in (ROOT / "_site/learner").rglob("*.html")
+    )
+    assert "Teaching notes" not in learner_html
+    leaked = [line for line in solution_lines() if line in learner_html]
+    assert leaked == [], f"solution code in the learner edition: {leaked[:3]}"
+    instructor = ROOT / "_site/instructor"
+    assert list(instructor.rglob("*_solutions.html")), "the instructor edition has solutions"
+    assert "Teaching notes" in (instructor / "chapters/01_business_problem.html").read_text()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.mark.skipif(
+    shutil.which("quarto") is None or shutil.which(CHROMIUM) is None,
+    reason="needs quarto on PATH (it cannot be installed on this machine) and Debian's "
+    "chromium at /usr/bin/chromium",
+)
+def test_learner_site_in_a_real_browser():
+    from playwright.sync_api import sync_playwright
+
+    site = ROOT / "_site/learner"
+    if not (site / "index.html").exists():
+        subprocess.run(["quarto", "render", "--profile", "learner"], cwd=ROOT, check=True)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            page = browser.new_page()
+            page.goto(f"{base}/index.html")
+            links = page.locator("#quarto-sidebar a").all_inner_texts()
+            assert any("business problem" in text.lower() for text in links)
+            page.goto(f"{base}/chapters/01_business_problem.html")
+            assert "business problem" in page.title().lower()
+            images = page.locator("main img")
+            assert images.count() >= 1
+            for i in range(images.count()):
+                assert images.nth(i).get_attribute("alt"), "every figure has alt text"
+                assert images.nth(i).evaluate("img => img.naturalWidth") > 0
+            browser.close()
+    finally:
+        server.shutdown()
