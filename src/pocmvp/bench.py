@@ -6,8 +6,10 @@ and the file keeps the machine it was measured on, so figures are compared like 
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import pkgutil
 import platform
 import statistics
 import tempfile
@@ -57,15 +59,25 @@ def record(results_file: Path, section: str, figures: dict) -> dict:
     return data
 
 
-# Heavy steps register here, each as name -> function returning {figure: seconds}.
-STEPS: dict[str, Callable[[int], dict]] = {}
+def step_benchmarks() -> dict[str, Callable[[int], dict]]:
+    """Heavy steps to time, found in the package: any module may define ``BENCHMARKS``, a
+    dict of name -> function(runs) returning ``{figure: value}``."""
+    import pocmvp
+
+    steps = {}
+    for module in pkgutil.iter_modules(pocmvp.__path__):
+        loaded = importlib.import_module(f"pocmvp.{module.name}")
+        steps.update(getattr(loaded, "BENCHMARKS", {}))
+    return steps
 
 
-def run(results_file: Path, runs: int = 3) -> dict:
+def run(results_file: Path, runs: int = 3, *, with_notebooks: bool = True) -> dict:
     """Time every notebook and every registered step; write them to ``results_file``."""
-    paths = notebooks.chapter_notebooks() + notebooks.solution_notebooks()
-    data = record(results_file, "notebook_seconds", notebook_timings(paths, runs))
-    for name, step in STEPS.items():
-        print(f"step {name} ...")
+    data = {}
+    if with_notebooks:
+        paths = notebooks.chapter_notebooks() + notebooks.solution_notebooks()
+        data = record(results_file, "notebook_seconds", notebook_timings(paths, runs))
+    for name, step in step_benchmarks().items():
+        print(f"step {name} ...", flush=True)
         data = record(results_file, name, step(runs))
     return data

@@ -38,7 +38,7 @@ def _exercises(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from pocmvp import bench
 
-    bench.run(Path(args.output), runs=args.runs)
+    bench.run(Path(args.output), runs=args.runs, with_notebooks=not args.steps_only)
     print(f"wrote {args.output}")
     return 0
 
@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     bn = commands.add_parser("bench", help="time notebooks and heavy steps")
     bn.add_argument("--output", default="benchmarks/results.json")
     bn.add_argument("--runs", type=int, default=3)
+    bn.add_argument("--steps-only", action="store_true", help="skip the notebook timings")
     bn.set_defaults(handler=_bench)
 
     args = parser.parse_args(argv)
