@@ -122,9 +122,9 @@ def render_monthly_chart(
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     alt = (
-        f"Bar chart of the last {len(labels)} months up to {month}. In {month} the rule "
-        f"flagged {num(row[flagged])} parts, caught {num(row[caught])} defects and "
-        f"{num(row[shipped])} defects were shipped."
+        f"Bar chart of the last {len(labels)} months up to {month}. In {month}, "
+        f"{num(row[flagged])} parts were flagged for the X-ray test, "
+        f"{num(row[caught])} defects were caught and {num(row[shipped])} were shipped."
     )
     return Chart(png=buffer.getvalue(), alt=alt)
 

@@ -293,11 +293,12 @@ def _next_task(
         return now + _switch(person, QUESTION, state) + work
     if now >= season_hours:
         return None
-    return _long_term_block(person, state, now)
+    return _long_term_block(person, state, now, season_hours)
 
 
-def _long_term_block(person: _Person, state: _State, now: float) -> float:
-    """One focus block on the person's long-term item; ship it if it is finished."""
+def _long_term_block(person: _Person, state: _State, now: float, season_hours: float) -> float:
+    """One focus block on the person's long-term item (never past the season's end); ship
+    the item if it is finished."""
     season = state.season
     if person.long_term_kind is None:
         if person.role == "preemption":
@@ -315,7 +316,8 @@ def _long_term_block(person: _Person, state: _State, now: float) -> float:
     chores = person.role == "rapid response"
     switching = _switch(person, person.long_term_kind, state, shallow=chores)
     block = season.on_call_slice_hours if chores else season.focus_block_hours
-    work = min(block, person.long_term_left * time_share)
+    block = min(block, season_hours - now - switching)
+    work = max(0.0, min(block, person.long_term_left * time_share))
     person.long_term_left -= work / time_share
     state.long_term_hours += work
     if person.long_term_left <= 1e-9:
@@ -324,6 +326,7 @@ def _long_term_block(person: _Person, state: _State, now: float) -> float:
         else:
             state.tools += 1
         person.long_term_kind = None
+        person.last_kind = None  # a natural break: the next task costs no refocusing
     return now + switching + work
 
 
@@ -462,3 +465,13 @@ def sweep(
         table = compare_designs(seed, changed.weeks, changed.people, changed)
         frames.append(table.reset_index().assign(**{parameter: value}))
     return pd.concat(frames, ignore_index=True).set_index([parameter, "design"])
+
+
+def _benchmark(runs: int) -> dict:
+    """For ``pocmvp bench``: the wall time of one default comparison (never asserted)."""
+    from pocmvp.bench import median_seconds
+
+    return {"compare_designs_seconds": median_seconds(compare_designs, runs)}
+
+
+BENCHMARKS = {"fire_simulation": _benchmark}

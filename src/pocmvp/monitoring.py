@@ -65,7 +65,7 @@ def period_start(cast_at: pd.Series, window: str) -> pd.Series:
     if _check_window(window) == "D":
         return day
     if window == "W":
-        return day - pd.to_timedelta(day.dt.weekday, unit="D")
+        return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
     return day - pd.to_timedelta(day.dt.day - 1, unit="D")
 
 
@@ -195,7 +195,7 @@ def _next_check(dates: pd.DatetimeIndex, window: str) -> np.ndarray:
     if window == "D":
         return day.to_numpy()
     if window == "W":
-        days_to_monday = (7 - day.weekday) % 7
+        days_to_monday = (7 - day.day_of_week) % 7
         return (day + pd.to_timedelta(days_to_monday, unit="D")).to_numpy()
     first = day - pd.to_timedelta(day.day - 1, unit="D")
     return first.where(day == first, first + pd.offsets.MonthBegin(1)).to_numpy()
