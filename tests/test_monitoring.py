@@ -1,0 +1,195 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from pocmvp import factory, monitoring, status_quo
+
+
+def make_log(parts: list[tuple[str, bool, bool]]) -> tuple[pd.DataFrame, pd.Series]:
+    """A tiny shift log from (cast_at, defect, flagged) triples."""
+    frame = pd.DataFrame(parts, columns=["cast_at", "defect", "flagged"])
+    frame["cast_at"] = pd.to_datetime(frame["cast_at"])
+    frame.index = pd.RangeIndex(100, 100 + len(frame))  # not 0..n: alignment matters
+    return frame[["cast_at", "defect"]], frame["flagged"]
+
+
+@pytest.fixture
+def small():
+    """Week 2025-W48: 10 parts, 4 defects, 2 caught, 1 false alarm. W49: no production.
+    W50: 6 parts, 4 defects, 1 caught."""
+    w48 = [("2025-11-24 07:00", True, True), ("2025-11-25 23:30", True, True)]
+    w48 += [("2025-11-26 10:00", True, False), ("2025-11-27 10:00", True, False)]
+    w48 += [("2025-11-28 10:00", False, True)] + [("2025-11-29 10:00", False, False)] * 5
+    w50 = [("2025-12-08 07:00", True, True)] + [("2025-12-09 07:00", True, False)] * 3
+    w50 += [("2025-12-10 07:00", False, False)] * 2
+    return make_log(w48 + w50)
+
+
+@pytest.fixture
+def hot_melt_flags(fast_plant):
+    """A plain hot-melt flag at 5 % of the history's parts (the rule module is elsewhere)."""
+    log = fast_plant.shift_log
+    melt = log["melt_temp_c"].fillna(-1)
+    history = factory.month_of(log).isin(factory.TRAIN_MONTHS)
+    return melt > melt[history].quantile(0.95)
+
+
+def test_weekly_counts_labels_and_empty_weeks(small):
+    log, flags = small
+    weekly = monitoring.weekly_catch_rate(log, flags)
+    assert list(weekly.index) == ["2025-W48", "2025-W49", "2025-W50"]
+    assert weekly.index.name == "week"
+    w48 = weekly.loc["2025-W48"]
+    assert (w48["parts"], w48["defects"], w48["flagged"], w48["caught"]) == (10, 4, 3, 2)
+    assert (w48["false_alarms"], w48["shipped_defects"]) == (1, 2)
+    assert w48["catch_rate"] == 0.5 and w48["flag_share"] == pytest.approx(0.3)
+    assert w48["period_start"] == pd.Timestamp("2025-11-24")
+    assert w48["period_end"] == pd.Timestamp("2025-12-01")
+    assert weekly.loc["2025-W49", "parts"] == 0, "a week without production is listed"
+    assert np.isnan(weekly.loc["2025-W49", "catch_rate"]), "and is not a drop"
+    assert weekly.loc["2025-W50", "catch_rate"] == 0.25
+
+
+def test_monthly_and_daily_tables(small):
+    log, flags = small
+    monthly = monitoring.monthly_catch_rate(log, flags)
+    assert list(monthly.index) == ["2025-11", "2025-12"]
+    assert monthly["parts"].tolist() == [10, 6]
+    assert monthly.loc["2025-12", "period_end"] == pd.Timestamp("2026-01-01")
+    daily = monitoring.daily_catch_rate(log, flags)
+    assert daily.index[0] == "2025-11-24" and daily.index[-1] == "2025-12-10"
+    assert len(daily) == 17 and daily["parts"].sum() == 16
+
+
+def test_iso_weeks_cross_the_year_like_the_calendar():
+    log, flags = make_log([("2024-12-30 08:00", False, False), ("2025-12-29 08:00", True, True)])
+    weekly = monitoring.weekly_catch_rate(log, flags)
+    assert weekly.index[0] == "2025-W01" and weekly.index[-1] == "2026-W01"
+    assert weekly["parts"].sum() == 2
+
+
+def test_monthly_matches_the_status_quo_accounting(shift_log):
+    tested = status_quo.every_nth_part(shift_log)
+    ours = monitoring.monthly_catch_rate(shift_log, tested)
+    theirs = status_quo.monthly_outcome(shift_log, tested)
+    assert list(ours.index) == list(theirs.index)
+    for mine, other in [
+        ("parts", "parts"),
+        ("defects", "defects"),
+        ("flagged", "tested"),
+        ("caught", "caught"),
+        ("false_alarms", "false_alarms"),
+        ("shipped_defects", "shipped_defects"),
+        ("catch_rate", "catch_rate"),
+    ]:
+        assert ours[mine].tolist() == pytest.approx(theirs[other].tolist()), mine
+
+
+def test_overall_catch_rate(small):
+    log, flags = small
+    assert monitoring.overall_catch_rate(log, flags) == 3 / 8
+    no_defects = log.assign(defect=False)
+    with pytest.raises(ValueError, match="no defects"):
+        monitoring.overall_catch_rate(no_defects, flags)
+
+
+def test_bad_inputs_are_named(small):
+    log, flags = small
+    with pytest.raises(ValueError, match="indexed like the shift log"):
+        monitoring.weekly_catch_rate(log, flags.reset_index(drop=True))
+    with pytest.raises(ValueError, match="booleans"):
+        monitoring.weekly_catch_rate(log, flags.astype(int))
+    with pytest.raises(ValueError, match="Series"):
+        monitoring.weekly_catch_rate(log, flags.to_numpy())
+    with pytest.raises(ValueError, match="defect"):
+        monitoring.weekly_catch_rate(log.drop(columns="defect"), flags)
+    with pytest.raises(ValueError, match="window must be one of"):
+        monitoring.catch_rate_by_period(log, flags, "Q")
+    with pytest.raises(ValueError, match="baseline_catch_rate"):
+        monitoring.check_periods(log, flags, 0.0)
+    with pytest.raises(ValueError, match="drop"):
+        monitoring.check_periods(log, flags, 0.5, drop=1.5)
+    with pytest.raises(ValueError, match="return_delay_days"):
+        monitoring.check_periods(log, flags, 0.5, return_delay_days=-1)
+
+
+def test_weekly_alarm_is_noticed_on_the_next_monday(small):
+    log, flags = small
+    alarm = monitoring.first_alarm(log, flags, 0.5, "W", drop=0.3, min_defects=4)
+    assert alarm.period == "2025-W50" and alarm.window == "W"
+    assert alarm.catch_rate == 0.25 and alarm.defects == 4
+    assert alarm.noticed_on == pd.Timestamp("2025-12-15")
+    assert alarm.days_after("2025-12-08") == 7
+
+
+def test_returns_delay_what_a_check_can_know(small):
+    log, flags = small
+    late = monitoring.first_alarm(log, flags, 0.5, "W", 0.3, 4, return_delay_days=3)
+    assert late.noticed_on == pd.Timestamp("2025-12-22"), "the next check after the returns"
+    exact = monitoring.first_alarm(log, flags, 0.5, "W", 0.3, 4, return_delay_days=7)
+    assert exact.noticed_on == pd.Timestamp("2025-12-22"), "a check on the day counts"
+
+
+def test_monthly_report_notices_on_the_first(small):
+    log, flags = small
+    alarm = monitoring.first_alarm(log, flags, 0.5, "M", drop=0.3, min_defects=4)
+    assert alarm.period == "2025-12" and alarm.noticed_on == pd.Timestamp("2026-01-01")
+    late = monitoring.first_alarm(log, flags, 0.5, "M", 0.3, 4, return_delay_days=3)
+    assert late.noticed_on == pd.Timestamp("2026-02-01")
+
+
+def test_too_few_defects_are_not_judged(small):
+    log, flags = small
+    assert monitoring.first_alarm(log, flags, 0.5, "W", drop=0.3, min_defects=5) is None
+    checks = monitoring.check_periods(log, flags, 0.5, window="W", min_defects=5)
+    assert not checks["judged"].any() and not checks["alarm"].any()
+
+
+def test_lookback_pools_quiet_days(small):
+    log, flags = small
+    # Alone, no day of W50 has 4 defects; a week of days pooled does.
+    assert monitoring.first_alarm(log, flags, 0.5, "D", 0.3, 4) is None
+    alarm = monitoring.first_alarm(log, flags, 0.5, "D", 0.3, 4, lookback=7)
+    assert alarm.period == "2025-12-09" and alarm.noticed_on == pd.Timestamp("2025-12-10")
+    delayed = monitoring.first_alarm(log, flags, 0.5, "D", 0.3, 4, lookback=7, return_delay_days=5)
+    assert delayed.noticed_on == pd.Timestamp("2025-12-15")
+
+
+def test_no_drop_no_alarm_and_since_skips_earlier_periods(small):
+    log, flags = small
+    assert monitoring.first_alarm(log, flags, 0.3, "W", drop=0.3, min_defects=4) is None
+    strict = monitoring.first_alarm(log, flags, 0.9, "W", drop=0.3, min_defects=4)
+    assert strict.period == "2025-W48", "a high baseline makes every week a drop"
+    after = monitoring.first_alarm(log, flags, 0.9, "W", 0.3, 4, since="2025-12-01")
+    assert after.period == "2025-W50"
+    assert monitoring.first_alarm(log, flags, 0.9, "W", 0.3, 4, since="2025-12-20") is None
+
+
+def test_the_supplier_change_is_noticed_sooner_by_a_weekly_check(fast_plant, hot_melt_flags):
+    log = fast_plant.shift_log
+    month = factory.month_of(log)
+    held_out = month.isin(factory.HELD_OUT_MONTHS)
+    baseline = monitoring.overall_catch_rate(log[held_out], hot_melt_flags[held_out])
+    change = factory.SUPPLIER_CHANGE_DATE
+    noticed = {}
+    for window in ("W", "M"):
+        for delay in (0, 14):
+            alarm = monitoring.first_alarm(
+                log, hot_melt_flags, baseline, window, return_delay_days=delay, since=change
+            )
+            assert alarm is not None, f"the {window} check must notice the drop"
+            assert alarm.period_start >= change
+            assert alarm.catch_rate < 0.7 * baseline
+            noticed[window, delay] = alarm.days_after(change)
+    assert noticed["W", 0] < noticed["M", 0], "a weekly check notices before the monthly report"
+    assert noticed["W", 14] >= noticed["W", 0] + 14, "returns take time to come back"
+    assert noticed["M", 14] > noticed["M", 0]
+    autumn = monitoring.check_periods(log[held_out], hot_melt_flags[held_out], baseline, window="W")
+    assert not autumn["alarm"].any(), "no false alarm in the held-out months"
+
+
+def test_checks_are_deterministic(fast_plant, hot_melt_flags):
+    log = fast_plant.shift_log
+    first = monitoring.check_periods(log, hot_melt_flags, 0.15, window="D", lookback=7)
+    again = monitoring.check_periods(log, hot_melt_flags, 0.15, window="D", lookback=7)
+    pd.testing.assert_frame_equal(first, again)
