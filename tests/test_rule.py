@@ -318,3 +318,18 @@ def test_accounting_refuses_a_table_without_the_rule_columns(shift_log):
 
 def test_benchmarks_are_registered():
     assert set(rule.BENCHMARKS) == {"rule_scoring_1m_parts", "find_rule_default_year"}
+
+
+def test_comparison_with_today_holds_both_to_the_capacity(shift_log):
+    table = rule.compare_with_today(shift_log, HOT_OR_COLD)
+    assert table["parts"].sum() == len(shift_log)
+    assert (table["rule_tested"] <= table["capacity"]).all()
+    assert (table["today_tested"] <= table["capacity"] + 1).all()
+    for name in ("rule", "today"):
+        assert (
+            table[f"{name}_caught"] + table[f"{name}_shipped_defects"] == table["defects"]
+        ).all()
+        assert (
+            table[f"{name}_caught"] + table[f"{name}_false_alarms"] == table[f"{name}_tested"]
+        ).all()
+    assert table["rule_caught"].sum() > 2 * table["today_caught"].sum()

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from pocmvp import factory
+from pocmvp import factory, status_quo
 from pocmvp.factory import ShiftLogError
 from pocmvp.status_quo import ECONOMICS, PlantEconomics
 
@@ -477,6 +477,32 @@ def within_capacity(
     tested = np.zeros(len(shift_log), dtype=bool)
     tested[order] = chosen & (position <= capacity.to_numpy()[order])
     return pd.Series(tested, index=shift_log.index, name="tested")
+
+
+def compare_with_today(
+    shift_log: pd.DataFrame, rule: Rule, economics: PlantEconomics = ECONOMICS
+) -> pd.DataFrame:
+    """Per month: the rule's flags and catches next to today's every-n-th-part sample.
+
+    Both selections are held to the same capacity: the rule's flags through
+    :func:`within_capacity`, today's sample by construction. Columns: ``parts``, ``defects``,
+    ``capacity``, ``flagged`` and ``capacity_used`` (the rule's flags over the capacity,
+    before capping), then ``tested``, ``caught``, ``false_alarms`` and ``shipped_defects``
+    prefixed ``rule_`` and ``today_``.
+    """
+    flagged = rule.flag(shift_log)
+    mine = status_quo.monthly_outcome(shift_log, within_capacity(shift_log, flagged, economics))
+    today = status_quo.monthly_outcome(
+        shift_log, status_quo.every_nth_part(shift_log, economics), economics
+    )
+    table = mine[["parts", "defects"]].copy()
+    table["capacity"] = table["parts"].map(economics.capacity)
+    table["flagged"] = flagged.groupby(factory.month_of(shift_log)).sum().astype("int64")
+    table["capacity_used"] = table["flagged"] / table["capacity"]
+    for name, outcome in (("rule", mine), ("today", today)):
+        for column in ("tested", "caught", "false_alarms", "shipped_defects"):
+            table[f"{name}_{column}"] = outcome[column]
+    return table
 
 
 # --- Accounting for every row ---------------------------------------------------------------
