@@ -124,9 +124,7 @@ class Condition:
         """The condition in words, with the column's meaning and unit."""
         field = _FIELDS.get(self.column)
         what = _PHRASES.get(self.column, f"its {self.column}")
-        unit = f" {field.unit}" if field and field.unit and field.unit not in ("shots",) else ""
-        if field and field.unit == "shots":
-            unit = " shots"
+        unit = f" {field.unit}" if field and field.unit else ""
         digits = 0 if self.threshold.is_integer() else 1
         return f"{what} is {_WORDS[self.operator]} {self.threshold:,.{digits}f}{unit}"
 

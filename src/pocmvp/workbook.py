@@ -116,7 +116,7 @@ def _write_data_sheet(sheet, shift_log: pd.DataFrame, rule: Rule) -> None:
     last_row = len(shift_log) + 1
     headers = [*WORKBOOK_COLUMNS, FLAG_HEADER]
     for index, name in enumerate(headers, start=1):
-        width = _WIDTHS.get(name, max(9, len(name) + 2) if name == FLAG_HEADER else 10)
+        width = _WIDTHS.get(name, min(max(10, len(name) + 2), 26))
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{FLAG_COLUMN}{last_row}"
