@@ -72,3 +72,16 @@ def test_third_party_imports(tmp_path):
         "from pocmvp import y\nfrom . import z\n"
     )
     assert bc.third_party_imports(module) == ["numpy", "sklearn"]
+
+
+def test_mvp_goes_live_in_about_a_week_and_changes_no_system():
+    mvp = bc.mvp_option(5_000.0)
+    assert 0.1 < mvp.months_to_go_live <= 0.25
+    assert bc.systems_changed(bc.MVP_TASKS) == []
+    assert mvp.one_off_cost == pytest.approx(sum(t.person_days for t in bc.MVP_TASKS) * 800)
+    assert bc.break_even_month(mvp) == 1
+
+
+def test_systems_changed_are_distinct():
+    tasks = (bc.Task("a", 1, "MES"), bc.Task("b", 1, "MES"), bc.Task("c", 1, "station"))
+    assert bc.systems_changed(tasks) == ["MES", "station"]

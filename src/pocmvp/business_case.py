@@ -17,6 +17,31 @@ import numpy as np
 import pandas as pd
 
 HORIZON_MONTHS = 12
+WORKING_DAYS_PER_MONTH = 20
+DAY_RATE = 800.0
+"""Loaded cost of one person-day (salary, overhead), in euros."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One piece of work to put an option live, in person-days."""
+
+    name: str
+    person_days: float
+    system_changed: str | None = None
+    """The IT system this task changes, if any (the MVP changes none)."""
+
+
+MVP_TASKS: tuple[Task, ...] = (
+    Task("find the rule on the history and check it against the held-out months", 2.0),
+    Task("write the rule into the quality lead's workbook as a formula column", 1.0),
+    Task("set up the monthly report email", 1.0),
+    Task("walk the quality lead and the X-ray operators through it", 0.5),
+)
+MVP_RUNNING_HOURS_PER_MONTH = 2.0
+"""The quality lead reads the report; the data person reruns it on the first of the month."""
+MVP_CHANCE_OF_SHIPPING = 0.95
+"""Declared: it touches no system and no one's job changes, so little can stop it."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +62,24 @@ class Option:
             raise ValueError(f"chance_of_shipping must be in [0, 1], got {self.chance_of_shipping}")
         if self.months_to_go_live < 0:
             raise ValueError(f"months_to_go_live must be >= 0, got {self.months_to_go_live}")
+
+
+def mvp_option(saving_per_month: float) -> Option:
+    """The spreadsheet rule as an option, from its declared tasks (no system changes)."""
+    days = sum(task.person_days for task in MVP_TASKS)
+    return Option(
+        name="MVP: spreadsheet rule",
+        monthly_saving=saving_per_month,
+        months_to_go_live=days / WORKING_DAYS_PER_MONTH,
+        one_off_cost=days * DAY_RATE,
+        running_cost_per_month=MVP_RUNNING_HOURS_PER_MONTH / 8 * DAY_RATE,
+        chance_of_shipping=MVP_CHANCE_OF_SHIPPING,
+    )
+
+
+def systems_changed(tasks: tuple[Task, ...]) -> list[str]:
+    """The distinct IT systems a list of tasks changes."""
+    return sorted({t.system_changed for t in tasks if t.system_changed})
 
 
 def monthly_saving(
