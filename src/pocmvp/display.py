@@ -7,8 +7,12 @@ colour-blind readers; the POC and the MVP keep the same colour in every figure.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable
+
 import matplotlib.pyplot as plt
 from IPython.display import Markdown
+from tqdm import tqdm
 
 PALETTE = {
     "status_quo": "#999999",  # grey
@@ -59,4 +63,21 @@ def set_style() -> None:
             "axes.titleweight": "bold",
             "svg.hashsalt": "pocmvp",
         }
+    )
+
+
+def progress(
+    iterable: Iterable, *, desc: str, total: int | None = None, disable: bool = False
+) -> tqdm:
+    """A text progress bar whose final text is deterministic: counts only, no elapsed time or
+    rate, so stored notebook outputs do not change from run to run."""
+    return tqdm(
+        iterable,
+        desc=desc,
+        total=total,
+        file=sys.stdout,
+        mininterval=0,
+        miniters=1,
+        bar_format="{desc}: {n_fmt}/{total_fmt} {bar:20}",
+        disable=disable,
     )
