@@ -85,3 +85,30 @@ def test_mvp_goes_live_in_about_a_week_and_changes_no_system():
 def test_systems_changed_are_distinct():
     tasks = (bc.Task("a", 1, "MES"), bc.Task("b", 1, "MES"), bc.Task("c", 1, "station"))
     assert bc.systems_changed(tasks) == ["MES", "station"]
+
+
+def test_lines_of_code_of_functions():
+    def sample():
+        """Doc."""
+        # comment
+        return 1
+
+    assert bc.lines_of_code_of([sample]) == 2
+
+
+def test_head_to_head_accounts_for_every_defect(shift_log):
+    import pandas as pd
+
+    from pocmvp import status_quo
+
+    parts = shift_log.iloc[:3000]
+    everything = pd.Series(True, index=parts.index)
+    result = bc.head_to_head(
+        parts,
+        {"today": status_quo.every_nth_part(parts), "POC": everything, "MVP": everything},
+        minutes_per_test=4.0,
+    )
+    assert result.table.loc["POC", "shipped_defects"] == 0
+    assert result.reduction("POC") == 1.0 and result.share_of_promise == 1.0
+    assert result.table.loc["MVP", "inspection_hours"] == 3000 * 4 / 60
+    assert result.months == parts["cast_at"].dt.month.nunique()

@@ -9,7 +9,9 @@ like for like.
 from __future__ import annotations
 
 import ast
+import inspect
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,8 +139,13 @@ def compare(options: list[Option], horizon: int = HORIZON_MONTHS) -> pd.DataFram
 
 
 def lines_of_code(path: Path) -> int:
-    """Lines of Python that are neither blank, comments nor docstrings."""
-    source = Path(path).read_text(encoding="utf-8")
+    """Lines of Python in a file that are neither blank, comments nor docstrings."""
+    return count_code_lines(Path(path).read_text(encoding="utf-8"))
+
+
+def count_code_lines(source: str) -> int:
+    """Lines of Python source that are neither blank, comments nor docstrings."""
+    source = textwrap.dedent(source)
     tree = ast.parse(source)
     docstring_lines: set[int] = set()
     for node in ast.walk(tree):
@@ -166,3 +173,66 @@ def third_party_imports(path: Path) -> list[str]:
             names.add(node.module.split(".")[0])
     stdlib = set(sys.stdlib_module_names) | {"__future__"}
     return sorted(n for n in names if n not in stdlib and n != "pocmvp")
+
+
+# --- Head to head on the same held-out months ---------------------------------------------
+
+OUTCOME_COLUMNS = ("tested", "caught", "false_alarms", "shipped_defects")
+
+
+@dataclass(frozen=True)
+class HeadToHead:
+    """Today's sample, the POC and the MVP routing the same parts at the same capacity."""
+
+    table: pd.DataFrame
+    """One row per option: parts tested, defects caught, false alarms, defective parts
+    shipped, inspection hours, catch rate."""
+    monthly_shipped: pd.DataFrame
+    """Defective parts shipped per month and option."""
+    months: int
+
+    def fewer_shipped(self, option: str) -> int:
+        """Defective parts shipped fewer than today over the months compared."""
+        shipped = self.table["shipped_defects"]
+        return int(shipped["today"] - shipped[option])
+
+    def reduction(self, option: str) -> float:
+        """Share fewer defective parts shipped than today."""
+        return self.fewer_shipped(option) / float(self.table.loc["today", "shipped_defects"])
+
+    @property
+    def share_of_promise(self) -> float:
+        """How much of the POC's reduction the MVP delivers."""
+        return self.fewer_shipped("MVP") / self.fewer_shipped("POC")
+
+    def saving_per_month(self, option: str, cost_per_shipped_defect: float) -> float:
+        return monthly_saving(self.fewer_shipped(option) / self.months, 0, cost_per_shipped_defect)
+
+
+def head_to_head(
+    parts: pd.DataFrame,
+    tested: dict[str, pd.Series],
+    minutes_per_test: float,
+) -> HeadToHead:
+    """Compare routings of the same ``parts``: ``tested`` maps an option's name ("today",
+    "POC", "MVP", ...) to its boolean tested Series. Every part is counted in every option."""
+    from pocmvp.status_quo import monthly_outcome
+
+    rows, monthly = {}, {}
+    for name, selection in tested.items():
+        outcome = monthly_outcome(parts, selection)
+        totals = outcome[list(OUTCOME_COLUMNS)].sum().astype(float)
+        if totals["caught"] + totals["shipped_defects"] != outcome["defects"].sum():
+            raise AssertionError(f"{name}: caught and shipped do not add up to the defects")
+        totals["inspection_hours"] = totals["tested"] * minutes_per_test / 60
+        totals["catch_rate"] = totals["caught"] / outcome["defects"].sum()
+        rows[name] = totals
+        monthly[name] = outcome["shipped_defects"]
+    table = pd.DataFrame(rows).T
+    months = parts["cast_at"].dt.strftime("%Y-%m").nunique()
+    return HeadToHead(table=table, monthly_shipped=pd.DataFrame(monthly), months=months)
+
+
+def lines_of_code_of(objects: list) -> int:
+    """Lines of code (counted as :func:`count_code_lines` does) of functions and classes."""
+    return sum(count_code_lines(inspect.getsource(obj)) for obj in objects)
