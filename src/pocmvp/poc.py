@@ -156,9 +156,10 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):
         for column in ("melt_temp_c", "scrap_share_pct"):
             out[f"{column}_missing"] = joined[column].isna().to_numpy(dtype=float)
         out["hour_of_day"] = joined["cast_at"].dt.hour.to_numpy(dtype=float)
-        out["day_of_week"] = joined["cast_at"].dt.dayofweek.to_numpy(dtype=float)
+        out["day_of_week"] = joined["cast_at"].dt.day_of_week.to_numpy(dtype=float)
         for column, values in CATEGORIES.items():
-            codes = pd.Categorical(joined[column], categories=values).codes
+            # An unknown value (a new cell) gets -1: all its one-hot columns stay 0.
+            codes = pd.Index(values).get_indexer(joined[column])
             for code, value in enumerate(values):
                 out[f"{column}={value}"] = (codes == code).astype(float)
         for a, b in INTERACTIONS:
