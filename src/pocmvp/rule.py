@@ -1,4 +1,4 @@
-"""The MVP: a one- or two-condition rule on shift-log columns, fitted to the X-ray capacity.
+"""The MVP: a rule of one or two thresholds on shift-log columns, fitted to the X-ray capacity.
 
 A :class:`Rule` is a few :class:`Condition` s (``column``, an operator ``> >= < <=``, a
 ``threshold``) joined by OR: a part goes to the X-ray test if any condition holds. A condition
