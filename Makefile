@@ -12,6 +12,8 @@ KERNEL := pocmvp
 # notebook's cells on one worker (see MACHINE-NOTES).
 PYTEST_WORKERS ?= 2
 QUARTO_VERSION := 1.10.19
+# The monthly report notebook ships inside the package (pocmvp report runs it).
+REPORT_NOTEBOOK := src/pocmvp/report_notebook/monthly_report.ipynb
 
 .PHONY: help venv lab test lint format notebooks exercises bench site clean
 
@@ -37,7 +39,7 @@ test: $(STAMP) ## Run every test: lint, unit tests, every notebook (nbval + pape
 	$(BIN)/pocmvp exercises --check
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600 \
-		tests chapters solutions
+		tests chapters solutions $(REPORT_NOTEBOOK)
 
 lint: $(STAMP) ## Lint and format-check only
 	$(BIN)/ruff check src tests chapters solutions
@@ -47,8 +49,8 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests chapters solutions
 	$(BIN)/ruff format src tests chapters solutions
 
-notebooks: $(STAMP) ## Re-execute chapters and solutions and store their outputs
-	$(BIN)/pocmvp notebooks chapters solutions
+notebooks: $(STAMP) ## Re-execute chapters, solutions and the report notebook; store their outputs
+	$(BIN)/pocmvp notebooks chapters solutions $(REPORT_NOTEBOOK)
 
 exercises: $(STAMP) ## Regenerate exercises/ from solutions/
 	$(BIN)/pocmvp exercises

@@ -14,7 +14,10 @@ SECOND_SEED = 7
 # A notebook in fast mode takes seconds; this only stops a hung kernel from hanging CI.
 NOTEBOOK_TIMEOUT_S = 600
 
-CHAPTERS_AND_SOLUTIONS = notebooks.chapter_notebooks() + notebooks.solution_notebooks()
+# The monthly report notebook runs too, at its default month and rule.
+CHAPTERS_AND_SOLUTIONS = (
+    notebooks.chapter_notebooks() + notebooks.solution_notebooks() + [notebooks.report_notebook()]
+)
 EXERCISES = [notebooks.exercise_path(s) for s in notebooks.solution_notebooks()]
 
 

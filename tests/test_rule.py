@@ -333,3 +333,130 @@ def test_comparison_with_today_holds_both_to_the_capacity(shift_log):
             table[f"{name}_caught"] + table[f"{name}_false_alarms"] == table[f"{name}_tested"]
         ).all()
     assert table["rule_caught"].sum() > 2 * table["today_caught"].sum()
+
+
+# --- Conditions scoped to shifts (rule v2) ---------------------------------------------------
+
+NIGHT_AWARE = Rule(
+    (
+        Condition("melt_temp_c", ">", 707.2, shifts=("early", "late")),
+        Condition("melt_temp_c", ">", 713.0, shifts=("night",)),
+        Condition("die_temp_c", "<", 195.5),
+    )
+)
+
+
+def shift_log_of(rows) -> pd.DataFrame:
+    melt, die, shift = zip(*rows, strict=True)
+    return small_log(melt_temp_c=list(melt), die_temp_c=list(die), shift=list(shift))
+
+
+ADVERSARIAL_SHIFTS = shift_log_of(
+    [
+        (710.0, 220.0, "early"),  # hot for the day crews: flagged
+        (710.0, 220.0, "night"),  # the night crew reads high: not flagged
+        (713.0, 220.0, "night"),  # at the night threshold: not flagged (">")
+        (713.1, 220.0, "night"),  # above it: flagged
+        (720.0, 220.0, "Night"),  # case counts: in no scope
+        (720.0, 220.0, " night"),  # spaces count
+        (720.0, 220.0, None),  # missing shift: in no scope
+        (720.0, 190.0, None),  # ... but the unscoped die condition still holds
+        (np.nan, 220.0, "night"),  # a missing reading never holds
+    ]
+)
+ADVERSARIAL_EXPECTED = [True, False, False, True, False, False, False, True, False]
+
+
+def test_a_scoped_condition_holds_only_on_its_shifts():
+    assert NIGHT_AWARE.flag(ADVERSARIAL_SHIFTS).tolist() == ADVERSARIAL_EXPECTED
+    assert NIGHT_AWARE.scoped and not HOT_OR_COLD.scoped
+    assert NIGHT_AWARE.columns == ("melt_temp_c", "die_temp_c")
+    assert NIGHT_AWARE.input_columns == ("melt_temp_c", "die_temp_c", "shift")
+    assert HOT_OR_COLD.input_columns == HOT_OR_COLD.columns
+
+
+def test_shifts_are_normalised_and_checked():
+    assert Condition("melt_temp_c", ">", 1, shifts="night").shifts == ("night",)
+    assert Condition("melt_temp_c", ">", 1, shifts=["night", "early"]).shifts == (
+        "early",
+        "night",
+    )
+    assert Condition("melt_temp_c", ">", 1).shifts is None
+    assert Rule.of(("melt_temp_c", ">", 713.0, ("night",))).conditions[0].scoped
+    for bad in ((), ("Night",), ("night'); DROP TABLE t; --",)):
+        with pytest.raises(ValueError, match="shifts"):
+            Condition("melt_temp_c", ">", 1, shifts=bad)
+
+
+def test_scoped_formula_compares_the_shift_exactly():
+    formula = NIGHT_AWARE.excel_formula(2)
+    assert rule.WORKBOOK_COLUMNS[3] == "shift"  # column D
+    assert formula == (
+        '=OR(AND(OR(EXACT(D2,"early"),EXACT(D2,"late")),ISNUMBER(I2),I2>707.2),'
+        'AND(EXACT(D2,"night"),ISNUMBER(I2),I2>713),AND(ISNUMBER(J2),J2<195.5))'
+    )
+    assert 'EXACT(D9,"night")' in NIGHT_AWARE.excel_formula(9)
+    with pytest.raises(ValueError, match="'shift' is not in the workbook"):
+        NIGHT_AWARE.excel_formula(2, columns=[c for c in rule.WORKBOOK_COLUMNS if c != "shift"])
+
+
+def test_scoped_sql_is_never_null():
+    assert NIGHT_AWARE.sql_where() == (
+        "(COALESCE(\"shift\" IN ('early', 'late'), FALSE) AND "
+        'COALESCE("melt_temp_c" > 707.2, FALSE)) OR '
+        "(COALESCE(\"shift\" IN ('night'), FALSE) AND "
+        'COALESCE("melt_temp_c" > 713, FALSE)) OR COALESCE("die_temp_c" < 195.5, FALSE)'
+    )
+
+
+def test_scoped_sql_agrees_with_python_on_adversarial_and_real_rows(shift_log):
+    pd.testing.assert_series_equal(
+        rule.flag_with_sql(ADVERSARIAL_SHIFTS, NIGHT_AWARE), NIGHT_AWARE.flag(ADVERSARIAL_SHIFTS)
+    )
+    shuffled = shift_log.sample(frac=1.0, random_state=5)
+    flags = NIGHT_AWARE.flag(shuffled)
+    pd.testing.assert_series_equal(rule.flag_with_sql(shuffled, NIGHT_AWARE), flags)
+    night = shuffled["shift"] == "night"
+    assert flags[night].any() and flags[~night].any()
+
+
+def test_scoped_describe_names_the_shifts():
+    text = NIGHT_AWARE.describe()
+    assert "above 707.2 °C on the early and late shifts" in text
+    assert "above 713 °C on the night shift" in text
+    assert text.count(", or if ") == 2
+
+
+def test_the_shift_column_is_text_and_must_be_there():
+    NIGHT_AWARE.flag(ADVERSARIAL_SHIFTS)  # text shift column: accepted
+    with pytest.raises(ShiftLogError, match="needs column.*shift"):
+        NIGHT_AWARE.flag(ADVERSARIAL_SHIFTS.drop(columns="shift"))
+    with pytest.raises(ShiftLogError, match="needs column.*shift"):
+        rule.flag_with_sql(ADVERSARIAL_SHIFTS.drop(columns="shift"), NIGHT_AWARE)
+    HOT_OR_COLD.flag(ADVERSARIAL_SHIFTS.drop(columns="shift"))  # unscoped: not needed
+    with pytest.raises(ShiftLogError, match="melt_temp_c.*'hot'"):
+        NIGHT_AWARE.flag(ADVERSARIAL_SHIFTS.assign(melt_temp_c="hot"))
+
+
+def test_accounting_rejects_unknown_shifts_only_for_a_scoped_rule():
+    log = ADVERSARIAL_SHIFTS.assign(part_id=[f"P{i}" for i in range(len(ADVERSARIAL_SHIFTS))])
+    accounting = rule.account_rows(log, NIGHT_AWARE)
+    assert sum(accounting.counts.values()) == len(log)
+    reasons = accounting.decisions["reason"]
+    assert reasons.iloc[4] == "unknown shift: Night"
+    assert reasons.iloc[5] == "unknown shift:  night"
+    assert reasons.iloc[6] == reasons.iloc[7] == "missing shift"
+    assert accounting.counts == {"flagged": 2, "passed": 3, "rejected": 4}
+    kept = accounting.decisions["decision"] != "rejected"
+    assert accounting.flagged[kept].tolist() == [
+        e for e, k in zip(ADVERSARIAL_EXPECTED, kept, strict=True) if k
+    ]
+    assert rule.account_rows(log, HOT_OR_COLD).counts["rejected"] == 0
+    with pytest.raises(ShiftLogError, match="shift"):
+        rule.account_rows(log.drop(columns="shift"), NIGHT_AWARE)
+
+
+def test_accounting_of_clean_data_agrees_with_a_scoped_rule(shift_log):
+    accounting = rule.account_rows(shift_log, NIGHT_AWARE)
+    assert accounting.counts["rejected"] == 0
+    pd.testing.assert_series_equal(accounting.flagged, NIGHT_AWARE.flag(shift_log))

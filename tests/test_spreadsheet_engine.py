@@ -21,6 +21,12 @@ EVERY_OPERATOR = Rule.of(
     ("shots_since_maintenance", ">", 6000),
     ("scrap_share_pct", "<", 5.0),
 )
+# Rule v2's shape: the melt condition read differently on the night shift.
+NIGHT_AWARE = Rule.of(
+    ("melt_temp_c", ">", 707.2, ("early", "late")),
+    ("melt_temp_c", ">=", 713.0, ("night",)),
+    ("die_temp_c", "<", 195.5),
+)
 SAMPLE_ROWS = 4_000  # the full 30,000 take ~20 s to write, recalculate and read: see the report
 
 
@@ -41,9 +47,9 @@ def recalculated(log, chosen, tmp_path):
 
 
 @needs_libreoffice
-@pytest.mark.parametrize("which", ["found", "every_operator"])
+@pytest.mark.parametrize("which", ["found", "every_operator", "night_aware"])
 def test_every_formula_agrees_with_python(fast_plant, found, which, tmp_path):
-    chosen = found if which == "found" else EVERY_OPERATOR
+    chosen = {"found": found, "every_operator": EVERY_OPERATOR, "night_aware": NIGHT_AWARE}[which]
     log = sample_with_tricky_rows(fast_plant.shift_log, chosen)
     result = recalculated(log, chosen, tmp_path)
 
@@ -127,3 +133,32 @@ def test_a_broken_formula_is_reported_by_row(tmp_path):
     book.save(tmp_path / "broken.xlsx")
     with pytest.raises(spreadsheet_engine.SpreadsheetEngineError, match="row 3"):
         spreadsheet_engine.read_flags(tmp_path / "broken.xlsx")
+
+
+@needs_libreoffice
+def test_a_scoped_rule_reads_shift_text_exactly_as_python_does(fast_plant, tmp_path):
+    """Shift cells a person might type (another case, stray spaces, empty, a formula in
+    disguise) are in no scope, in the spreadsheet as in Python."""
+    from openpyxl import Workbook
+
+    log = workbook.tricky_rows(fast_plant.shift_log, NIGHT_AWARE)
+    typed = ["Night", " night", "night ", "NIGHT", "", '="night"', "nacht", None]
+    hot_at_night = log.iloc[[0] * len(typed)].copy()
+    hot_at_night["melt_temp_c"] = 720.0
+    hot_at_night["die_temp_c"] = 215.0
+    hot_at_night["shift"] = pd.Series(typed, dtype=object).to_numpy()
+    log = pd.concat([log.astype({"shift": object}), hot_at_night], ignore_index=True)
+    log["part_id"] = [f"S-{i:03d}" for i in range(len(log))]
+    # write_rule_workbook refuses unknown shifts, so write the data sheet as a person's edits
+    # would leave it.
+    book = Workbook(write_only=True)
+    workbook._write_data_sheet(book.create_sheet(workbook.DATA_SHEET), log, NIGHT_AWARE)
+    path = tmp_path / "typed.xlsx"
+    book.save(path)
+    result = spreadsheet_engine.recalculate(path, tmp_path / "out")
+
+    flags = spreadsheet_engine.read_flags(result)
+    python = NIGHT_AWARE.flag(log)
+    assert flags.tolist() == python.tolist()
+    assert not python.iloc[-len(typed) :].any(), "a mistyped shift is in no scope"
+    assert python.iloc[: -len(typed)].any()

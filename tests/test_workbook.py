@@ -141,3 +141,75 @@ def test_tricky_rows_are_valid_and_sit_on_the_thresholds(shift_log):
 
 def test_benchmark_is_registered():
     assert callable(workbook.BENCHMARKS["workbook_100k_rows"])
+
+
+# --- A rule scoped to shifts (rule v2) -------------------------------------------------------
+
+NIGHT_AWARE = Rule.of(
+    ("melt_temp_c", ">", 707.2, ("early", "late")),
+    ("melt_temp_c", ">", 713.0, ("night",)),
+    ("die_temp_c", "<", 195.5),
+)
+
+
+@pytest.fixture
+def scoped(shift_log, tmp_path):
+    log = pd.concat(
+        [shift_log.head(120), workbook.tricky_rows(shift_log, NIGHT_AWARE)], ignore_index=True
+    )
+    path = workbook.write_rule_workbook(log, NIGHT_AWARE, tmp_path / "v2.xlsx")
+    return log, load_workbook(path)
+
+
+def test_scoped_rule_formula_reads_the_shift_column(scoped):
+    log, book = scoped
+    data = book[workbook.DATA_SHEET]
+    column = [c.value for c in data[workbook.FLAG_COLUMN]][1:]
+    assert column == [NIGHT_AWARE.excel_formula(r) for r in range(2, len(log) + 2)]
+    assert data["D1"].value == "shift" and 'EXACT(D2,"night")' in column[0]
+
+
+def test_scoped_rule_marks_unknown_shifts_and_still_highlights_flags(scoped):
+    log, book = scoped
+    data = book[workbook.DATA_SHEET]
+    ranges = {str(r.sqref): r.rules for r in data.conditional_formatting}
+    last = len(log) + 1
+    assert ranges[f"A2:{workbook.FLAG_COLUMN}{last}"][0].formula == [
+        f"${workbook.FLAG_COLUMN}2=TRUE"
+    ]
+    (unknown,) = ranges[f"D2:D{last}"]
+    assert unknown.formula == ['NOT(OR(EXACT($D2,"early"),EXACT($D2,"late"),EXACT($D2,"night")))']
+    assert unknown.dxf.fill.fgColor.rgb == workbook.OVER_CAPACITY.fgColor.rgb
+
+
+def test_scoped_rule_sheet_explains_the_shifts(scoped):
+    _, book = scoped
+    rows = {
+        row[0].value: row[1].value
+        for row in book[workbook.RULE_SHEET].iter_rows(min_row=2)
+        if len(row) > 1
+    }
+    assert rows["The rule"] == NIGHT_AWARE.describe()
+    assert rows["Formula (row 2)"] == NIGHT_AWARE.excel_formula(2)
+    assert "exactly that shift's name" in rows["Shifts"] and "marked red" in rows["Shifts"]
+    assert rows["shift"].startswith("early 06-14")
+    assert {"melt_temp_c", "die_temp_c"} <= set(rows)
+
+
+def test_unscoped_rule_sheet_has_no_shift_lines(written):
+    labels = [row[0].value for row in written[workbook.RULE_SHEET].iter_rows(min_row=2)]
+    assert "Shifts" not in labels and "shift" not in labels
+    data = written[workbook.DATA_SHEET]
+    assert not any(str(r.sqref).startswith("D2:") for r in data.conditional_formatting)
+
+
+def test_tricky_rows_sit_on_each_scoped_threshold_inside_and_outside_its_shifts(shift_log):
+    tricky = workbook.tricky_rows(shift_log, NIGHT_AWARE)
+    factory.validate_shift_log(tricky)
+    at_night = tricky[tricky["melt_temp_c"] == 713.0]
+    assert set(at_night["shift"]) == {"night", "early"}
+    at_day = tricky[tricky["melt_temp_c"] == 707.2]
+    assert set(at_day["shift"]) == {"early", "night"}
+    assert tricky.loc[tricky["melt_temp_c"].isna(), "shift"].isin(["night", "early"]).all()
+    flags = NIGHT_AWARE.flag(tricky)
+    assert flags.any() and not flags.all()

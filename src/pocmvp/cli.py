@@ -43,6 +43,83 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _smtp_address(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, e.g. 127.0.0.1:8025, got {text!r}")
+    return host, int(port)
+
+
+def _fail(message: object, code: int) -> int:
+    print(f"pocmvp report: {' '.join(str(message).split())}", file=sys.stderr)
+    return code
+
+
+def _report(args: argparse.Namespace) -> int:
+    """Run the report notebook for one month; with --send, mail its email."""
+    import email
+    import smtplib
+    from email import policy
+
+    from papermill.exceptions import PapermillExecutionError
+
+    from pocmvp import delivery, report
+
+    recipients = args.to or list(report.DEFAULT_RECIPIENTS)
+    source = args.source
+    if source != report.GENERATED:
+        source = str(Path(source).resolve())  # the notebook runs in its own folder
+    try:
+        # Checked here first, so a bad request fails in a second, before a kernel starts.
+        report.prepare(
+            source,
+            args.month,
+            args.rule,
+            seed=args.seed,
+            fast_mode=args.fast,
+            recipients=recipients,
+        )
+    except report.ReportError as error:
+        return _fail(error, 2)
+    folder = Path(args.output).resolve() if args.output else report.default_output_dir(args.month)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = report.file_names(args.month, args.rule)
+    executed = folder / names["notebook"]
+    parameters = {
+        "month": args.month,
+        "source": source,
+        "rule_version": args.rule,
+        "recipients": recipients,
+        "fast_mode": args.fast,
+        "seed": args.seed,
+        "output_dir": str(folder),
+    }
+    try:
+        notebooks.execute(notebooks.report_notebook(), executed, parameters, kernel_name="python3")
+    except PapermillExecutionError as error:
+        if error.ename == "ReportError":
+            return _fail(error.evalue, 2)
+        return _fail(
+            f"the report notebook failed ({error.ename}: {error.evalue}); see {executed}", 1
+        )
+    print(f"wrote the {args.month} report (rule {args.rule}) to {folder}:")
+    for name in [*(names[k] for k in ("workbook", "email", "chart", "figures")), executed.name]:
+        print(f"  {name}")
+    if not args.send:
+        return 0
+    host, port = args.smtp
+    raw = (folder / names["email"]).read_bytes()
+    message = email.message_from_bytes(raw, policy=policy.default)
+    try:
+        refused = delivery.send_email(message, host, port)
+    except (OSError, smtplib.SMTPException) as error:
+        return _fail(f"could not send the report through {host}:{port}: {error}", 1)
+    if refused:
+        return _fail(f"the SMTP server refused {', '.join(sorted(refused))}", 1)
+    print(f"sent {names['email']} to {', '.join(recipients)} through {host}:{port}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pocmvp", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -61,7 +138,34 @@ def main(argv: list[str] | None = None) -> int:
     bn.add_argument("--steps-only", action="store_true", help="skip the notebook timings")
     bn.set_defaults(handler=_bench)
 
+    rp = commands.add_parser(
+        "report",
+        help="make one month's report (workbook, chart, email) and optionally send it",
+        description="Run the monthly report notebook for one month with papermill. The "
+        "workbook, the email (.eml), the chart, the figures (JSON) and the executed notebook "
+        "go into the output folder. Exit code 2: a month without production or outside the "
+        "data, an unreadable source, or a bad address; nothing is sent then.",
+    )
+    rp.add_argument("--month", required=True, help="the month to report on, YYYY-MM")
+    rp.add_argument("--rule", choices=("v1", "v2"), default="v1", help="the rule version")
+    rp.add_argument(
+        "--source",
+        default="generated",
+        help="'generated' (the generated plant) or a shift log .csv, .parquet or .xlsx",
+    )
+    rp.add_argument("--fast", action="store_true", help="a quarter of the parts (generated)")
+    rp.add_argument("--seed", type=int, default=2026, help="the generated plant's seed")
+    rp.add_argument("--output", help="output folder (default: output/reports/YYYY-MM)")
+    rp.add_argument("--send", action="store_true", help="send the email through --smtp")
+    rp.add_argument("--smtp", type=_smtp_address, help="the SMTP relay, HOST:PORT")
+    rp.add_argument(
+        "--to", action="append", metavar="ADDRESS", help="a recipient (repeat for more)"
+    )
+    rp.set_defaults(handler=_report)
+
     args = parser.parse_args(argv)
+    if args.command == "report" and args.send and args.smtp is None:
+        rp.error("--send needs --smtp HOST:PORT")
     return args.handler(args)
 
 

@@ -31,6 +31,11 @@ def solution_notebooks(root: Path = ROOT) -> list[Path]:
     return sorted((root / "solutions").glob("[0-9][0-9]_*_solutions.ipynb"))
 
 
+def report_notebook() -> Path:
+    """The parameterised monthly report notebook, shipped inside the package."""
+    return Path(__file__).resolve().parent / "report_notebook" / "monthly_report.ipynb"
+
+
 def exercise_path(solution: Path) -> Path:
     name = solution.name.replace("_solutions.ipynb", "_exercises.ipynb")
     return solution.parent.parent / "exercises" / name

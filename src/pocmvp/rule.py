@@ -1,8 +1,11 @@
-"""The MVP: a one- or two-condition rule on shift-log columns, fitted to the X-ray capacity.
+"""The MVP: a rule of one or two thresholds on shift-log columns, fitted to the X-ray capacity.
 
 A :class:`Rule` is a few :class:`Condition` s (``column``, an operator ``> >= < <=``, a
-``threshold``) joined by OR: a part goes to the X-ray test if any condition holds. The same
-rule is written four ways, and all four give the same flags:
+``threshold``) joined by OR: a part goes to the X-ray test if any condition holds. A condition
+may be **scoped to some shifts** (``shifts=("night",)``): it then holds only for parts cast on
+those shifts, which lets a rule read one crew's instrument differently (rule v2, chapter 6);
+an unscoped condition applies to every shift. The same rule is written four ways, and all
+four give the same flags:
 
 * in Python, :meth:`Rule.flag` (what the tests and the chapters use);
 * as a spreadsheet formula for one row of the workbook, :meth:`Rule.excel_formula`
@@ -18,6 +21,12 @@ would otherwise compare as 0); SQL wraps each comparison in ``COALESCE(..., FALS
 comparison with NULL is NULL). The same holds for text where a number should be: in a data
 frame :func:`check_rule_columns` refuses it, in the spreadsheet ``ISNUMBER`` is false, and
 :func:`account_rows` rejects the row with its reason.
+
+**Shifts.** A scoped condition compares the ``shift`` text exactly (case and spaces count):
+Python with ``isin``, the spreadsheet with ``EXACT`` (a plain ``=`` would ignore case), SQL
+with ``IN``. A missing or unknown shift is in no scope, so only unscoped conditions can flag
+it; :func:`account_rows` rejects such a row when the rule is scoped, since the crew cannot
+be told which threshold applied.
 
 :func:`find_rule` picks the rule that catches the most defects on the training months without
 flagging more than the inspection capacity. It searches a grid of candidate thresholds (the
@@ -65,6 +74,22 @@ RULE_COLUMNS: tuple[str, ...] = tuple(
 """The numeric shift-log columns a rule may use: recorded before the part is routed."""
 
 MAX_CONDITIONS = 2
+SHIFT_COLUMN = "shift"
+"""The text column a scoped condition reads (one of :data:`pocmvp.factory.SHIFTS`)."""
+
+
+def _shift_scope(shifts: object, column: str) -> tuple[str, ...] | None:
+    """Shifts as a tuple in the plant's order (``None`` = every shift); unknown ones refused."""
+    if shifts is None:
+        return None
+    chosen = (shifts,) if isinstance(shifts, str) else tuple(shifts)
+    unknown = [s for s in chosen if s not in factory.SHIFTS]
+    if not chosen or unknown:
+        raise ValueError(
+            f"shifts for {column!r} must be some of {factory.SHIFTS} (or None for every "
+            f"shift), got {shifts!r}"
+        )
+    return tuple(s for s in factory.SHIFTS if s in chosen)
 
 
 def _number(value: float) -> str:
@@ -75,11 +100,14 @@ def _number(value: float) -> str:
 
 @dataclass(frozen=True)
 class Condition:
-    """One comparison of a shift-log column with a threshold, e.g. ``melt_temp_c > 712.3``."""
+    """One comparison of a shift-log column with a threshold, e.g. ``melt_temp_c > 712.3``,
+    optionally only on some shifts: ``Condition("melt_temp_c", ">", 713, shifts=("night",))``.
+    """
 
     column: str
     operator: str
     threshold: float
+    shifts: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.column, str) or not _IDENTIFIER.match(self.column):
@@ -99,9 +127,16 @@ class Condition:
                 f"threshold for {self.column!r} must be finite, got {self.threshold!r}"
             )
         object.__setattr__(self, "threshold", threshold)
+        object.__setattr__(self, "shifts", _shift_scope(self.shifts, self.column))
 
-    def holds(self, values: pd.Series) -> pd.Series:
-        """True where the condition holds; a missing value never holds."""
+    @property
+    def scoped(self) -> bool:
+        """True when the condition applies to some shifts only."""
+        return self.shifts is not None
+
+    def holds(self, values: pd.Series, shift: pd.Series | None = None) -> pd.Series:
+        """True where the condition holds; a missing value never holds. A scoped condition
+        also needs ``shift`` (the parts' shifts) and holds only on its shifts."""
         numbers = values.to_numpy(dtype="float64", na_value=np.nan)
         with np.errstate(invalid="ignore"):
             result = {
@@ -110,23 +145,46 @@ class Condition:
                 "<": numbers < self.threshold,
                 "<=": numbers <= self.threshold,
             }[self.operator]
-        return pd.Series(result & ~np.isnan(numbers), index=values.index)
+        result = result & ~np.isnan(numbers)
+        if self.scoped:
+            if shift is None:
+                raise ValueError(f"the condition on {self.column!r} is scoped: pass the shifts")
+            result = result & shift.isin(self.shifts).to_numpy(dtype=bool)
+        return pd.Series(result, index=values.index)
 
-    def excel(self, cell: str) -> str:
-        """The condition for one cell, e.g. ``AND(ISNUMBER(I2),I2>712.3)``."""
-        return f"AND(ISNUMBER({cell}),{cell}{self.operator}{_number(self.threshold)})"
+    def excel(self, cell: str, shift_cell: str | None = None) -> str:
+        """The condition for one cell, e.g. ``AND(ISNUMBER(I2),I2>712.3)``; scoped, with the
+        row's shift cell: ``AND(EXACT(D2,"night"),ISNUMBER(I2),I2>712.3)``."""
+        compare = f"ISNUMBER({cell}),{cell}{self.operator}{_number(self.threshold)}"
+        if not self.scoped:
+            return f"AND({compare})"
+        if shift_cell is None:
+            raise ValueError(f"the condition on {self.column!r} is scoped: pass the shift cell")
+        # EXACT, because "=" compares text without regard to case in a spreadsheet.
+        exact = [f'EXACT({shift_cell},"{s}")' for s in self.shifts]
+        scope = exact[0] if len(exact) == 1 else f"OR({','.join(exact)})"
+        return f"AND({scope},{compare})"
 
     def sql(self) -> str:
-        """The condition in SQL, false (never NULL) for a missing value."""
-        return f'COALESCE("{self.column}" {self.operator} {_number(self.threshold)}, FALSE)'
+        """The condition in SQL, false (never NULL) for a missing value or shift."""
+        compare = f'COALESCE("{self.column}" {self.operator} {_number(self.threshold)}, FALSE)'
+        if not self.scoped:
+            return compare
+        listed = ", ".join(f"'{s}'" for s in self.shifts)
+        return f'(COALESCE("{SHIFT_COLUMN}" IN ({listed}), FALSE) AND {compare})'
 
     def describe(self) -> str:
-        """The condition in words, with the column's meaning and unit."""
+        """The condition in words, with the column's meaning and unit (and its shifts)."""
         field = _FIELDS.get(self.column)
         what = _PHRASES.get(self.column, f"its {self.column}")
         unit = f" {field.unit}" if field and field.unit else ""
         digits = 0 if self.threshold.is_integer() else 1
-        return f"{what} is {_WORDS[self.operator]} {self.threshold:,.{digits}f}{unit}"
+        said = f"{what} is {_WORDS[self.operator]} {self.threshold:,.{digits}f}{unit}"
+        if not self.scoped:
+            return said
+        if len(self.shifts) == 1:
+            return f"{said} on the {self.shifts[0]} shift"
+        return f"{said} on the {', '.join(self.shifts[:-1])} and {self.shifts[-1]} shifts"
 
 
 _PHRASES = {
@@ -152,21 +210,33 @@ class Rule:
         object.__setattr__(self, "conditions", conditions)
 
     @classmethod
-    def of(cls, *conditions: tuple[str, str, float]) -> Rule:
-        """A rule from plain triples: ``Rule.of(("melt_temp_c", ">", 712.3))``."""
+    def of(cls, *conditions: tuple) -> Rule:
+        """A rule from plain triples: ``Rule.of(("melt_temp_c", ">", 712.3))``, or with the
+        shifts fourth: ``("melt_temp_c", ">", 718.3, ("night",))``."""
         return cls(tuple(Condition(*c) for c in conditions))
 
     @property
     def columns(self) -> tuple[str, ...]:
-        """The shift-log columns the rule reads, each once, in order."""
+        """The numeric shift-log columns the rule compares, each once, in order."""
         return tuple(dict.fromkeys(c.column for c in self.conditions))
+
+    @property
+    def scoped(self) -> bool:
+        """True when a condition applies to some shifts only (the rule reads ``shift``)."""
+        return any(c.scoped for c in self.conditions)
+
+    @property
+    def input_columns(self) -> tuple[str, ...]:
+        """Every column the rule reads: :attr:`columns`, plus ``shift`` when scoped."""
+        return (*self.columns, SHIFT_COLUMN) if self.scoped else self.columns
 
     def flag(self, shift_log: pd.DataFrame) -> pd.Series:
         """True for the parts to send to the X-ray test (same index as ``shift_log``)."""
         check_rule_columns(shift_log, self)
+        shift = shift_log[SHIFT_COLUMN] if self.scoped else None
         flagged = np.zeros(len(shift_log), dtype=bool)
         for condition in self.conditions:
-            flagged |= condition.holds(shift_log[condition.column]).to_numpy()
+            flagged |= condition.holds(shift_log[condition.column], shift).to_numpy()
         return pd.Series(flagged, index=shift_log.index, name="flagged")
 
     def excel_formula(self, row: int, columns: Sequence[str] = WORKBOOK_COLUMNS) -> str:
@@ -177,12 +247,15 @@ class Rule:
         """
         if row < 2:
             raise ValueError(f"row 1 holds the headers; data rows start at 2, got {row}")
-        parts = []
-        for condition in self.conditions:
-            if condition.column not in columns:
-                raise ValueError(f"column {condition.column!r} is not in the workbook's columns")
-            letter = get_column_letter(list(columns).index(condition.column) + 1)
-            parts.append(condition.excel(f"{letter}{row}"))
+        columns = list(columns)
+
+        def cell(name: str) -> str:
+            if name not in columns:
+                raise ValueError(f"column {name!r} is not in the workbook's columns")
+            return f"{get_column_letter(columns.index(name) + 1)}{row}"
+
+        shift_cell = cell(SHIFT_COLUMN) if self.scoped else None
+        parts = [c.excel(cell(c.column), shift_cell) for c in self.conditions]
         return f"=OR({','.join(parts)})"
 
     def sql_where(self) -> str:
@@ -192,7 +265,7 @@ class Rule:
     def describe(self) -> str:
         """The rule as one plain-English sentence, short enough for a sticky note."""
         said = [c.describe() for c in self.conditions]
-        joined = said[0] if len(said) == 1 else ", or if ".join([", ".join(said[:-1]), said[-1]])
+        joined = ", or if ".join(said)
         return (
             f"Send a part to the X-ray test if {joined}. "
             "A value that was not recorded never sends a part on its own."
@@ -200,7 +273,8 @@ class Rule:
 
 
 def check_rule_columns(shift_log: pd.DataFrame, rule: Rule) -> None:
-    """Refuse a table without the rule's columns, or where one holds text or booleans.
+    """Refuse a table without the rule's columns, or where a condition's column holds text
+    or booleans. The ``shift`` column a scoped rule reads is text and only has to be there.
 
     The message names the column and shows an offending value.
     """
@@ -208,7 +282,7 @@ def check_rule_columns(shift_log: pd.DataFrame, rule: Rule) -> None:
         raise ShiftLogError(
             f"a shift log must be a pandas DataFrame, got {type(shift_log).__name__}"
         )
-    missing = [c for c in rule.columns if c not in shift_log.columns]
+    missing = [c for c in rule.input_columns if c not in shift_log.columns]
     if missing:
         raise ShiftLogError(
             f"the rule needs column(s) {', '.join(missing)}, which the shift log lacks"
@@ -219,6 +293,10 @@ def check_rule_columns(shift_log: pd.DataFrame, rule: Rule) -> None:
             bad = values[pd.to_numeric(values, errors="coerce").isna() & values.notna()]
             example = f", e.g. {bad.iloc[0]!r} in row {bad.index[0]!r}" if len(bad) else ""
             raise ShiftLogError(f"column {column!r} must hold numbers, got {values.dtype}{example}")
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def validate_for_rule(
@@ -241,6 +319,10 @@ def flag_with_sql(shift_log: pd.DataFrame, rule: Rule) -> pd.Series:
 
     check_rule_columns(shift_log, rule)
     table = pd.DataFrame({c: shift_log[c].to_numpy() for c in rule.columns})
+    if rule.scoped:
+        # Plain Python strings (None where missing), so DuckDB sees a VARCHAR column.
+        shifts = [None if _missing(v) else str(v) for v in shift_log[SHIFT_COLUMN]]
+        table[SHIFT_COLUMN] = pd.Series(shifts, dtype=object).to_numpy()
     table["row_number"] = np.arange(len(table))
     with duckdb.connect() as connection:
         connection.register("shift_log", table)
@@ -556,16 +638,18 @@ def account_rows(shift_log: pd.DataFrame, rule: Rule) -> Accounting:
     """Decide every row of a raw shift log: flagged, passed, or rejected with a reason.
 
     A row is rejected when its part id is missing or appears more than once (every copy is
-    rejected: which one is right is for a person to decide), or when a rule column holds text
-    or a value outside the field's possible range. Missing values in rule columns are not a
-    reason to reject: they never satisfy a condition (see the module's docstring). A table
-    without ``part_id`` or without a rule column is refused with a :class:`ShiftLogError`.
+    rejected: which one is right is for a person to decide), when a rule column holds text
+    or a value outside the field's possible range, or, for a rule scoped to shifts, when the
+    shift is missing or not one of the plant's shifts. Missing values in rule columns are not
+    a reason to reject: they never satisfy a condition (see the module's docstring). A table
+    without ``part_id`` or without a column the rule reads is refused with a
+    :class:`ShiftLogError`.
     """
     if not isinstance(shift_log, pd.DataFrame):
         raise ShiftLogError(
             f"a shift log must be a pandas DataFrame, got {type(shift_log).__name__}"
         )
-    missing = [c for c in ("part_id", *rule.columns) if c not in shift_log.columns]
+    missing = [c for c in ("part_id", *rule.input_columns) if c not in shift_log.columns]
     if missing:
         raise ShiftLogError(f"shift log is missing column(s): {', '.join(missing)}")
     reason = pd.Series("", index=shift_log.index, dtype=object)
@@ -603,6 +687,12 @@ def account_rows(shift_log: pd.DataFrame, rule: Rule) -> Accounting:
                 + f" (possible {low:g} to {high:g})",
             )
         numbers[column] = converted.astype("float64")
+
+    if rule.scoped:
+        shift = shift_log[SHIFT_COLUMN]
+        reject(shift.isna(), "missing shift")
+        reject(~shift.isin(factory.SHIFTS), "unknown shift: " + shift.astype(str))
+        numbers[SHIFT_COLUMN] = shift
 
     checked = pd.DataFrame(numbers, index=shift_log.index)
     flags = rule.flag(checked)

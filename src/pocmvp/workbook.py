@@ -5,7 +5,9 @@
 * **Shift log**: the columns known when a part is routed (never the truth ``defect`` /
   ``defect_type`` nor ``rework_minutes``, which is written after inspection), then a LIVE
   formula column ``send_to_xray`` holding :meth:`pocmvp.rule.Rule.excel_formula` for each row;
-  conditional formatting highlights the parts to test. Frozen header, autofilter, widths set.
+  conditional formatting highlights the parts to test and, for a rule scoped to shifts, marks
+  a shift cell whose text the rule does not recognise (say ``Night``), since such a part only
+  meets the rule's unscoped conditions. Frozen header, autofilter, widths set.
 * **Summary**: live formulas: parts, parts flagged (``COUNTIF``), the X-ray capacity, the
   capacity used, overall and per month (``COUNTIFS`` over the cast dates).
 * **Rule**: the rule in plain words, its formula and SQL, and how missing values are treated.
@@ -36,7 +38,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pocmvp import factory
-from pocmvp.rule import WORKBOOK_COLUMNS, Rule, validate_for_rule
+from pocmvp.rule import SHIFT_COLUMN, WORKBOOK_COLUMNS, Rule, validate_for_rule
 from pocmvp.status_quo import ECONOMICS, PlantEconomics
 
 DATA_SHEET = "Shift log"
@@ -120,6 +122,13 @@ def _write_data_sheet(sheet, shift_log: pd.DataFrame, rule: Rule) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{FLAG_COLUMN}{last_row}"
+    if rule.scoped:
+        shift = get_column_letter(WORKBOOK_COLUMNS.index(SHIFT_COLUMN) + 1)
+        known = ",".join(f'EXACT(${shift}2,"{name}")' for name in factory.SHIFTS)
+        sheet.conditional_formatting.add(
+            f"{shift}2:{shift}{last_row}",
+            FormulaRule(formula=[f"NOT(OR({known}))"], fill=OVER_CAPACITY),
+        )
     sheet.conditional_formatting.add(
         f"A2:{FLAG_COLUMN}{last_row}",
         FormulaRule(formula=[f"${FLAG_COLUMN}2=TRUE"], fill=HIGHLIGHT),
@@ -276,6 +285,7 @@ def _write_rule_sheet(sheet, rule: Rule, economics: PlantEconomics, notes: Seque
             "its own; another condition of the rule still can. Text in a number column "
             "counts as missing here: fix the entry.",
         ),
+        *_shift_lines(rule),
         (
             "Capacity",
             f"The X-ray cell tests {economics.inspection_capacity_share:.0%} of each month's "
@@ -289,11 +299,27 @@ def _write_rule_sheet(sheet, rule: Rule, economics: PlantEconomics, notes: Seque
         *[("Note", note) for note in notes],
         ("", ""),
         ("Column", "Meaning"),
-        *[(name, _describe_field(name)) for name in rule.columns],
+        *[(name, _describe_field(name)) for name in rule.input_columns],
     ]
     sheet.append([_text(sheet, "The rule in plain words", font=Font(bold=True, size=14))])
     for label, text in lines:
         sheet.append([_text(sheet, label, font=_BOLD), _text(sheet, text, alignment=wrap)])
+
+
+def _shift_lines(rule: Rule) -> list[tuple[str, str]]:
+    """How a rule scoped to shifts reads the shift column (nothing for an unscoped rule)."""
+    if not rule.scoped:
+        return []
+    names = ", ".join(factory.SHIFTS)
+    return [
+        (
+            "Shifts",
+            "A condition 'on the night shift' (or another shift) applies only to rows whose "
+            f"shift cell holds exactly that shift's name, in lower case ({names}). A shift "
+            "cell marked red holds none of these names: only the conditions for every shift "
+            "can send that part, so correct the entry.",
+        )
+    ]
 
 
 def _describe_field(name: str) -> str:
@@ -319,7 +345,8 @@ TRICKY_TEXTS = (
 def tricky_rows(shift_log: pd.DataFrame, rule: Rule) -> pd.DataFrame:
     """Valid shift-log rows built to trip a spreadsheet, from the first rows of ``shift_log``:
     each rule column exactly at its threshold and one recorded step to either side, missing
-    where the column may be missing, and text that starts with ``= + - @`` or is not ASCII.
+    where the column may be missing (for a condition scoped to shifts: on one of its shifts
+    and on a shift outside its scope), and text that starts with ``= + - @`` or is not ASCII.
     """
     rows = []
     template = shift_log.iloc[0]
@@ -329,10 +356,16 @@ def tricky_rows(shift_log: pd.DataFrame, rule: Rule) -> pd.DataFrame:
         values = [condition.threshold + d * step for d in (-1, 0, 1)]
         if field.nullable:
             values.append(np.nan)
+        shifts = [template[SHIFT_COLUMN]]
+        if condition.scoped:
+            outside = [s for s in factory.SHIFTS if s not in condition.shifts]
+            shifts = [condition.shifts[0], *outside[:1]]
         for value in values:
-            row = template.copy()
-            row[condition.column] = value
-            rows.append(row)
+            for shift in shifts:
+                row = template.copy()
+                row[condition.column] = value
+                row[SHIFT_COLUMN] = shift
+                rows.append(row)
     nothing = template.copy()
     for condition in rule.conditions:
         if _FIELDS[condition.column].nullable:

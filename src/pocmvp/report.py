@@ -1,0 +1,498 @@
+"""The monthly report: one month's figures for the live rule, in the quality lead's inbox.
+
+On the first day of each month the report for the month before goes out. For a rule version
+and a shift-log source (the generated plant, or a ``.csv`` / ``.parquet`` / ``.xlsx`` export
+of the shift log with the inspection outcome ``defect``), :func:`run_report`:
+
+1. accounts for every row of the month: flagged, passed, or rejected with a reason
+   (:func:`pocmvp.rule.account_rows`), so the three counts add up to the rows received;
+2. computes the month's figures: the X-ray capacity and how much of it the rule asks for
+   (a month whose flags exceed the capacity is reported, never hidden), defects caught and
+   shipped, and the defects caught beyond today's every-n-th-part sample, in euros;
+3. writes the rule workbook of the month (:func:`pocmvp.workbook.write_rule_workbook`),
+   renders the chart and composes the email with the workbook attached
+   (:mod:`pocmvp.delivery`), and saves the ``.xlsx``, the ``.eml``, the chart and the
+   figures as JSON in one folder.
+
+:func:`prepare` loads a source, checks the month (a month outside the data, or one without
+production, is refused) and chooses the rule: v1 is :func:`pocmvp.rule.find_rule` on the
+history months (:data:`pocmvp.factory.TRAIN_MONTHS`) at the X-ray capacity, v2 is
+:func:`pocmvp.iteration.revise_for_night_shift` of v1. Every refusal is a
+:class:`ReportError` whose message is one line, which ``pocmvp report`` prints as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pocmvp import delivery, factory, iteration, notebooks, rule, workbook
+from pocmvp.display import eur, num, pct
+from pocmvp.factory import ShiftLogError
+from pocmvp.rule import Accounting, Rule
+from pocmvp.status_quo import ECONOMICS, PlantEconomics
+
+GENERATED = "generated"
+"""The source name of the generated plant (see :func:`pocmvp.factory.generate_plant`)."""
+FILE_TYPES = (".csv", ".parquet", ".xlsx")
+RULE_VERSIONS = ("v1", "v2")
+DEFAULT_SENDER = "Quality report <quality.report@plant.example>"
+DEFAULT_RECIPIENTS = ("Quality lead <quality.lead@plant.example>",)
+MAX_REJECTED_LISTED = 50
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class ReportError(ValueError):
+    """The report cannot be made as asked; the message says why in one line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(str(message).split()))
+
+
+# --- The source ---------------------------------------------------------------------------
+
+
+def load_shift_log(
+    source: str | Path = GENERATED, *, seed: int = factory.DEFAULT_SEED, fast_mode: bool = False
+) -> pd.DataFrame:
+    """The shift log to report on: the generated plant (``seed``, ``fast_mode``) or a file.
+
+    A file must be ``.csv``, ``.parquet`` or ``.xlsx`` (first sheet) with the shift log's
+    columns and ``defect``; ``cast_at`` must hold dates. Raises :class:`ReportError`.
+    """
+    if str(source) == GENERATED:
+        return factory.generate_plant(factory.parts_for(fast_mode), seed=seed).shift_log
+    path = Path(source)
+    if path.suffix.lower() not in FILE_TYPES:
+        raise ReportError(
+            f"cannot read the shift log {path.name!r}: give {GENERATED!r} or a "
+            f"{', '.join(FILE_TYPES)} file"
+        )
+    if not path.is_file():
+        raise ReportError(f"cannot read the shift log {str(path)!r}: there is no such file")
+    try:
+        frame = _read(path)
+    except Exception as error:  # any parser's complaint becomes one readable line
+        first_line = (str(error).strip().splitlines() or [""])[0][:200]
+        raise ReportError(
+            f"cannot read the shift log {path.name!r} ({type(error).__name__}: {first_line})"
+        ) from error
+    return _with_dates(frame, path.name)
+
+
+def _read(path: Path) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return pd.read_csv(path, dtype={"part_id": "str", "alloy_lot": "str"})
+    if suffix == ".xlsx":
+        return pd.read_excel(path, sheet_name=0, engine="openpyxl")
+    import duckdb  # reads Parquet without pyarrow
+
+    with duckdb.connect() as connection:
+        return connection.execute("SELECT * FROM read_parquet(?)", [str(path)]).df()
+
+
+def _with_dates(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    if "cast_at" not in frame.columns:
+        raise ReportError(
+            f"the shift log {name!r} has no 'cast_at' column (when each part was cast)"
+        )
+    raw = frame["cast_at"]
+    dates = pd.to_datetime(raw, errors="coerce")
+    bad = dates.isna()
+    if bad.any():
+        examples = ", ".join(f"row {i}: {raw[i]!r}" for i in bad[bad].index[:3])
+        raise ReportError(
+            f"the shift log {name!r} has {int(bad.sum())} cast_at value(s) that are not dates "
+            f"({examples})"
+        )
+    return frame.assign(cast_at=dates.astype("datetime64[ns]"))
+
+
+def describe_source(
+    source: str | Path, *, seed: int = factory.DEFAULT_SEED, fast_mode: bool = False
+) -> str:
+    """The source in words, without any folder: the generated plant or the file's name."""
+    if str(source) == GENERATED:
+        parts = num(factory.parts_for(fast_mode))
+        return f"the generated plant (seed {seed}, {parts} parts)"
+    return f"the shift log {Path(source).name}"
+
+
+def months_in(shift_log: pd.DataFrame) -> list[str]:
+    """The months with production in the shift log, in order."""
+    return sorted(factory.month_of(shift_log).unique())
+
+
+def check_month(shift_log: pd.DataFrame, month: str) -> str:
+    """Refuse a malformed month, a month outside the data, or a month without production."""
+    month = check_month_format(month)
+    months = months_in(shift_log)
+    if not months:
+        raise ReportError("the shift log holds no parts")
+    if not months[0] <= month <= months[-1]:
+        raise ReportError(
+            f"{month} is outside the data: the shift log covers {months[0]} to {months[-1]}"
+        )
+    if month not in months:
+        raise ReportError(f"no production in {month}: the shift log has no part cast that month")
+    return month
+
+
+def check_month_format(month: str) -> str:
+    """``month`` if it looks like ``2025-09``, else :class:`ReportError`."""
+    if not isinstance(month, str) or not _MONTH.match(month):
+        raise ReportError(f"the month must look like 2025-09 (YYYY-MM), got {month!r}")
+    return month
+
+
+# --- The rule -------------------------------------------------------------------------------
+
+
+def rule_versions(
+    shift_log: pd.DataFrame, economics: PlantEconomics = ECONOMICS
+) -> dict[str, Rule]:
+    """Rule v1 (chosen on the history) and v2 (v1 read differently on the night shift)."""
+    history = factory.in_months(shift_log, factory.TRAIN_MONTHS)
+    if history.empty:
+        raise ReportError(
+            f"the shift log has no history months ({factory.TRAIN_MONTHS[0]} to "
+            f"{factory.TRAIN_MONTHS[-1]}) to choose the rule on"
+        )
+    capacity = economics.inspection_capacity_share
+    try:
+        v1 = rule.find_rule(history, factory.TARGET, capacity, rule.RULE_COLUMNS)
+        v2 = iteration.revise_for_night_shift(v1, history, capacity)
+    except (ShiftLogError, ValueError) as error:
+        raise ReportError(f"cannot choose the rule on the history: {error}") from error
+    return {"v1": v1, "v2": v2}
+
+
+def choose_rule(
+    shift_log: pd.DataFrame, version: str, economics: PlantEconomics = ECONOMICS
+) -> Rule:
+    """The rule of ``version`` (``"v1"`` or ``"v2"``) for this shift log."""
+    if version not in RULE_VERSIONS:
+        raise ReportError(
+            f"the rule version must be one of {', '.join(RULE_VERSIONS)}, got {version!r}"
+        )
+    return rule_versions(shift_log, economics)[version]
+
+
+def prepare(
+    source: str | Path,
+    month: str,
+    rule_version: str,
+    *,
+    seed: int = factory.DEFAULT_SEED,
+    fast_mode: bool = False,
+    recipients: str | Iterable[str] = DEFAULT_RECIPIENTS,
+) -> tuple[pd.DataFrame, Rule]:
+    """Everything checked before a report is made: the month's format, the recipients, the
+    source, the month in the data, and the rule. Returns the shift log and the rule."""
+    check_month_format(month)
+    if rule_version not in RULE_VERSIONS:
+        raise ReportError(
+            f"the rule version must be one of {', '.join(RULE_VERSIONS)}, got {rule_version!r}"
+        )
+    check_recipients(recipients)
+    shift_log = load_shift_log(source, seed=seed, fast_mode=fast_mode)
+    check_month(shift_log, month)
+    return shift_log, choose_rule(shift_log, rule_version)
+
+
+def check_recipients(recipients: str | Iterable[str]) -> list[str]:
+    """The recipients as a list, each one address (else :class:`ReportError`)."""
+    listed = [recipients] if isinstance(recipients, str) else list(recipients)
+    if not listed:
+        raise ReportError("the report needs at least one recipient")
+    for text in listed:
+        try:
+            delivery.parse_address(text, "recipient")
+        except ValueError as error:
+            raise ReportError(str(error)) from error
+    return listed
+
+
+# --- The figures ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """One month's figures, the fate of every row, and the months up to it for the chart."""
+
+    figures: dict
+    accounting: Accounting
+    monthly: pd.DataFrame
+    accepted: pd.DataFrame
+    """The month's rows that were not rejected: what the workbook holds."""
+
+
+def month_figures(
+    shift_log: pd.DataFrame,
+    month: str,
+    chosen: Rule,
+    economics: PlantEconomics = ECONOMICS,
+) -> MonthFigures:
+    """The figures of ``month`` for the rule ``chosen``; every row of the month accounted for.
+
+    ``monthly`` holds every month up to ``month`` (parts, defects, capacity, flagged,
+    tested, caught, false alarms and shipped defects, today's catches), for the chart.
+    """
+    check_month(shift_log, month)
+    months = factory.month_of(shift_log)
+    upto = shift_log[months <= month]
+    accounting = rule.account_rows(upto, chosen)
+    kept = accounting.decisions["decision"] != rule.REJECTED
+    accepted = _numeric(upto[kept], chosen)
+    if factory.TARGET not in accepted or not pd.api.types.is_bool_dtype(accepted[factory.TARGET]):
+        raise ReportError(
+            f"the shift log needs a boolean {factory.TARGET!r} column (the inspection outcome) "
+            "to count defects caught and shipped"
+        )
+    comparison = rule.compare_with_today(accepted, chosen, economics)
+    monthly = comparison.rename(
+        columns={
+            "rule_tested": "tested",
+            "rule_caught": "caught",
+            "rule_false_alarms": "false_alarms",
+            "rule_shipped_defects": "shipped_defects",
+        }
+    )
+    monthly["extra_caught"] = monthly["caught"] - monthly["today_caught"]
+    monthly["value_eur"] = monthly["extra_caught"] * economics.cost_per_shipped_defect
+
+    in_month = (months[months <= month] == month).to_numpy()
+    month_accounting = Accounting(accounting.decisions[in_month])
+    counts = month_accounting.counts
+    if month not in monthly.index:
+        raise ReportError(f"every row of {month} was rejected: see the reasons in the figures")
+    row = monthly.loc[month]
+    capacity = int(row["capacity"])
+    flagged = int(row["flagged"])
+    defects = int(row["defects"])
+    rejected = month_accounting.rejected()
+    figures = {
+        "month": month,
+        "rows": month_accounting.rows,
+        "flagged": counts[rule.FLAGGED],
+        "passed": counts[rule.PASSED],
+        "rejected": counts[rule.REJECTED],
+        "capacity": capacity,
+        "capacity_used": flagged / capacity if capacity else float("nan"),
+        "overflow": max(0, flagged - capacity),
+        "tested": int(row["tested"]),
+        "defects": defects,
+        "caught": int(row["caught"]),
+        "false_alarms": int(row["false_alarms"]),
+        "shipped_defects": int(row["shipped_defects"]),
+        "catch_rate": int(row["caught"]) / defects if defects else float("nan"),
+        "today_caught": int(row["today_caught"]),
+        "extra_caught": int(row["extra_caught"]),
+        "value_eur": float(row["value_eur"]),
+        "rejected_rows": [
+            {"part_id": str(p), "reason": str(r)}
+            for p, r in zip(
+                rejected["part_id"].head(MAX_REJECTED_LISTED),
+                rejected["reason"].head(MAX_REJECTED_LISTED),
+                strict=True,
+            )
+        ],
+    }
+    return MonthFigures(
+        figures=figures,
+        accounting=month_accounting,
+        monthly=monthly,
+        accepted=accepted[(factory.month_of(accepted) == month).to_numpy()],
+    )
+
+
+def _numeric(rows: pd.DataFrame, chosen: Rule) -> pd.DataFrame:
+    """Accepted rows with the rule's columns as numbers (their text was rejected already)."""
+    converted = {}
+    for column in chosen.columns:
+        values = rows[column]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            continue
+        number = pd.to_numeric(values, errors="coerce")
+        whole = number.dropna()
+        if _is_int_field(column) and (whole % 1 == 0).all():
+            number = number.astype("Int64") if number.isna().any() else number.astype("int64")
+        converted[column] = number
+    return rows.assign(**converted) if converted else rows
+
+
+def _is_int_field(column: str) -> bool:
+    return any(f.name == column and f.dtype == "int64" for f in factory.SHIFT_LOG_FIELDS)
+
+
+# --- The report -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    """A month's report as written: its figures, the email, and the files in ``folder``."""
+
+    month: str
+    rule_version: str
+    rule: Rule
+    figures: dict
+    accounting: Accounting
+    monthly: pd.DataFrame
+    chart: delivery.Chart
+    message: EmailMessage
+    folder: Path
+    files: dict[str, str]
+    """File names (relative to ``folder``): ``workbook``, ``email``, ``chart``, ``figures``."""
+
+    def path(self, kind: str) -> Path:
+        """The path of one of the report's files (``workbook``, ``email``, ...)."""
+        return self.folder / self.files[kind]
+
+
+def file_names(month: str, rule_version: str) -> dict[str, str]:
+    """The names of a report's files: the same month and version always give the same names."""
+    stem = f"{month}-{rule_version}"
+    return {
+        "workbook": f"quality-report-{stem}.xlsx",
+        "email": f"report-{stem}.eml",
+        "chart": f"chart-{stem}.png",
+        "figures": f"figures-{stem}.json",
+        "notebook": f"monthly_report-{stem}.ipynb",
+    }
+
+
+def default_output_dir(month: str) -> Path:
+    """Where a month's report goes by default: ``output/reports/YYYY-MM``."""
+    return notebooks.output_dir("reports") / check_month_format(month)
+
+
+def run_report(
+    shift_log: pd.DataFrame,
+    month: str,
+    chosen: Rule,
+    output_dir: str | Path,
+    *,
+    rule_version: str = "v1",
+    recipients: str | Iterable[str] = DEFAULT_RECIPIENTS,
+    sender: str = DEFAULT_SENDER,
+    economics: PlantEconomics = ECONOMICS,
+) -> MonthlyReport:
+    """Make the month's report and write its files into ``output_dir`` (see the module)."""
+    check_recipients(recipients)
+    computed = month_figures(shift_log, month, chosen, economics)
+    figures = {"rule_version": rule_version, "rule": chosen.describe(), **computed.figures}
+    folder = Path(output_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = file_names(month, rule_version)
+    history = f"{factory.TRAIN_MONTHS[0]} to {factory.TRAIN_MONTHS[-1]}"
+    try:
+        workbook.write_rule_workbook(
+            computed.accepted,
+            chosen,
+            folder / names["workbook"],
+            economics=economics,
+            notes=[f"Rule {rule_version}, chosen on the months {history}.", f"Report for {month}."],
+        )
+    except ShiftLogError as error:
+        raise ReportError(f"the rows of {month} cannot go into the workbook: {error}") from error
+
+    chart = delivery.render_monthly_chart(
+        computed.monthly, month, flagged="flagged", caught="caught", shipped="shipped_defects"
+    )
+    (folder / names["chart"]).write_bytes(chart.png)
+    message = delivery.compose_report_email(
+        month=month,
+        figures=email_table(figures),
+        chart_png=chart.png,
+        chart_alt=chart.alt,
+        attachment=folder / names["workbook"],
+        sender=sender,
+        recipients=recipients,
+        subject=f"Quality report: {delivery.month_name(month)} (rule {rule_version})",
+        alert=overflow_alert(figures),
+        notes=_notes(figures, rule_version),
+    )
+    written = delivery.write_email(message, folder)
+    written.replace(folder / names["email"])
+    (folder / names["figures"]).write_text(
+        json.dumps(_plain(figures), indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    files = {k: v for k, v in names.items() if k != "notebook"}
+    return MonthlyReport(
+        month=month,
+        rule_version=rule_version,
+        rule=chosen,
+        figures=figures,
+        accounting=computed.accounting,
+        monthly=computed.monthly,
+        chart=chart,
+        message=message,
+        folder=folder,
+        files=files,
+    )
+
+
+def email_table(figures: dict) -> dict[str, str]:
+    """The month's figures as the email shows them (label -> formatted value)."""
+    return {
+        "Parts cast (rows received)": num(figures["rows"]),
+        "Rows rejected (entry errors)": num(figures["rejected"]),
+        "Parts flagged for the X-ray test": num(figures["flagged"]),
+        "X-ray capacity (parts)": num(figures["capacity"]),
+        "Capacity used": pct(figures["capacity_used"], 0),
+        "Defects caught": num(figures["caught"]),
+        "Defects shipped": num(figures["shipped_defects"]),
+        "Catch rate": pct(figures["catch_rate"]),
+        "Caught beyond today's sample": num(figures["extra_caught"]),
+        "Value captured": eur(figures["value_eur"]),
+    }
+
+
+def overflow_alert(figures: dict) -> str | None:
+    """The warning for a month whose flags exceed the X-ray capacity (None otherwise)."""
+    if figures["overflow"] <= 0:
+        return None
+    return (
+        f"the rule flagged {num(figures['flagged'])} parts but the X-ray cell can test "
+        f"{num(figures['capacity'])}: {num(figures['overflow'])} flagged parts went out untested."
+    )
+
+
+def _notes(figures: dict, rule_version: str) -> list[str]:
+    notes = [f"Rule {rule_version}: {figures['rule']}"]
+    if figures["rejected"]:
+        notes.append(
+            f"{num(figures['rejected'])} rows were rejected for entry errors and are not in the "
+            "workbook; their part ids and reasons are in the figures file."
+        )
+    return notes
+
+
+def _plain(value):
+    """JSON-ready: numpy numbers as Python numbers, NaN as null."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else float(value)
+    return value
+
+
+def figures_markdown(figures: dict, rows: Sequence[str] | None = None) -> str:
+    """The email's table of figures as a Markdown table (for the report notebook)."""
+    table = email_table(figures)
+    shown = rows or list(table)
+    lines = ["| Figure | Value |", "| --- | ---: |"]
+    lines += [f"| {label} | {table[label]} |" for label in shown]
+    return "\n".join(lines)

@@ -1,0 +1,397 @@
+"""The monthly report: figures that add up, the files it writes, and `pocmvp report`."""
+
+import email
+import json
+import socket
+from email import policy
+
+import duckdb
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+from aiosmtpd.controller import Controller
+from openpyxl import load_workbook
+
+from pocmvp import cli, factory, iteration, report, rule, spreadsheet_engine, status_quo, workbook
+
+MONTH = "2025-10"
+CAPACITY = status_quo.ECONOMICS.inspection_capacity_share
+
+
+@pytest.fixture(scope="module")
+def log(fast_plant):
+    return fast_plant.shift_log
+
+
+@pytest.fixture(scope="module")
+def versions(log):
+    return report.rule_versions(log)
+
+
+@pytest.fixture(scope="module")
+def csv_source(log, tmp_path_factory):
+    path = tmp_path_factory.mktemp("sources") / "shift_log.csv"
+    log.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def written(log, versions, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report")
+    return report.run_report(log, MONTH, versions["v2"], folder, rule_version="v2")
+
+
+def read_email(path):
+    return email.message_from_bytes(path.read_bytes(), policy=policy.default)
+
+
+# --- Sources ------------------------------------------------------------------------------
+
+
+def test_the_generated_source_is_the_plant(log):
+    pd.testing.assert_frame_equal(report.load_shift_log("generated", fast_mode=True), log)
+
+
+def test_csv_parquet_and_xlsx_read_back_as_the_shift_log(log, csv_source, tmp_path):
+    pd.testing.assert_frame_equal(report.load_shift_log(csv_source), log, check_dtype=False)
+    parquet = tmp_path / "shift_log.parquet"
+    with duckdb.connect() as connection:
+        connection.register("shift_log", log)
+        connection.execute(f"COPY shift_log TO '{parquet}' (FORMAT PARQUET)")
+    pd.testing.assert_frame_equal(report.load_shift_log(parquet), log, check_dtype=False)
+    small = log.head(150)
+    small.to_excel(tmp_path / "shift_log.xlsx", index=False)
+    pd.testing.assert_frame_equal(
+        report.load_shift_log(tmp_path / "shift_log.xlsx"), small, check_dtype=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.csv", None, "there is no such file"),
+        ("shift_log.txt", b"part_id\n", "give 'generated' or a .csv, .parquet, .xlsx file"),
+        ("empty.csv", b"", "cannot read the shift log 'empty.csv' (EmptyDataError"),
+        ("binary.parquet", b"\x00\x01not parquet", "cannot read the shift log 'binary.parquet'"),
+        ("broken.xlsx", b"PK\x03\x04 broken zip", "cannot read the shift log 'broken.xlsx'"),
+        ("no_dates.csv", b"part_id,melt_temp_c\nP1,700\n", "has no 'cast_at' column"),
+        (
+            "bad_dates.csv",
+            b"part_id,cast_at\nP1,2025-10-01 06:00\nP2,yesterday\n",
+            "1 cast_at value(s) that are not dates (row 1: 'yesterday')",
+        ),
+    ],
+)
+def test_unreadable_sources_say_why_in_one_line(tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(report.ReportError) as raised:
+        report.load_shift_log(path)
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+# --- Months and rules -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("month", "message"),
+    [
+        ("2026-01", "2026-01 is outside the data: the shift log covers 2025-01 to 2025-12"),
+        ("2024-12", "outside the data"),
+        ("2025-13", "must look like 2025-09 (YYYY-MM)"),
+        ("Oct 2025", "must look like"),
+    ],
+)
+def test_months_outside_the_data_are_refused(log, month, message):
+    with pytest.raises(report.ReportError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        report.check_month(log, month)
+
+
+def test_a_month_without_production_is_refused(log):
+    gap = log[factory.month_of(log) != MONTH]
+    with pytest.raises(report.ReportError, match=f"no production in {MONTH}"):
+        report.check_month(gap, MONTH)
+    assert report.check_month(log, MONTH) == MONTH
+    with pytest.raises(report.ReportError, match="holds no parts"):
+        report.check_month(log.head(0), MONTH)
+
+
+def test_rule_versions_are_v1_and_its_night_revision(log, versions):
+    history = factory.in_months(log, factory.TRAIN_MONTHS)
+    assert versions["v1"] == rule.find_rule(history, factory.TARGET, CAPACITY)
+    assert versions["v2"] == iteration.revise_for_night_shift(versions["v1"], history, CAPACITY)
+    assert versions["v2"].scoped and not versions["v1"].scoped
+    with pytest.raises(report.ReportError, match="must be one of v1, v2"):
+        report.choose_rule(log, "v3")
+    with pytest.raises(report.ReportError, match="no history months"):
+        report.rule_versions(factory.in_months(log, factory.HELD_OUT_MONTHS))
+
+
+def test_prepare_checks_everything_before_anything_is_written(log):
+    shift_log, chosen = report.prepare("generated", MONTH, "v1", fast_mode=True)
+    pd.testing.assert_frame_equal(shift_log, log)
+    with pytest.raises(report.ReportError, match="not one email address"):
+        report.prepare("generated", MONTH, "v1", fast_mode=True, recipients=["nobody"])
+    with pytest.raises(report.ReportError, match="at least one recipient"):
+        report.prepare("generated", MONTH, "v1", fast_mode=True, recipients=[])
+    with pytest.raises(report.ReportError, match="rule version"):
+        report.prepare("generated", MONTH, "v9", fast_mode=True)
+
+
+# --- The figures and the files ----------------------------------------------------------------
+
+
+def test_every_row_of_the_month_is_accounted_for(written, log):
+    figures = written.figures
+    rows = int((factory.month_of(log) == MONTH).sum())
+    assert figures["rows"] == rows
+    assert figures["flagged"] + figures["passed"] + figures["rejected"] == rows
+    assert sum(written.accounting.counts.values()) == rows
+    assert figures["caught"] + figures["shipped_defects"] == figures["defects"]
+    assert figures["caught"] + figures["false_alarms"] == figures["tested"]
+    assert figures["tested"] == min(figures["flagged"], figures["capacity"])
+    assert figures["overflow"] == max(0, figures["flagged"] - figures["capacity"])
+
+
+def test_figures_agree_with_the_value_tracking(written, log, versions):
+    value = iteration.value_captured(factory.in_months(log, (MONTH,)), versions["v2"])
+    row = value.loc[MONTH]
+    figures = written.figures
+    assert figures["caught"] == row["caught"] and figures["today_caught"] == row["today_caught"]
+    assert figures["value_eur"] == row["value_eur"]
+    assert figures["capacity"] == status_quo.ECONOMICS.capacity(figures["rows"])
+
+
+def test_the_report_writes_its_files_with_names_only(written):
+    assert set(written.files) == {"workbook", "email", "chart", "figures"}
+    for kind in written.files:
+        assert written.path(kind).is_file(), kind
+    assert written.files["workbook"] == f"quality-report-{MONTH}-v2.xlsx"
+    stored = json.loads(written.path("figures").read_text())
+    assert stored["flagged"] == written.figures["flagged"]
+    assert stored["rule_version"] == "v2" and stored["rule"] == written.rule.describe()
+    assert str(written.folder) not in written.path("figures").read_text()
+    assert written.path("chart").read_bytes() == written.chart.png
+
+
+def test_the_workbook_holds_the_month_and_the_scoped_rule(written, log):
+    data = spreadsheet_engine.read_sheet(written.path("workbook"))
+    assert len(data) == written.figures["rows"]
+    book = load_workbook(written.path("workbook"), read_only=True)
+    formula = book[workbook.DATA_SHEET][f"{workbook.FLAG_COLUMN}2"].value
+    book.close()
+    assert formula == written.rule.excel_formula(2) and "EXACT(D2" in formula
+
+
+def test_the_email_carries_the_workbook_byte_for_byte(written):
+    sent = read_email(written.path("email"))
+    assert sent["Subject"] == "Quality report: October 2025 (rule v2)"
+    assert [a.addr_spec for a in sent["To"].addresses] == ["quality.lead@plant.example"]
+    (attachment,) = sent.iter_attachments()
+    assert attachment.get_filename() == written.files["workbook"]
+    assert attachment.get_content() == written.path("workbook").read_bytes()
+    text = sent.get_body(("plain",)).get_content()
+    assert f"{written.figures['flagged']:,}" in text and "Value captured" in text
+
+
+def test_the_same_month_gives_the_same_figures(written, log, versions, tmp_path):
+    again = report.run_report(log, MONTH, versions["v2"], tmp_path, rule_version="v2")
+    assert again.path("figures").read_text() == written.path("figures").read_text()
+    assert again.chart.png == written.chart.png
+
+
+def test_flags_beyond_the_capacity_are_reported(log, tmp_path):
+    greedy = rule.Rule.of(("melt_temp_c", ">", 690.0))
+    result = report.run_report(log, MONTH, greedy, tmp_path, rule_version="v1")
+    figures = result.figures
+    assert figures["overflow"] == figures["flagged"] - figures["capacity"] > 0
+    assert figures["tested"] == figures["capacity"]
+    text = read_email(result.path("email")).get_body(("plain",)).get_content()
+    assert f"ATTENTION: the rule flagged {figures['flagged']:,} parts" in text
+
+
+def test_a_month_within_the_capacity_has_no_alert(written):
+    assert report.overflow_alert({**written.figures, "overflow": 0}) is None
+
+
+def test_entry_errors_are_rejected_counted_and_left_out_of_the_workbook(log, tmp_path):
+    messy = log.copy()
+    messy["melt_temp_c"] = messy["melt_temp_c"].astype(object)
+    october = np.flatnonzero(factory.month_of(messy) == MONTH)
+    messy.iloc[october[0], messy.columns.get_loc("melt_temp_c")] = "hot"
+    messy.iloc[october[1], messy.columns.get_loc("part_id")] = messy["part_id"].iloc[october[2]]
+    path = tmp_path / "messy.csv"
+    messy.to_csv(path, index=False)
+    shift_log = report.load_shift_log(path)
+    chosen = rule.Rule.of(("melt_temp_c", ">", 707.2), ("die_temp_c", "<", 195.5))
+    result = report.run_report(shift_log, MONTH, chosen, tmp_path / "out")
+    figures = result.figures
+    assert figures["rejected"] == 3
+    assert figures["flagged"] + figures["passed"] + figures["rejected"] == figures["rows"]
+    reasons = [r["reason"] for r in figures["rejected_rows"]]
+    assert reasons[0] == "not a number in melt_temp_c: hot"
+    assert sum(r.startswith("duplicated part id") for r in reasons) == 2
+    kept = spreadsheet_engine.read_sheet(result.path("workbook"))
+    assert len(kept) == figures["rows"] - 3 and "hot" not in set(kept["melt_temp_c"])
+    text = read_email(result.path("email")).get_body(("plain",)).get_content()
+    assert "3 rows were rejected" in text
+
+
+def test_a_source_without_the_outcome_is_refused(log, versions, tmp_path):
+    with pytest.raises(report.ReportError, match="boolean 'defect' column"):
+        report.run_report(log.drop(columns="defect"), MONTH, versions["v1"], tmp_path)
+
+
+def test_default_folder_and_markdown(monkeypatch, tmp_path, written):
+    monkeypatch.setenv("POCMVP_OUTPUT_DIR", str(tmp_path))
+    assert report.default_output_dir(MONTH) == tmp_path / "reports" / MONTH
+    table = report.figures_markdown(written.figures)
+    assert table.startswith("| Figure | Value |") and "| Value captured | €" in table
+    assert report.describe_source("generated", seed=7, fast_mode=True) == (
+        "the generated plant (seed 7, 30,000 parts)"
+    )
+    assert report.describe_source("/some/folder/log.csv") == "the shift log log.csv"
+
+
+# --- pocmvp report ----------------------------------------------------------------------------
+
+
+class Inbox:
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller, inbox
+    finally:
+        controller.stop()
+
+
+def send_arguments(controller, folder) -> list[str]:
+    return [
+        "--output",
+        str(folder),
+        "--send",
+        "--smtp",
+        f"{controller.hostname}:{controller.port}",
+        "--to",
+        "quality.lead@plant.example",
+    ]
+
+
+@pytest.mark.timeout(300)
+def test_cli_runs_the_notebook_and_sends_the_report(smtp_server, tmp_path, capsys):
+    controller, inbox = smtp_server
+    folder = tmp_path / "reports" / MONTH
+    arguments = ["report", "--month", MONTH, "--rule", "v2", "--fast", "--seed", "7"]
+    assert cli.main(arguments + send_arguments(controller, folder)) == 0
+    out = capsys.readouterr().out
+    assert f"sent report-{MONTH}-v2.eml to quality.lead@plant.example" in out
+
+    (envelope,) = inbox.envelopes
+    assert envelope.rcpt_tos == ["quality.lead@plant.example"]
+    received = email.message_from_bytes(envelope.original_content, policy=policy.default)
+    assert received["Subject"] == "Quality report: October 2025 (rule v2)"
+    (attachment,) = received.iter_attachments()
+    workbook_path = folder / f"quality-report-{MONTH}-v2.xlsx"
+    assert attachment.get_filename() == workbook_path.name
+    assert attachment.get_content() == workbook_path.read_bytes(), "byte for byte"
+
+    executed = nbformat.read(folder / f"monthly_report-{MONTH}-v2.ipynb", as_version=4)
+    assert "papermill" not in executed.metadata
+    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    injected = next(
+        c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])
+    )
+    assert "seed = 7" in injected.source and 'rule_version = "v2"' in injected.source
+    figures = json.loads((folder / f"figures-{MONTH}-v2.json").read_text())
+    assert figures["rows"] == figures["flagged"] + figures["passed"] + figures["rejected"]
+
+
+@pytest.fixture(scope="module")
+def gap_source(log, tmp_path_factory):
+    """The shift log without any part cast in October (a shutdown)."""
+    path = tmp_path_factory.mktemp("gap") / "without_october.csv"
+    log[factory.month_of(log) != MONTH].to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("no production", f"pocmvp report: no production in {MONTH}"),
+        ("outside the data", "pocmvp report: 2026-02 is outside the data"),
+        ("unreadable", "pocmvp report: cannot read the shift log 'garbage.csv'"),
+        ("missing file", "there is no such file"),
+        ("bad recipient", "'not-an-address' is not one email address"),
+    ],
+)
+def test_cli_refuses_with_one_line_exit_2_and_sends_nothing(
+    case, message, gap_source, smtp_server, tmp_path, capsys
+):
+    controller, inbox = smtp_server
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_bytes(b"\xff\xfe\x00\x01 this is not a shift log \x00")
+    month, source = {
+        "no production": (MONTH, gap_source),
+        "outside the data": ("2026-02", "generated"),
+        "unreadable": (MONTH, garbage),
+        "missing file": (MONTH, tmp_path / "nowhere.csv"),
+        "bad recipient": (MONTH, "generated"),
+    }[case]
+    folder = tmp_path / "out"
+    arguments = ["report", "--month", month, "--source", str(source), "--fast"]
+    arguments += send_arguments(controller, folder)
+    if case == "bad recipient":
+        arguments += ["--to", "not-an-address"]
+    assert cli.main(arguments) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("pocmvp report: "), captured.err
+    assert message in lines[0]
+    assert inbox.envelopes == [], "nothing is sent"
+    assert not folder.exists(), "nothing is written"
+
+
+@pytest.mark.timeout(300)
+def test_a_refusal_inside_the_notebook_is_exit_2_too(monkeypatch, smtp_server, tmp_path, capsys):
+    """Should a check only fail in the notebook's kernel, the one-line message still wins."""
+    controller, inbox = smtp_server
+    monkeypatch.setattr(report, "prepare", lambda *args, **kwargs: None)
+    arguments = ["report", "--month", "2026-02", "--fast"]
+    assert cli.main(arguments + send_arguments(controller, tmp_path / "out")) == 2
+    err = capsys.readouterr().err.strip()
+    assert (
+        err == "pocmvp report: 2026-02 is outside the data: the shift log covers 2025-01 to 2025-12"
+    )
+    assert inbox.envelopes == []
+
+
+def test_cli_argument_errors(capsys):
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["report", "--month", MONTH, "--send"])
+    assert raised.value.code == 2 and "--send needs --smtp" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["report", "--month", MONTH, "--smtp", "localhost"])
+    assert raised.value.code == 2 and "HOST:PORT" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["report", "--month", MONTH, "--rule", "v3"])
