@@ -78,7 +78,7 @@ def test_mvp_goes_live_in_about_a_week_and_changes_no_system():
     mvp = bc.mvp_option(5_000.0)
     assert 0.1 < mvp.months_to_go_live <= 0.25
     assert bc.systems_changed(bc.MVP_TASKS) == []
-    assert mvp.one_off_cost == pytest.approx(sum(t.person_days for t in bc.MVP_TASKS) * 800)
+    assert mvp.one_off_cost == pytest.approx(sum(t.person_days for t in bc.MVP_TASKS) * bc.DAY_RATE)
     assert bc.break_even_month(mvp) <= 2
 
 

@@ -18,10 +18,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pocmvp.bill import PERSON_WEEK_EUR
+
 HORIZON_MONTHS = 12
 WORKING_DAYS_PER_MONTH = 20
-DAY_RATE = 800.0
-"""Loaded cost of one person-day (salary, overhead), in euros."""
+DAY_RATE = PERSON_WEEK_EUR / 5
+"""Loaded cost of one person-day, the same rate the POC's production bill uses."""
+POC_CHANCE_OF_SHIPPING = 0.4
+"""Declared, not measured: the chance that a project needing three system changes and a
+retrained department goes live at all. Chapter 5 shows how the verdict moves with it."""
 
 
 @dataclass(frozen=True)
