@@ -15,7 +15,8 @@ QUARTO_VERSION := 1.10.19
 # The monthly report notebook ships inside the package (pocmvp report runs it).
 REPORT_NOTEBOOK := src/pocmvp/report_notebook/monthly_report.ipynb
 
-.PHONY: help venv lab test lint format notebooks exercises bench site clean
+.PHONY: help venv lab test lint format notebooks exercises report bench site clean
+MONTH ?= 2025-10
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,6 +55,9 @@ notebooks: $(STAMP) ## Re-execute chapters, solutions and the report notebook; s
 
 exercises: $(STAMP) ## Regenerate exercises/ from solutions/
 	$(BIN)/pocmvp exercises
+
+report: $(STAMP) ## The monthly report for MONTH (default 2025-10) into output/reports/MONTH
+	$(BIN)/pocmvp report --month $(MONTH)
 
 bench: $(STAMP) ## Time every notebook and the heavy steps; writes benchmarks/results.json
 	$(BIN)/pocmvp bench --output benchmarks/results.json
