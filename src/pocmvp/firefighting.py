@@ -39,7 +39,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
-from pocmvp import factory, monitoring, rule
+from pocmvp import factory, monitoring, rule, status_quo
 from pocmvp.rule import Rule
 from pocmvp.status_quo import ECONOMICS, PlantEconomics
 
@@ -303,20 +303,21 @@ def compare_at_capacity(
     since: pd.Timestamp | str,
     economics: PlantEconomics = ECONOMICS,
 ) -> pd.DataFrame:
-    """Selections (name -> flags) judged at the X-ray capacity on the parts cast ``since``.
+    """Selections (name -> flags) judged on the parts cast ``since``, at the X-ray capacity
+    of those parts (:func:`pocmvp.rule.within_capacity`: the capacity share of each
+    month's parts in the window, in casting order).
 
-    Each selection's flags go through :func:`pocmvp.rule.within_capacity` over its whole
-    months (so capacity used before ``since`` counts), then the parts cast ``since`` are
-    scored: tested, caught, false alarms, shipped defects and their cost, catch rate.
+    One row per selection: parts, defects, tested, caught, false alarms, shipped defects
+    and their cost, and the catch rate.
     """
     window = shift_log["cast_at"] >= pd.Timestamp(since)
-    months = factory.month_of(shift_log)
-    in_months = months.isin(months[window].unique())
-    scope = shift_log[in_months]
+    scope = shift_log[window]
     rows = {}
     for name, flags in selections.items():
-        tested = rule.within_capacity(scope, flags[in_months], economics)
-        score = rule.score(scope[window[in_months]], tested[window[in_months]])
+        if not flags.index.equals(shift_log.index):
+            raise ValueError(f"{name!r} must be indexed like the shift log, one value per part")
+        tested = rule.within_capacity(scope, flags[window].astype(bool), economics)
+        score = rule.score(scope, tested)
         shipped = score.defects - score.caught
         rows[name] = {
             "parts": score.parts,
@@ -538,15 +539,27 @@ def _bin_shares(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
     return counts / max(len(values), 1)
 
 
-def mvp_value_per_month(
-    shift_log: pd.DataFrame, live_rule: Rule, economics: PlantEconomics = ECONOMICS
+def value_per_month(
+    shift_log: pd.DataFrame,
+    flags: pd.Series,
+    months: Sequence[str],
+    economics: PlantEconomics = ECONOMICS,
 ) -> float:
-    """The MVP's proven value: euros of returns saved per month against today's blind
-    sample, on its first live months (:data:`factory.HELD_OUT_MONTHS`)."""
-    live = factory.in_months(shift_log, factory.HELD_OUT_MONTHS)
-    table = rule.compare_with_today(live, live_rule, economics)
-    saved = table["today_shipped_defects"] - table["rule_shipped_defects"]
-    return float(saved.sum() * economics.cost_per_shipped_defect / len(table))
+    """What a selection is worth against today's blind every-n-th-part sample: euros of
+    returns saved per month over ``months``, both held to the X-ray capacity."""
+    if not flags.index.equals(shift_log.index):
+        raise ValueError("flags must be indexed like the shift log, one value per part")
+    chosen = factory.month_of(shift_log).isin(months)
+    if not chosen.any():
+        raise ValueError(f"no parts were cast in {list(months)}")
+    parts = shift_log[chosen]
+    tested = rule.within_capacity(parts, flags[chosen].astype(bool), economics)
+    mine = status_quo.monthly_outcome(parts, tested, economics)
+    today = status_quo.monthly_outcome(
+        parts, status_quo.every_nth_part(parts, economics), economics
+    )
+    saved = today["shipped_defects"].sum() - mine["shipped_defects"].sum()
+    return float(saved * economics.cost_per_shipped_defect / len(mine))
 
 
 # ----------------------------------------------------------------------------- engineering
