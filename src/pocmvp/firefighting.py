@@ -307,11 +307,13 @@ def compare_at_capacity(
     of those parts (:func:`pocmvp.rule.within_capacity`: the capacity share of each
     month's parts in the window, in casting order).
 
-    One row per selection: parts, defects, tested, caught, false alarms, shipped defects
-    and their cost, and the catch rate.
+    One row per selection: parts, defects, the X-ray ``capacity`` for those parts, how many
+    parts the selection ``flagged`` (before the capacity), how many were ``tested`` (after
+    it), caught, false alarms, shipped defects and their cost, and the catch rate.
     """
     window = shift_log["cast_at"] >= pd.Timestamp(since)
     scope = shift_log[window]
+    capacity = int(factory.month_of(scope).value_counts().map(economics.capacity).sum())
     rows = {}
     for name, flags in selections.items():
         if not flags.index.equals(shift_log.index):
@@ -322,6 +324,8 @@ def compare_at_capacity(
         rows[name] = {
             "parts": score.parts,
             "defects": score.defects,
+            "capacity": capacity,
+            "flagged": int(flags[window].sum()),
             "tested": score.flagged,
             "caught": score.caught,
             "false_alarms": score.false_alarms,
@@ -332,16 +336,6 @@ def compare_at_capacity(
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "selection"
     return table
-
-
-def within_capacity_everywhere(
-    shift_log: pd.DataFrame, flags: pd.Series, economics: PlantEconomics = ECONOMICS
-) -> bool:
-    """True if the X-ray cell can test every part the flags send, in every month."""
-    tested = rule.within_capacity(shift_log, flags, economics)
-    counts = tested.groupby(factory.month_of(shift_log)).sum()
-    capacity = factory.month_of(shift_log).value_counts().map(economics.capacity)
-    return bool((counts <= capacity.reindex(counts.index)).all())
 
 
 def defect_rate_by_melt(
