@@ -873,3 +873,24 @@ def what_the_sheet_showed(shift_log: pd.DataFrame, tested: pd.Series) -> pd.Data
     table = pd.DataFrame.from_dict(rows, orient="index").T
     table.insert(0, "who can see it", ["sheet (same day)", "X-ray log (same day)", "returns"])
     return table
+
+
+# ----------------------------------------------------------------------------- benchmarks
+
+
+def _benchmark(runs: int) -> dict:
+    """For ``pocmvp bench``: the patch and the model at the default size (never asserted)."""
+    from pocmvp.bench import median_seconds
+
+    log = factory.generate_plant(factory.DEFAULT_PARTS, seed=factory.DEFAULT_SEED).shift_log
+    day = patch_day()
+    model = train_risk_model(log, day)
+    return {
+        "parts": len(log),
+        "find_patch_seconds": median_seconds(lambda: find_patch(log, day), runs),
+        "train_risk_model_seconds": median_seconds(lambda: train_risk_model(log, day), runs),
+        "weekly_flags_seconds": median_seconds(lambda: weekly_flags(model, log), runs),
+    }
+
+
+BENCHMARKS = {"firefighting_default_year": _benchmark}
