@@ -39,7 +39,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
-from pocmvp import factory, monitoring, rule, status_quo
+from pocmvp import factory, monitoring, report, rule, status_quo
 from pocmvp.rule import Rule
 from pocmvp.status_quo import ECONOMICS, PlantEconomics
 
@@ -57,14 +57,11 @@ and its return is booked against its part id within a week."""
 def rule_in_force(history: pd.DataFrame, economics: PlantEconomics = ECONOMICS) -> Rule:
     """The rule live in December: the one place it is chosen, so it can be swapped in one line.
 
-    Today it is chapter 4's rule: :func:`pocmvp.rule.find_rule` on the training months of
-    ``history`` (any shift log; only its :data:`pocmvp.factory.TRAIN_MONTHS` are used), at the
-    X-ray capacity, over :data:`pocmvp.rule.RULE_COLUMNS`.
+    It is chapter 6's rule v2: chapter 4's rule found on the training months of ``history``
+    (any shift log; only its :data:`pocmvp.factory.TRAIN_MONTHS` are used), with the night
+    shift's melt threshold revised after the feedback on false alarms.
     """
-    train = factory.in_months(history, factory.TRAIN_MONTHS)
-    return rule.find_rule(
-        train, factory.TARGET, economics.inspection_capacity_share, rule.RULE_COLUMNS
-    )
+    return report.rule_versions(history, economics)["v2"]
 
 
 def live_catch_rate(shift_log: pd.DataFrame, tested: pd.Series) -> float:
