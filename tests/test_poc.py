@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.model_selection import ParameterGrid
 
 from pocmvp import factory, poc, status_quo
 
@@ -160,13 +161,13 @@ def test_metrics_table_has_one_column_a_model(shift_log):
 
 
 def test_search_covers_the_grid_on_time_ordered_folds(trained):
-    candidates = sum(len(list(poc.ParameterGrid(g))) for g in poc.SEARCH_GRID.values())
+    candidates = sum(len(list(ParameterGrid(g))) for g in poc.SEARCH_GRID.values())
     results = trained.search_results
     assert len(results) == candidates * len(poc.VALIDATION_MONTHS)
     assert set(results["validation_month"]) == set(poc.VALIDATION_MONTHS)
     assert results["pr_auc"].between(0, 1).all()
     for name, params in trained.best_params.items():
-        assert params in list(poc.ParameterGrid(poc.SEARCH_GRID[name]))
+        assert params in list(ParameterGrid(poc.SEARCH_GRID[name]))
     summary = poc.search_summary(results)
     assert len(summary) == candidates
 

@@ -208,6 +208,18 @@ def _random_forest(params: dict, seed: int) -> RandomForestClassifier:
 LEARNERS = {"gradient boosting": _gradient_boosting, "random forest": _random_forest}
 
 
+def feature_groups_table(model: PocModel) -> pd.DataFrame:
+    """Each feature group of a fitted POC: the raw columns behind it, and how many features."""
+    groups = model.feature_groups
+    return pd.DataFrame(
+        {
+            "computed from": [", ".join(FEATURE_GROUPS[g]) for g in groups],
+            "features": [len(names) for names in groups.values()],
+        },
+        index=pd.Index(list(groups), name="feature group"),
+    )
+
+
 def undersample(
     joined: pd.DataFrame, seed: int, keep_share: float = NEGATIVE_KEEP_SHARE
 ) -> pd.DataFrame:
