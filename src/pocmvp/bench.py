@@ -27,7 +27,7 @@ def median_seconds(action: Callable[[], object], runs: int) -> float:
         start = time.perf_counter()
         action()
         times.append(time.perf_counter() - start)
-    return round(statistics.median(times), 3)
+    return statistics.median(times)
 
 
 def notebook_timings(paths: list[Path], runs: int) -> dict[str, float]:
@@ -37,8 +37,8 @@ def notebook_timings(paths: list[Path], runs: int) -> dict[str, float]:
         os.environ["POCMVP_OUTPUT_DIR"] = scratch
         for path in paths:
             target = Path(scratch) / path.name
-            timings[str(path.relative_to(notebooks.ROOT))] = median_seconds(
-                lambda p=path, t=target: notebooks.execute(p, t), runs
+            timings[str(path.relative_to(notebooks.ROOT))] = round(
+                median_seconds(lambda p=path, t=target: notebooks.execute(p, t), runs), 3
             )
             print(f"{path.name}: {timings[str(path.relative_to(notebooks.ROOT))]:.1f} s")
     return timings
@@ -53,7 +53,8 @@ def record(results_file: Path, section: str, figures: dict) -> dict:
         "processor": platform.machine(),
         "cores": os.cpu_count(),
     }
-    data[section] = figures
+    # Seconds to a tenth of a millisecond: finer digits are noise on a shared machine.
+    data[section] = {k: round(v, 4) if isinstance(v, float) else v for k, v in figures.items()}
     results_file.parent.mkdir(parents=True, exist_ok=True)
     results_file.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
     return data
