@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from aiosmtpd.controller import Controller
+from local_servers import Inbox, free_port
 
-from pocmvp import factory
+from pocmvp import factory, report
 
 
 @pytest.fixture(scope="session")
@@ -16,3 +18,27 @@ def fast_plant() -> factory.Plant:
 def shift_log(fast_plant: factory.Plant):
     """A fresh copy each test may change freely."""
     return fast_plant.shift_log.copy()
+
+
+@pytest.fixture(scope="module")
+def log(fast_plant):
+    """The fast plant's shift log, shared read-only by a module's tests."""
+    return fast_plant.shift_log
+
+
+@pytest.fixture(scope="module")
+def versions(log):
+    """Rule v1 and v2 for the fast plant."""
+    return report.rule_versions(log)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1, started for one test and stopped after it."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller, inbox
+    finally:
+        controller.stop()

@@ -1,19 +1,7 @@
 """Chapter 6's self-checks: right answers pass, wrong ones get a hint but not the answer."""
 
-import pytest
-
 from pocmvp import factory, iteration, report, selfcheck
 from pocmvp.checks import ch06
-
-
-@pytest.fixture(scope="module")
-def log(fast_plant):
-    return fast_plant.shift_log
-
-
-@pytest.fixture(scope="module")
-def versions(log):
-    return report.rule_versions(log)
 
 
 def test_untested_flags(log, versions):

@@ -1,14 +1,7 @@
 """Chapter 7's self-checks: right answers pass, wrong ones get a hint but not the answer."""
 
-import pytest
-
 from pocmvp import fire, firefighting, rule, selfcheck
 from pocmvp.checks import ch07
-
-
-@pytest.fixture(scope="module")
-def log(fast_plant):
-    return fast_plant.shift_log
 
 
 def test_weekly_days_with_slow_returns(log):

@@ -1,6 +1,5 @@
 import email
 import io
-import socket
 import struct
 from email import policy
 
@@ -8,7 +7,7 @@ import matplotlib
 import openpyxl
 import pandas as pd
 import pytest
-from aiosmtpd.controller import Controller
+from local_servers import Inbox, free_port
 
 from pocmvp import delivery, status_quo
 
@@ -254,42 +253,6 @@ def test_write_email_names_other_messages_by_subject(tmp_path):
 # ----------------------------------------------------------------------------- SMTP
 
 
-class Collector:
-    """An aiosmtpd handler that keeps every envelope and refuses one address."""
-
-    refused = "nobody@plant.example"
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address == self.refused:
-            return "550 no such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    handler = Collector()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller, handler
-    finally:
-        controller.stop()
-
-
 def test_report_arrives_by_smtp_intact(smtp_server, chart, workbook):
     controller, handler = smtp_server
     message = compose(chart, workbook)
@@ -314,9 +277,9 @@ def test_report_arrives_by_smtp_intact(smtp_server, chart, workbook):
 
 def test_refused_recipients_are_reported(smtp_server, chart, workbook):
     controller, handler = smtp_server
-    message = compose(chart, workbook, recipients=["lead@plant.example", Collector.refused])
+    message = compose(chart, workbook, recipients=["lead@plant.example", Inbox.refused])
     refused = delivery.send_email(message, controller.hostname, controller.port, timeout=5)
-    assert list(refused) == [Collector.refused]
+    assert list(refused) == [Inbox.refused]
     assert handler.envelopes[0].rcpt_tos == ["lead@plant.example"]
 
 

@@ -2,7 +2,6 @@
 
 import email
 import json
-import socket
 from email import policy
 
 import duckdb
@@ -10,23 +9,12 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from aiosmtpd.controller import Controller
 from openpyxl import load_workbook
 
 from pocmvp import cli, factory, iteration, report, rule, spreadsheet_engine, status_quo, workbook
 
 MONTH = "2025-10"
 CAPACITY = status_quo.ECONOMICS.inspection_capacity_share
-
-
-@pytest.fixture(scope="module")
-def log(fast_plant):
-    return fast_plant.shift_log
-
-
-@pytest.fixture(scope="module")
-def versions(log):
-    return report.rule_versions(log)
 
 
 @pytest.fixture(scope="module")
@@ -257,32 +245,6 @@ def test_default_folder_and_markdown(monkeypatch, tmp_path, written):
 
 
 # --- pocmvp report ----------------------------------------------------------------------------
-
-
-class Inbox:
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller, inbox
-    finally:
-        controller.stop()
 
 
 def send_arguments(controller, folder) -> list[str]:
