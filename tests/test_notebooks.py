@@ -100,3 +100,17 @@ def test_chapters_and_solutions_pair_up():
     chapters = {p.name[:2] for p in notebooks.chapter_notebooks()}
     solutions = {p.name[:2] for p in notebooks.solution_notebooks()}
     assert chapters == solutions and chapters
+
+
+def test_every_chapter_follows_the_same_outline():
+    """Objectives first, teaching notes for instructors, assertions, then key points."""
+    for path in notebooks.chapter_notebooks():
+        markdown = [c.source for c in nbformat.read(path, as_version=4).cells]
+        text = "\n".join(markdown)
+        order = [
+            text.find("Learning objectives"),
+            text.find('when-profile="instructor"'),
+            text.find("The story so far, checked"),
+            text.find("Key points"),
+        ]
+        assert all(i >= 0 for i in order) and order == sorted(order), path
