@@ -149,3 +149,21 @@ def test_learner_site_in_a_real_browser():
             browser.close()
     finally:
         server.shutdown()
+
+
+LINK = re.compile(r"\]\(([^)#\s]+\.(?:ipynb|qmd))(?:#[^)]*)?\)")
+
+
+def pages() -> list:
+    paths = [ROOT / "index.qmd", *notebooks.chapter_notebooks(), *notebooks.solution_notebooks()]
+    return paths + [notebooks.exercise_path(s) for s in notebooks.solution_notebooks()]
+
+
+def test_links_between_pages_resolve_and_learner_pages_never_link_to_solutions():
+    learner_pages = set(profile("learner")["project"]["render"])
+    for page in pages():
+        for target in LINK.findall(page.read_text(encoding="utf-8")):
+            resolved = (page.parent / target).resolve()
+            assert resolved.exists(), f"{page.name} links to missing {target}"
+            if str(page.relative_to(ROOT)) in learner_pages:
+                assert "solutions" not in resolved.parts, f"{page.name} links to {target}"
