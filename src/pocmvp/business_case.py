@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from pocmvp.bill import PERSON_WEEK_EUR
+from pocmvp.factory import month_of
 
 HORIZON_MONTHS = 12
 WORKING_DAYS_PER_MONTH = 20
@@ -234,7 +235,7 @@ def head_to_head(
         rows[name] = totals
         monthly[name] = outcome["shipped_defects"]
     table = pd.DataFrame(rows).T
-    months = parts["cast_at"].dt.strftime("%Y-%m").nunique()
+    months = month_of(parts).nunique()
     return HeadToHead(table=table, monthly_shipped=pd.DataFrame(monthly), months=months)
 
 

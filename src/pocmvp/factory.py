@@ -172,7 +172,7 @@ class Plant:
 
     @property
     def months(self) -> list[str]:
-        return sorted(self.shift_log["cast_at"].dt.strftime("%Y-%m").unique())
+        return sorted(month_of(self.shift_log).unique())
 
 
 def data_dictionary() -> pd.DataFrame:
@@ -373,6 +373,14 @@ def _alloy_lots(rng: np.random.Generator, n: int, after_change: np.ndarray) -> n
     )
 
 
+def require_dataframe(shift_log: object) -> None:
+    """Refuse anything that is not a pandas DataFrame, naming what it is instead."""
+    if not isinstance(shift_log, pd.DataFrame):
+        raise ShiftLogError(
+            f"a shift log must be a pandas DataFrame, got {type(shift_log).__name__}"
+        )
+
+
 def validate_shift_log(shift_log: pd.DataFrame, *, require_truth: bool = False) -> pd.DataFrame:
     """Check a shift log's columns, types, ids and values; return it unchanged if sound.
 
@@ -380,10 +388,7 @@ def validate_shift_log(shift_log: pd.DataFrame, *, require_truth: bool = False) 
     Columns that are only known after inspection (and the truth) are optional unless
     ``require_truth`` is set.
     """
-    if not isinstance(shift_log, pd.DataFrame):
-        raise ShiftLogError(
-            f"a shift log must be a pandas DataFrame, got {type(shift_log).__name__}"
-        )
+    require_dataframe(shift_log)
     optional = set() if require_truth else {"rework_minutes", "defect", "defect_type"}
     missing = [c for c in SHIFT_LOG_COLUMNS if c not in shift_log.columns and c not in optional]
     if missing:

@@ -278,10 +278,7 @@ def check_rule_columns(shift_log: pd.DataFrame, rule: Rule) -> None:
 
     The message names the column and shows an offending value.
     """
-    if not isinstance(shift_log, pd.DataFrame):
-        raise ShiftLogError(
-            f"a shift log must be a pandas DataFrame, got {type(shift_log).__name__}"
-        )
+    factory.require_dataframe(shift_log)
     missing = [c for c in rule.input_columns if c not in shift_log.columns]
     if missing:
         raise ShiftLogError(
@@ -645,10 +642,7 @@ def account_rows(shift_log: pd.DataFrame, rule: Rule) -> Accounting:
     without ``part_id`` or without a column the rule reads is refused with a
     :class:`ShiftLogError`.
     """
-    if not isinstance(shift_log, pd.DataFrame):
-        raise ShiftLogError(
-            f"a shift log must be a pandas DataFrame, got {type(shift_log).__name__}"
-        )
+    factory.require_dataframe(shift_log)
     missing = [c for c in ("part_id", *rule.input_columns) if c not in shift_log.columns]
     if missing:
         raise ShiftLogError(f"shift log is missing column(s): {', '.join(missing)}")
