@@ -31,7 +31,9 @@ MOULDS_PER_CELL = 4
 SHIFTS = ("early", "late", "night")
 SHIFT_SHARE = (0.38, 0.36, 0.26)
 SHIFT_START_HOUR = {"early": 6, "late": 14, "night": 22}
-B0, MELT, DIE, WEAR, VAC, PRESS = -4.8, 0.22, 0.2, 0.15, 0.03, 0.006
+# The strength of each cause (log-odds); see _defect_logit.
+B0, MELT, DIE, WEAR, VAC, VALVE, NOISE = -5.5, 1.0, 0.9, 0.5, 0.02, 1.6, 0.9
+STUCK_VALVE_SHARE = 0.04
 DEFECT_TYPES = ("porosity", "crack", "misrun")
 
 
@@ -222,24 +224,31 @@ def generate_plant(n_parts: int = DEFAULT_PARTS, seed: int = DEFAULT_SEED) -> Pl
     humidity = np.clip(55 + 18 * season + rng.normal(0, 8, n), 15, 98)
     after_change = cast_at >= SUPPLIER_CHANGE_DATE
     supplier = np.where(after_change, SUPPLIER_AFTER, SUPPLIER_BEFORE)
+    # Moulds wear at their own pace: some dies' seals and cores tire faster than others.
+    wear_rate = rng.permutation(np.geomspace(0.5, 2.0, len(CELLS) * MOULDS_PER_CELL))[mould_index]
 
-    # MES signals: vacuum degrades as the mould's seals wear; pressure drifts by cell.
-    vacuum = np.clip(45 + 0.004 * shots + rng.gamma(2.0, 9.0, n), 10, 400)
-    pressure = 880 - 25 * (cell_index == 3) + rng.normal(0, 40, n)
+    # MES signals: vacuum degrades as the mould's seals wear; pressure drifts by cell. A few
+    # shots lose intensification pressure part-way (a valve that sticks): the shot profile
+    # shows it, the shift log cannot.
+    stuck_valve = rng.random(n) < STUCK_VALVE_SHARE
+    vacuum = np.clip(45 + 0.004 * shots * wear_rate + rng.gamma(2.0, 9.0, n), 10, 400)
+    pressure = 880 - 25 * (cell_index == 3) - 90 * stuck_valve + rng.normal(0, 40, n)
     speed = 4.2 + rng.normal(0, 0.35, n)
-    fill = 38 - 3 * (speed - 4.2) + rng.normal(0, 2.5, n)
+    fill = 38 - 3 * (speed - 4.2) + 2.5 * stuck_valve + rng.normal(0, 2.5, n)
 
     logit = _defect_logit(
         melt=melt,
         die=die,
+        cycle=cycle,
         shots=shots,
+        wear_rate=wear_rate,
         humidity=humidity,
         scrap=scrap,
         vacuum=vacuum,
-        pressure=pressure,
-        speed=speed,
+        stuck_valve=stuck_valve,
+        fill_delay=fill - (38 - 3 * (speed - 4.2)),
         after_change=after_change,
-        noise=rng.normal(0, 0.9, n),
+        noise=rng.normal(0, NOISE, n),
     )
     defect = rng.random(n) < 1 / (1 + np.exp(-logit))
     defect_type = np.where(defect, rng.choice(DEFECT_TYPES, n, p=(0.62, 0.23, 0.15)), None).astype(
@@ -292,38 +301,55 @@ def generate_plant(n_parts: int = DEFAULT_PARTS, seed: int = DEFAULT_SEED) -> Pl
     return Plant(shift_log=shift_log, mes=mes, seed=seed)
 
 
+def _softplus(x: np.ndarray) -> np.ndarray:
+    """A smooth hinge: about 0 well below zero, about ``x`` well above it."""
+    return np.logaddexp(0, x)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-x))
+
+
 def _defect_logit(
     *,
     melt: np.ndarray,
     die: np.ndarray,
+    cycle: np.ndarray,
     shots: np.ndarray,
+    wear_rate: np.ndarray,
     humidity: np.ndarray,
     scrap: np.ndarray,
     vacuum: np.ndarray,
-    pressure: np.ndarray,
-    speed: np.ndarray,
+    stuck_valve: np.ndarray,
+    fill_delay: np.ndarray,
     after_change: np.ndarray,
     noise: np.ndarray,
 ) -> np.ndarray:
     """The true cause of defects, on the log-odds scale.
 
-    Hot melt picks up hydrogen (porosity); a cold die misruns; worn moulds crack; humid summers add
-    hydrogen; poor die vacuum and low intensification pressure (MES only) trap gas. The new
-    supplier's alloy carries more hydrogen at any melt temperature, a risk the shift log's
-    thresholds do not see.
+    Every effect is smooth (no threshold a rule could find exactly), and three interact:
+
+    * **porosity**: a hot melt picks up hydrogen, and more so when the hall is humid
+      (melt x humidity);
+    * **misruns**: a cold die misruns, and more so on a short cycle that gives the metal less
+      time (die temperature x cycle time);
+    * **cracks**: a mould grows riskier with shots since maintenance, at its own pace;
+    * **gas** (MES only): poor die vacuum, and a valve that sticks and loses intensification
+      pressure part-way through the shot (visible only in the shot profile);
+    * the new supplier's alloy carries more iron: it forms sludge when the melt runs cool.
     """
+    humid = _sigmoid((humidity - 60) / 8)
+    short_cycle = _sigmoid((50 - cycle) / 3)
     return (
         B0
-        + MELT * np.maximum(melt - 700, 0)
-        # The new supplier's alloy carries more iron: it forms sludge when the melt runs cool.
-        + after_change * (0.5 * np.maximum(682 - melt, 0) + 0.2)
-        + DIE * np.maximum(200 - die, 0)
-        + WEAR * np.maximum(shots - 4_500, 0) / 1_000
-        + 0.02 * (humidity - 55)
+        + MELT * _softplus((melt - 700) / 5) * (0.5 + humid)
+        + DIE * _softplus((200 - die) / 6) * (0.5 + short_cycle)
+        + WEAR * wear_rate * _softplus((shots - 4_500) / 900)
         + 0.01 * (scrap - 22)
         + VAC * (vacuum - 70)
-        - PRESS * (pressure - 880)
-        + 0.5 * np.abs(speed - 4.2)
+        + VALVE * stuck_valve
+        + 0.15 * np.abs(fill_delay)
+        + after_change * (0.5 * _softplus((682 - melt) / 2) + 0.2)
         + noise
     )
 

@@ -1,0 +1,111 @@
+"""One routing for every option: which parts the X-ray cell tests, decided as each part is cast.
+
+Every option in the workbook (today's sample, the POC, the baselines, the rule) sends parts
+to the X-ray cell through :func:`route`, so they are compared on the same months, the same
+capacity and the same policy. The policy knows nothing of later parts of the month:
+
+* a month's **capacity** is the capacity share of that month's parts, rounded down (the
+  X-ray cell's monthly plan);
+* the cell's **pace** after the i-th part of the month is ``floor(share * i)`` tests: as
+  parts are cast, the cell earns test slots at the capacity share;
+* a **flagged** part (a score at or above a threshold fixed on the history, or a rule that
+  holds) is tested in casting order while the month's capacity is not used up;
+* a part that is **not flagged** is tested only when the cell is behind its pace, so slots
+  the flags leave idle go to an every-n-th sample of the other parts.
+
+With no flags at all, the pace alone tests the 20th, 40th, 60th ... part of each month at a
+5 % share: today's every-n-th-part sample is this policy with nothing flagged. Every option
+spends exactly the month's capacity: the pace guarantees at least ``floor(share * i)`` tests
+by the i-th part, and the capacity caps it.
+
+A model's score becomes flags through :func:`threshold_for_share`: the threshold is fixed on
+scores of parts the model has already seen the outcome of (the history), so that it flags
+the capacity share there, and is then held fixed for the months that follow.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+_EPSILON = 1e-9  # 0.05 * 60 is 3.0000000000000004 in floating point; floor must give 3
+
+
+def month_labels(cast_at: pd.Series) -> pd.Series:
+    """Each timestamp's month as ``YYYY-MM``."""
+    return cast_at.dt.strftime("%Y-%m")
+
+
+def monthly_capacity(n_parts: int, capacity_share: float) -> int:
+    """How many parts the X-ray cell can test in a month of ``n_parts`` parts."""
+    _check_share(capacity_share)
+    return int(np.floor(capacity_share * n_parts + _EPSILON))
+
+
+def _check_share(capacity_share: float) -> None:
+    if not 0 < capacity_share < 1:
+        raise ValueError(f"capacity_share must be between 0 and 1, got {capacity_share}")
+
+
+def threshold_for_share(history_scores: pd.Series | np.ndarray, capacity_share: float) -> float:
+    """The lowest score threshold that flags at most ``capacity_share`` of the history.
+
+    Parts whose score is at or above the threshold are flagged. Missing scores never flag.
+    """
+    _check_share(capacity_share)
+    values = np.asarray(history_scores, dtype=float)
+    values = values[~np.isnan(values)]
+    if len(values) == 0:
+        raise ValueError("cannot fix a threshold on an empty history")
+    allowed = int(np.floor(capacity_share * len(values) + _EPSILON))
+    ordered = np.sort(values)[::-1]
+    if allowed == 0:
+        return float(np.nextafter(ordered[0], np.inf))
+    threshold = ordered[allowed - 1]
+    # Ties at the threshold would flag more than allowed: step just above them.
+    if allowed < len(ordered) and ordered[allowed] == threshold:
+        threshold = np.nextafter(threshold, np.inf)
+    return float(threshold)
+
+
+def flags_from_scores(scores: pd.Series, threshold: float) -> pd.Series:
+    """Parts whose score is at or above ``threshold`` (a missing score never flags)."""
+    return (scores.astype(float) >= threshold).fillna(False).astype(bool).rename("flagged")
+
+
+def route(parts: pd.DataFrame, flagged: pd.Series | None, capacity_share: float) -> pd.Series:
+    """Which parts the X-ray cell tests, each decided when the part is cast.
+
+    ``parts`` needs a ``cast_at`` column; ``flagged`` is a boolean Series indexed like it
+    (``None`` for no flags: today's sample). Returns a boolean ``tested`` Series indexed
+    like ``parts``.
+    """
+    _check_share(capacity_share)
+    if flagged is None:
+        flagged = pd.Series(False, index=parts.index)
+    if not flagged.index.equals(parts.index):
+        raise ValueError("flagged must be indexed like the parts, one value per part")
+    order = np.argsort(parts["cast_at"].to_numpy(), kind="stable")
+    months = month_labels(parts["cast_at"]).to_numpy()[order]
+    wanted = flagged.fillna(False).to_numpy(dtype=bool)[order]
+    tested = np.zeros(len(parts), dtype=bool)
+    starts = np.flatnonzero(np.r_[True, months[1:] != months[:-1]])
+    ends = np.r_[starts[1:], len(months)]
+    for start, end in zip(starts, ends, strict=True):
+        tested[start:end] = _route_month(wanted[start:end], capacity_share)
+    result = np.zeros(len(parts), dtype=bool)
+    result[order] = tested
+    return pd.Series(result, index=parts.index, name="tested")
+
+
+def _route_month(flagged: np.ndarray, capacity_share: float) -> np.ndarray:
+    n = len(flagged)
+    capacity = monthly_capacity(n, capacity_share)
+    pace = np.floor(capacity_share * np.arange(1, n + 1) + _EPSILON).astype(np.int64)
+    tested = np.zeros(n, dtype=bool)
+    used = 0
+    for i in range(n):
+        if used < capacity and (flagged[i] or used < pace[i]):
+            tested[i] = True
+            used += 1
+    return tested
