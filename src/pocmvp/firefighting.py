@@ -42,6 +42,7 @@ from openpyxl.styles import Font, PatternFill
 from pocmvp import factory, monitoring, report, rule, status_quo
 from pocmvp.rule import Rule
 from pocmvp.status_quo import ECONOMICS, PlantEconomics
+from pocmvp.upkeep import ENGINEERING_WORK, Automation
 
 CHANGE_DATE = factory.SUPPLIER_CHANGE_DATE
 """The day NordAlloy's first lots were charged into the furnaces."""
@@ -554,78 +555,6 @@ def value_per_month(
 
 
 # ----------------------------------------------------------------------------- engineering
-
-
-@dataclass(frozen=True)
-class Automation:
-    """One piece of engineering's work: what it replaces, and what it saves."""
-
-    name: str
-    replaces: str
-    hours_per_month_before: float
-    hours_per_month_after: float
-    lead_time_days_before: float
-    lead_time_days_after: float
-    lead_time_of: str
-
-    @property
-    def hours_saved_per_month(self) -> float:
-        return self.hours_per_month_before - self.hours_per_month_after
-
-    @property
-    def lead_time_cut_days(self) -> float:
-        return self.lead_time_days_before - self.lead_time_days_after
-
-
-ENGINEERING_WORK: tuple[Automation, ...] = (
-    Automation(
-        "monthly report, scheduled",
-        "the quality lead filtering the spreadsheet and writing the report email by hand",
-        6.0,
-        0.5,
-        3,
-        0,
-        "month end to report in the inbox",
-    ),
-    Automation(
-        "shift-log feed",
-        "copying the shift-log export into the rule workbook every morning",
-        5.0,
-        0.5,
-        1,
-        0,
-        "a cast part to its row in the sheet",
-    ),
-    Automation(
-        "returns feed",
-        "a monthly list of customer returns from sales, matched to part ids by hand",
-        4.0,
-        0.25,
-        30,
-        1,
-        "a return booked to the catch rate that counts it",
-    ),
-    Automation(
-        "flag write-back to the shift leads' sheet",
-        "the quality lead filtering the flags and emailing each shift its list",
-        8.0,
-        0.5,
-        1,
-        0,
-        "a rule change to the shift that acts on it",
-    ),
-    Automation(
-        "weekly retrain and threshold job",
-        "refitting the rule by hand when someone notices it has gone stale",
-        3.0,
-        0.5,
-        14,
-        7,
-        "new outcomes to a model that has learnt from them",
-    ),
-)
-"""Engineering's list (assumptions, declared here so every total is computed): hours of
-people's time per month before and after, and the lead time each cuts."""
 
 
 def engineering_table(items: Sequence[Automation] = ENGINEERING_WORK) -> pd.DataFrame:

@@ -30,7 +30,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import SplineTransformer, StandardScaler
 from threadpoolctl import threadpool_limits
 
-from pocmvp import factory, status_quo
+from pocmvp import factory, routing, status_quo
 from pocmvp.display import progress
 from pocmvp.status_quo import ECONOMICS, PlantEconomics
 
@@ -453,42 +453,50 @@ def train_poc(
 # Routing and the offline metrics
 
 
-def route_top_share(
+def decision_flags(
     shift_log: pd.DataFrame,
     scores: pd.Series | np.ndarray,
     economics: PlantEconomics = ECONOMICS,
 ) -> pd.Series:
-    """Send the highest-scoring parts of each month to the X-ray test, up to its capacity.
+    """Turn any score into the parts flagged for the X-ray test, as a live system would.
 
-    Any score works (a model's risk, a rule's 0/1, a single column). Each month tests
-    ``economics.capacity(parts that month)`` parts, as many as today's every-n-th sample;
-    ties go to the earlier part. Returns a boolean ``tested`` Series indexed like
-    ``shift_log``, ready for :func:`status_quo.monthly_outcome`.
+    Each month's threshold is fixed on the first of the month from the previous month's
+    scores, so that it would have flagged the capacity share there
+    (:func:`pocmvp.routing.flags_with_monthly_threshold`). ``shift_log`` must therefore hold
+    the month before the first month to be routed. A missing score never flags.
     """
+    values = _aligned(shift_log, scores)
+    return routing.flags_with_monthly_threshold(
+        values, shift_log["cast_at"], economics.inspection_capacity_share
+    )
+
+
+def _aligned(shift_log: pd.DataFrame, scores: pd.Series | np.ndarray) -> pd.Series:
     if isinstance(scores, pd.Series):
-        if not scores.index.equals(shift_log.index):
-            scores = scores.reindex(shift_log.index)
-        values = scores.to_numpy(dtype=float)
-    else:
-        values = np.asarray(scores, dtype=float)
-        if len(values) != len(shift_log):
-            raise ValueError(f"got {len(values)} scores for {len(shift_log)} parts")
-    frame = pd.DataFrame({"month": factory.month_of(shift_log), "score": values})
-    # A missing score ranks last.
-    frame["score"] = frame["score"].fillna(-np.inf)
-    rank = frame.groupby("month")["score"].rank(method="first", ascending=False)
-    size = frame.groupby("month")["month"].transform("size")
-    capacity = np.floor(economics.inspection_capacity_share * size + 1e-9)
-    return (rank <= capacity).rename("tested")
+        return scores.reindex(shift_log.index).astype(float)
+    values = np.asarray(scores, dtype=float)
+    if len(values) != len(shift_log):
+        raise ValueError(f"got {len(values)} scores for {len(shift_log)} parts")
+    return pd.Series(values, index=shift_log.index)
+
+
+def routed(
+    shift_log: pd.DataFrame,
+    flagged: pd.Series | None,
+    economics: PlantEconomics = ECONOMICS,
+) -> pd.Series:
+    """The parts the X-ray cell tests with these flags: the one routing every option uses
+    (:func:`pocmvp.routing.route`); ``None`` is today's every-n-th-part sample."""
+    if flagged is not None:
+        flagged = flagged.reindex(shift_log.index).fillna(False).astype(bool)
+    return routing.route(shift_log, flagged, economics.inspection_capacity_share)
 
 
 def recall_at_capacity(
-    shift_log: pd.DataFrame, scores: pd.Series | np.ndarray, economics: PlantEconomics = ECONOMICS
+    shift_log: pd.DataFrame, flagged: pd.Series | None, economics: PlantEconomics = ECONOMICS
 ) -> float:
-    """Share of the defects caught when each month's top-scoring parts fill the X-ray cell."""
-    table = status_quo.monthly_outcome(
-        shift_log, route_top_share(shift_log, scores, economics), economics
-    )
+    """Share of the defects caught when these flags route the X-ray cell (the one routing)."""
+    table = status_quo.monthly_outcome(shift_log, routed(shift_log, flagged, economics), economics)
     return float(table["caught"].sum() / table["defects"].sum())
 
 
@@ -508,12 +516,18 @@ class OfflineMetrics:
 
 
 def offline_metrics(
-    shift_log: pd.DataFrame, risk: pd.Series, economics: PlantEconomics = ECONOMICS
+    shift_log: pd.DataFrame,
+    risk: pd.Series,
+    flagged: pd.Series | None,
+    economics: PlantEconomics = ECONOMICS,
 ) -> OfflineMetrics:
-    """ROC-AUC, PR-AUC, recall and precision at the inspection capacity, Brier score."""
+    """ROC-AUC, PR-AUC, recall and precision at the inspection capacity, Brier score.
+
+    ``flagged`` are the score's decision-time flags (:func:`decision_flags`); recall and
+    precision at capacity count the parts the one routing actually tests with them."""
     risk = risk.reindex(shift_log.index)
     truth = shift_log[factory.TARGET].astype(bool)
-    tested = route_top_share(shift_log, risk, economics)
+    tested = routed(shift_log, flagged, economics)
     rate = float(truth.mean())
     return OfflineMetrics(
         roc_auc=float(roc_auc_score(truth, risk)),
@@ -602,31 +616,32 @@ class Promise:
 
 def promise(
     shift_log: pd.DataFrame,
-    scores: pd.Series,
+    flagged: pd.Series,
     months: tuple[str, ...] = factory.HELD_OUT_MONTHS,
     economics: PlantEconomics = ECONOMICS,
 ) -> Promise:
-    """Defective parts shipped in ``months`` with ``scores`` routing the X-ray cell, compared
-    with today's every-n-th-part sample at the same capacity."""
+    """Defective parts shipped in ``months`` with ``flagged`` routing the X-ray cell, compared
+    with today's every-n-th-part sample, through the same routing and capacity.
+
+    ``flagged`` is any option's decision-time flags (a model's :func:`decision_flags`, a
+    rule's ``flag``), indexed like ``shift_log`` or a part of it covering ``months``."""
     parts = factory.in_months(shift_log, months)
-    today = status_quo.monthly_outcome(parts, status_quo.every_nth_part(parts, economics))
-    routed = status_quo.monthly_outcome(
-        parts, route_top_share(parts, scores.reindex(parts.index), economics), economics
-    )
+    today = status_quo.monthly_outcome(parts, routed(parts, None, economics), economics)
+    routed_table = status_quo.monthly_outcome(parts, routed(parts, flagged, economics), economics)
     monthly = pd.DataFrame(
         {
             "defects": today["defects"],
             "shipped_today": today["shipped_defects"],
-            "shipped_with_score": routed["shipped_defects"],
+            "shipped_with_score": routed_table["shipped_defects"],
         }
     )
     return Promise(
         months=tuple(months),
         defects=int(today["defects"].sum()),
         tested_today=int(today["tested"].sum()),
-        tested_with_score=int(routed["tested"].sum()),
+        tested_with_score=int(routed_table["tested"].sum()),
         shipped_today=int(today["shipped_defects"].sum()),
-        shipped_with_score=int(routed["shipped_defects"].sum()),
+        shipped_with_score=int(routed_table["shipped_defects"].sum()),
         monthly=monthly,
     )
 

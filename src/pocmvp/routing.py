@@ -109,3 +109,23 @@ def _route_month(flagged: np.ndarray, capacity_share: float) -> np.ndarray:
             tested[i] = True
             used += 1
     return tested
+
+
+def flags_with_monthly_threshold(
+    scores: pd.Series, cast_at: pd.Series, capacity_share: float
+) -> pd.Series:
+    """Flags for every part, with each month's threshold fixed on the month before it.
+
+    On the first day of a month the scores of the previous month's parts are all known (a
+    score needs no outcome), so the threshold that would have flagged ``capacity_share`` of
+    them is fixed then and held for the whole month. The first month, with no month before
+    it, flags nothing. ``scores`` and ``cast_at`` share an index.
+    """
+    months = month_labels(cast_at)
+    ordered = sorted(months.unique())
+    flagged = pd.Series(False, index=scores.index, name="flagged")
+    for previous, month in zip(ordered[:-1], ordered[1:], strict=True):
+        threshold = threshold_for_share(scores[months == previous], capacity_share)
+        now = months == month
+        flagged[now] = flags_from_scores(scores[now], threshold)
+    return flagged

@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from pocmvp import factory, status_quo
+from pocmvp import factory, routing, status_quo
 from pocmvp.factory import ShiftLogError
 from pocmvp.status_quo import ECONOMICS, PlantEconomics
 
@@ -538,22 +538,13 @@ def score(shift_log: pd.DataFrame, flagged: pd.Series, target: str = factory.TAR
 def within_capacity(
     shift_log: pd.DataFrame, flagged: pd.Series, economics: PlantEconomics = ECONOMICS
 ) -> pd.Series:
-    """The flagged parts the X-ray cell can actually test: in casting order, until the
-    month's capacity (:meth:`PlantEconomics.capacity` of the month's parts) is used up.
-
-    A rule chosen to flag at most the capacity on the training months can flag more in a
-    given month; the parts beyond the capacity are shipped untested, as they would be.
+    """The parts the X-ray cell tests with these flags: the one routing every option uses
+    (:func:`pocmvp.routing.route`). Flagged parts are tested in casting order until the
+    month's capacity is used; slots the flags leave idle go to today's sample of the others.
     """
     if not flagged.index.equals(shift_log.index):
         raise ValueError("flagged must be indexed like the shift log, one value per part")
-    month = factory.month_of(shift_log)
-    capacity = month.map(month.value_counts().map(economics.capacity))
-    order = np.argsort(shift_log["cast_at"].to_numpy(), kind="stable")
-    chosen = flagged.to_numpy(dtype=bool)[order]
-    position = pd.Series(chosen.astype(int)).groupby(month.to_numpy()[order]).cumsum().to_numpy()
-    tested = np.zeros(len(shift_log), dtype=bool)
-    tested[order] = chosen & (position <= capacity.to_numpy()[order])
-    return pd.Series(tested, index=shift_log.index, name="tested")
+    return routing.route(shift_log, flagged, economics.inspection_capacity_share)
 
 
 def compare_with_today(

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
+from pocmvp import routing
 from pocmvp.factory import month_of
 
 
@@ -28,17 +28,17 @@ class PlantEconomics:
 
     def capacity(self, n_parts: int) -> int:
         """How many parts the X-ray cell can test out of ``n_parts``."""
-        return int(np.floor(self.inspection_capacity_share * n_parts))
+        return routing.monthly_capacity(n_parts, self.inspection_capacity_share)
 
 
 ECONOMICS = PlantEconomics()
 
 
 def every_nth_part(shift_log: pd.DataFrame, economics: PlantEconomics = ECONOMICS) -> pd.Series:
-    """Today's selection: every n-th part of each month goes to the X-ray test."""
-    step = round(1 / economics.inspection_capacity_share)
-    position = shift_log.groupby(month_of(shift_log)).cumcount()
-    return (position % step == step - 1).rename("tested")
+    """Today's selection: every n-th part of each month goes to the X-ray test.
+
+    It is the workbook's one routing (:func:`pocmvp.routing.route`) with nothing flagged."""
+    return routing.route(shift_log, None, economics.inspection_capacity_share)
 
 
 def monthly_outcome(
