@@ -153,7 +153,7 @@ def test_robustness_writes_every_claim_seed_and_size(registry, tmp_path, capsys)
 
     table = (tmp_path / "robustness.md").read_text()
     assert "| 2 | `by_seed` | default | 2/3 | 1 | 3 | at most 2 |" in table
-    assert "| 1 | `steady` | fast | 3/3 | 0.3333 | 0.3333 | 0 to 1 |" in table
+    assert "| 1 | `steady` | fast | 3/3 | 0.333333 | 0.333333 | 0 to 1 |" in table
     assert "- `by_seed` (fast, seed 3): 3; expected at most 2" in table
 
     first = [(tmp_path / name).read_bytes() for name in ("robustness.json", "robustness.md")]

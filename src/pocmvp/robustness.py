@@ -192,7 +192,8 @@ def band_text(band: dict) -> str:
 
 
 def _number(value: float | None) -> str:
-    return "–" if value is None else f"{value:.4g}"
+    # All 6 digits: a value just outside its band must not print as its end.
+    return "–" if value is None else f"{value:.{SIGNIFICANT_DIGITS}g}"
 
 
 def markdown(result: dict) -> str:
