@@ -164,7 +164,9 @@ def test_robustness_writes_every_claim_seed_and_size(registry, tmp_path, capsys)
 
 def test_robustness_without_claims_says_so(registry, tmp_path):
     registry()
-    assert cli.main(["robustness", "--seeds", "1", "--output", str(tmp_path)]) == 0
+    assert (
+        cli.main(["robustness", "--seeds", "1", "--workers", "1", "--output", str(tmp_path)]) == 0
+    )
     assert "No claims are declared yet." in (tmp_path / "robustness.md").read_text()
 
 
