@@ -199,6 +199,8 @@ def test_assertions_are_counted_with_ast():
     )
     assert count_assertions(assertion_cell(chapter).source) == 3
     assert assertion_cell(new_notebook(cells=[new_code_cell(source)])) is None
+    writes = new_code_cell('figures = Figures("01_a")\nother = display.Figures("01_b")')
+    assert figures_names(new_notebook(cells=[writes])) == ["01_a", "01_b"]
 
 
 @pytest.mark.parametrize("path", notebooks.chapter_notebooks(), ids=lambda p: p.stem)
@@ -228,3 +230,29 @@ def test_every_claim_of_a_chapter_is_checked_in_it(path):
         f"{path.name} never checks {missing}, declared in pocmvp.story.ch{number:02d}: "
         f'add check("name", value, fast_mode=fast_mode) to its assertion cell'
     )
+
+
+def figures_names(notebook) -> list[str]:
+    """The names a notebook gives ``Figures("NN_topic")``."""
+    names = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(code_tree(cell.source)):
+            function = getattr(node, "func", None)
+            called = getattr(function, "id", None) or getattr(function, "attr", None)
+            first = node.args[0] if called == "Figures" and node.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                names.append(first.value)
+    return names
+
+
+@pytest.mark.parametrize("path", notebooks.chapter_notebooks(), ids=lambda p: p.stem)
+def test_a_chapters_figures_file_is_named_after_it_and_stored(path):
+    """What a reader downloads exists in a clean clone: ``make notebooks`` wrote it."""
+    names = figures_names(nbformat.read(path, as_version=4))
+    if not names:
+        pytest.skip(f"{path.name} writes no figures file yet")
+    assert names == [path.stem], f"{path.name}: use Figures({path.stem!r}), once"
+    target = path.parent / "figures" / f"{path.stem}.json"
+    assert target.is_file(), f"{target.relative_to(notebooks.ROOT)} is missing: make notebooks"
