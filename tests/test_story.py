@@ -40,6 +40,7 @@ def test_a_band_includes_its_ends_and_may_be_open():
     assert not Band(0, 1).holds(math.nan), "a value that is not a number never holds"
     assert str(Band(0.12, 0.18)) == "0.12 to 0.18"
     assert str(Band(low=2)) == "at least 2" and str(Band(high=0.5)) == "at most 0.5"
+    assert str(Band()) == "any value (reported, not asserted)"
 
 
 def test_the_fast_band_applies_in_fast_mode_only():

@@ -24,6 +24,8 @@ class Band:
         return bool(self.low <= value <= self.high)
 
     def __str__(self) -> str:
+        if self.low == -math.inf and self.high == math.inf:
+            return "any value (reported, not asserted)"
         if self.high == math.inf:
             return f"at least {self.low:g}"
         if self.low == -math.inf:
