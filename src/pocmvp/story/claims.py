@@ -55,8 +55,8 @@ class Claim:
 class Story:
     """The computations the claims share for one seed and size, each done once, lazily.
 
-    Chapter modules add what they need as cached properties of subclasses? No: they read
-    the attributes below, and compute anything else from them inside their claim.
+    Claims read the attributes below; what several claims need beyond them (a trained
+    model, a panel of baselines) they compute once through :meth:`shared`.
     """
 
     def __init__(self, seed: int = factory.DEFAULT_SEED, fast_mode: bool = False):
