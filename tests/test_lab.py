@@ -138,7 +138,7 @@ def test_every_notebook_uses_the_registered_kernel():
 def chromium_or_skip() -> None:
     if shutil.which(CHROMIUM):
         return
-    message = f"Debian's chromium is not at {CHROMIUM} (.ci/run installs it: apt-get install chromium)"
+    message = f"Debian's chromium is not at {CHROMIUM} (.ci/run installs it with apt-get)"
     if os.environ.get("CI"):
         pytest.fail(f"{message}; the browser test must run in CI")
     pytest.skip(message)
@@ -186,8 +186,8 @@ def test_a_learner_in_the_lab(lab):
             expect(exercise.locator(".jp-RenderedMarkdown h1").first).to_have_text(
                 re.compile(r"^1 · Exercises: the business problem")
             )
-            active_document = page.locator('.lm-TabBar-tab.jp-mod-current[data-type="document-title"]')
-            expect(active_document).to_contain_text(Path(EXERCISE).stem)
+            current_tab = '.lm-TabBar-tab.jp-mod-current[data-type="document-title"]'
+            expect(page.locator(current_tab)).to_contain_text(Path(EXERCISE).stem)
 
             # A wrong answer in the first self-check, then Run > Run All Cells: its feedback.
             expect(page.get_by_text("Python (pocmvp workbook) | Idle")).to_be_visible()
