@@ -3,23 +3,19 @@ in the workbook folder), asked for its contents, and used by a learner in a real
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
-from local_servers import free_port
+from local_servers import LAB_TOKEN, get_json, lab_environment, running_lab
 
 from pocmvp import notebooks
 
-TOKEN = "workbook-test"
 POCMVP = str(Path(sys.executable).with_name("pocmvp"))
 CHAPTER = "chapters/01_business_problem.ipynb"
 EXERCISE = "exercises/01_business_problem_exercises.ipynb"
@@ -38,85 +34,21 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def get_json(url: str):
-    with urllib.request.urlopen(url, timeout=2) as response:
-        return json.load(response)
-
-
-def lab_environment(home: Path) -> dict[str, str]:
-    """A learner's first start: no runtime files, settings or workspaces of their own yet.
-
-    The one setting written here is for the test itself: no autosave, so that the answer
-    typed in the browser never reaches the exercise notebook on disk.
-    """
-    settings = home / "settings"
-    docmanager = settings / "@jupyterlab" / "docmanager-extension"
-    docmanager.mkdir(parents=True)
-    (docmanager / "plugin.jupyterlab-settings").write_text('{"autosave": false}')
-    return {
-        **os.environ,
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-        "JUPYTERLAB_SETTINGS_DIR": str(settings),
-        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-    }
-
-
-def start_lab(command: list[str], cwd: Path, env: dict[str, str]):
-    """Start ``command`` (a `pocmvp lab`); return the server process and its address."""
-    port = free_port()
-    server_options = [
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        f"--IdentityProvider.token={TOKEN}",
-    ]
-    server = subprocess.Popen(
-        [*command, *server_options],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            get_json(f"{base}/api/status?token={TOKEN}")
-            return server, base
-        except OSError:
-            if server.poll() is not None:
-                pytest.fail(f"pocmvp lab exited: {server.stderr.read().decode()[-2000:]}")
-            time.sleep(0.2)
-    stop_lab(server)
-    pytest.fail("pocmvp lab did not answer /api/status within 30 s")
-
-
-def stop_lab(server: subprocess.Popen) -> None:
-    server.terminate()  # JupyterLab shuts its kernels down on SIGTERM
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """One JupyterLab for the module, started the way `make lab` starts it."""
     env = lab_environment(tmp_path_factory.mktemp("learner"))
-    server, base = start_lab([POCMVP, "lab"], notebooks.ROOT, env)
-    try:
+    with running_lab([POCMVP, "lab"], notebooks.ROOT, env) as base:
         yield base
-    finally:
-        stop_lab(server)
 
 
 def test_lab_serves_the_workbook_root_with_its_kernel(lab):
-    specs = get_json(f"{lab}/api/kernelspecs?token={TOKEN}")
+    specs = get_json(f"{lab}/api/kernelspecs?token={LAB_TOKEN}")
     assert notebooks.KERNEL_NAME in specs["kernelspecs"], "make venv registers the kernel"
-    root = {item["name"] for item in get_json(f"{lab}/api/contents?token={TOKEN}")["content"]}
+    root = {item["name"] for item in get_json(f"{lab}/api/contents?token={LAB_TOKEN}")["content"]}
     assert {"chapters", "exercises", "solutions"} <= root
     assert not root & {"instructor", "_site"}, "instructor-only sources stay out of sight"
-    chapter = get_json(f"{lab}/api/contents/{CHAPTER}?token={TOKEN}")
+    chapter = get_json(f"{lab}/api/contents/{CHAPTER}?token={LAB_TOKEN}")
     assert chapter["type"] == "notebook"
 
 
@@ -157,7 +89,7 @@ def test_a_learner_in_the_lab(lab):
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.set_default_timeout(60_000)
-            page.goto(f"{lab}/lab/tree/{CHAPTER}?token={TOKEN}")  # what make lab opens
+            page.goto(f"{lab}/lab/tree/{CHAPTER}?token={LAB_TOKEN}")  # what make lab opens
 
             # The chapter: its title and objectives as formatted text, no Quarto, no notes.
             chapter = page.locator(".jp-NotebookPanel", has_text="1 · The business problem")
