@@ -86,7 +86,8 @@ def test_the_readme_commands_work_without_make(tmp_path):
     tests are using: the new environment is made in a scratch folder, the workbook is
     installed into that one, and the kernel is registered under a scratch prefix. The lock
     is checked against .venv with `pip --dry-run` (building a second environment from it
-    would take minutes), and the pytest command only collects (it is the run you are in).
+    would take minutes), and the pytest command only collects the tests (it is the run that
+    this test is part of).
     """
     bin_dir = tmp_path / "bin"  # the PATH: a python3 and nothing else
     bin_dir.mkdir()
@@ -121,5 +122,6 @@ def test_the_readme_commands_work_without_make(tmp_path):
     *checks, pytest_command = (shlex.split(command) for command in tests)
     for command in checks:
         run(command, ROOT, env)
-    collected = run([*pytest_command, "--collect-only", "-q"], ROOT, env).stdout
+    # Collected only, and without workers (-n 0 overrides -n 2): the test run is this one.
+    collected = run([*pytest_command, "-n", "0", "--collect-only", "-q"], ROOT, env).stdout
     assert "chapters/01_business_problem.ipynb" in collected
