@@ -279,3 +279,14 @@ def test_links_between_pages_resolve_and_learner_pages_never_link_to_solutions()
             assert resolved.exists(), f"{page.name} links to missing {target}"
             if str(page.relative_to(ROOT)) in learner_pages:
                 assert "solutions" not in resolved.parts, f"{page.name} links to {target}"
+
+
+def test_every_chapter_closes_with_links_to_its_exercises_and_the_next_chapter():
+    """Relative links to notebooks: JupyterLab opens them, and Quarto makes them .html."""
+    import nbformat
+
+    chapters = notebooks.chapter_notebooks()
+    for chapter, following in zip(chapters, [*chapters[1:], None], strict=True):
+        targets = LINK.findall(nbformat.read(chapter, as_version=4).cells[-1].source)
+        assert f"../exercises/{chapter.stem}_exercises.ipynb" in targets, chapter.name
+        assert following is None or following.name in targets, chapter.name

@@ -52,7 +52,10 @@ def _install_lab_defaults() -> None:
     try:
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            # Replaced whole, so that a JupyterLab already running never reads half a file.
+            partial = target.with_name(f".{target.name}.{os.getpid()}")
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(target)
     except OSError as error:  # a read-only installation: JupyterLab's own defaults apply
         print(f"pocmvp lab: could not write {target}: {error}", file=sys.stderr)
 
