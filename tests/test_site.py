@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import threading
 
+import nbformat
 import pytest
 import yaml
 
@@ -183,8 +184,6 @@ def solution_lines() -> set[str]:
 
 
 def nbformat_cells(path):
-    import nbformat
-
     return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
 
 
@@ -283,8 +282,6 @@ def test_links_between_pages_resolve_and_learner_pages_never_link_to_solutions()
 
 def test_every_chapter_closes_with_links_to_its_exercises_and_the_next_chapter():
     """Relative links to notebooks: JupyterLab opens them, and Quarto makes them .html."""
-    import nbformat
-
     chapters = notebooks.chapter_notebooks()
     for chapter, following in zip(chapters, [*chapters[1:], None], strict=True):
         targets = LINK.findall(nbformat.read(chapter, as_version=4).cells[-1].source)
