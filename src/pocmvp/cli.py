@@ -86,8 +86,9 @@ def _lab(args: argparse.Namespace) -> int:
     if getattr(os, "geteuid", lambda: -1)() == 0:
         argv.append("--allow-root")  # JupyterLab refuses to run as root without it
     print(
-        f"pocmvp lab: serving the workbook in {folder}; chapters/, exercises/ and solutions/ "
-        "are at the top of JupyterLab's file browser. Stop it with Ctrl+C.",
+        f"pocmvp lab: serving the workbook in {folder}. JupyterLab opens chapter 1; the top "
+        "folder of its file browser holds chapters/, exercises/ and solutions/. Stop it with "
+        "Ctrl+C.",
         flush=True,
     )
     LabApp.launch_instance(argv=[*argv, *args.jupyter_args])
