@@ -31,7 +31,7 @@ import yaml
 
 from pocmvp import notebooks
 
-ROOT = notebooks.ROOT
+ROOT = Path(__file__).resolve().parents[1]  # the checkout this script is in
 
 NOTES = re.compile(
     r'::: \{\.content-visible when-profile="instructor"\}\n'
@@ -50,6 +50,8 @@ def title_cell(cell: nbformat.NotebookNode) -> bool:
     if cell.cell_type != "raw" or not cell.source.startswith("---\n"):
         return False
     front = yaml.safe_load(cell.source.strip().strip("-"))
+    if dropped := sorted(set(front) - {"title", "subtitle"}):
+        sys.exit(f"front matter with more than a title and subtitle ({dropped}): convert by hand")
     lines = [f"# {front['title']}"]
     if front.get("subtitle"):
         lines += ["", f"*{front['subtitle']}*"]
@@ -108,9 +110,9 @@ def convert(path: Path, *, chapter: bool) -> list[str]:
 
 
 def main() -> int:
-    targets = [(path, True) for path in notebooks.chapter_notebooks()]
-    targets += [(path, False) for path in notebooks.solution_notebooks()]
-    targets.append((notebooks.report_notebook(), False))
+    targets = [(path, True) for path in notebooks.chapter_notebooks(ROOT)]
+    targets += [(path, False) for path in notebooks.solution_notebooks(ROOT)]
+    targets.append((ROOT / "src/pocmvp/report_notebook/monthly_report.ipynb", False))
     for path, chapter in targets:
         changes = convert(path, chapter=chapter)
         print(f"{path.relative_to(ROOT)}: {', '.join(changes) if changes else 'unchanged'}")
