@@ -3,15 +3,14 @@ in the workbook folder), asked for its contents, and used by a learner in a real
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from browser import CHROMIUM, CHROMIUM_FLAGS, chromium_or_skip
 from local_servers import LAB_TOKEN, get_json, lab_environment, running_lab
 
 from pocmvp import notebooks
@@ -19,19 +18,6 @@ from pocmvp import notebooks
 POCMVP = str(Path(sys.executable).with_name("pocmvp"))
 CHAPTER = "chapters/01_business_problem.ipynb"
 EXERCISE = "exercises/01_business_problem_exercises.ipynb"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 
 @pytest.fixture(scope="module")
@@ -65,15 +51,6 @@ def test_every_notebook_uses_the_registered_kernel():
     for path in paths:
         kernel = nbformat.read(path, as_version=4).metadata.kernelspec.name
         assert kernel == notebooks.KERNEL_NAME, path
-
-
-def chromium_or_skip() -> None:
-    if shutil.which(CHROMIUM):
-        return
-    message = f"Debian's chromium is not at {CHROMIUM} (.ci/run installs it with apt-get)"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message}; the browser test must run in CI")
-    pytest.skip(message)
 
 
 def test_a_learner_in_the_lab(lab):

@@ -12,6 +12,7 @@ import threading
 import nbformat
 import pytest
 import yaml
+from browser import CHROMIUM, CHROMIUM_FLAGS
 
 from pocmvp import notebooks
 
@@ -211,20 +212,6 @@ def test_render_both_editions_without_leaking_solutions(tmp_path):
     for page in teaching_notes():
         html_page = (instructor / page).with_suffix(".html")
         assert "Teaching notes" in html_page.read_text(), html_page
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 
 @pytest.mark.skipif(
