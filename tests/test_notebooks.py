@@ -120,11 +120,10 @@ def test_chapters_and_solutions_pair_up():
 
 
 def test_every_chapter_follows_the_same_outline():
-    """Title, objectives, assertions, then key points; the teaching notes beside it."""
+    """Objectives (after the title), assertions, then key points; the teaching notes beside it."""
     for path in notebooks.chapter_notebooks():
         text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
         order = [
-            text.find("# "),
             text.find("## Learning objectives"),
             text.find("## The story so far, checked"),
             text.find("## Key points"),
