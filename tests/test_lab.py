@@ -4,6 +4,7 @@ in the workbook folder), asked for its contents, and used by a learner in a real
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,14 +19,22 @@ from pocmvp import notebooks
 POCMVP = str(Path(sys.executable).with_name("pocmvp"))
 CHAPTER = "chapters/01_business_problem.ipynb"
 EXERCISE = "exercises/01_business_problem_exercises.ipynb"
+FOLDERS = ["chapters", "exercises", "solutions"]
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """One JupyterLab for the module, started the way `make lab` starts it."""
     env = lab_environment(tmp_path_factory.mktemp("learner"))
-    with running_lab([POCMVP, "lab"], notebooks.ROOT, env) as base:
-        yield base
+    # JupyterLab makes a checkpoint of each notebook it opens; remove the ones it adds here.
+    checkpoints = [notebooks.ROOT / folder / ".ipynb_checkpoints" for folder in FOLDERS]
+    new_checkpoints = [folder for folder in checkpoints if not folder.exists()]
+    try:
+        with running_lab([POCMVP, "lab"], notebooks.ROOT, env) as base:
+            yield base
+    finally:
+        for folder in new_checkpoints:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_lab_serves_the_workbook_root_with_its_kernel(lab):
