@@ -368,10 +368,10 @@ def compare_designs(
 
     Columns: the would-be fires in the request stream (the same for both), those a durable
     fix prevented, the fires that started and were put out, the questions, median and
-    90th-percentile hours from a fire's start until it is out, long-term hours worked, durable fixes and tools
-    shipped, hours lost to switching, and the fire rate (per week) at the start and the
-    end of the season. ``season`` overrides any other assumption (its weeks and people
-    are replaced by the arguments).
+    90th-percentile hours from a fire's start until it is out, long-term hours worked,
+    durable fixes and tools shipped, hours lost to switching, and the fire rate (per week)
+    at the start and the end of the season. ``season`` overrides any other assumption
+    (its weeks and people are replaced by the arguments).
     """
     season = replace(season or Season(), weeks=weeks, people=people)
     rows = {design: summarise(simulate(design, season, seed)) for design in DESIGNS}

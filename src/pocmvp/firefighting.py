@@ -79,15 +79,10 @@ def baseline(
     (:data:`pocmvp.factory.HELD_OUT_MONTHS`) whose returns were all in by then, and those
     months. Every check compares with it."""
     on = pd.Timestamp(on)
-    month = factory.month_of(shift_log)
-    final = tuple(
-        m
-        for m in factory.HELD_OUT_MONTHS
-        if (month == m).any() and seen.final_on(shift_log["cast_at"][month == m]) <= on
-    )
+    final = returns.final_months(shift_log, seen, on, factory.HELD_OUT_MONTHS)
     if not final:
         raise ValueError(f"no live month was final on {on.date()}: no baseline to compare with")
-    chosen = month.isin(final)
+    chosen = factory.month_of(shift_log).isin(final)
     return monitoring.overall_catch_rate(shift_log[chosen], tested[chosen]), final
 
 

@@ -226,6 +226,19 @@ class Returns:
         return self.final_on(pd.DatetimeIndex([last_day]))
 
 
+def final_months(
+    shift_log: pd.DataFrame, seen: Returns, on: pd.Timestamp | str, among: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The months of ``among`` with production whose returns are all known on ``on``."""
+    on = pd.Timestamp(on)
+    month = shift_log["cast_at"].dt.strftime("%Y-%m")
+    return tuple(
+        m
+        for m in among
+        if (month == m).any() and seen.final_on(shift_log["cast_at"][month == m]) <= on
+    )
+
+
 def returns_of(
     shift_log: pd.DataFrame,
     seed: int,
