@@ -261,6 +261,12 @@ def month_name(month: str) -> str:
     return pd.Timestamp(f"{_check_month(month)}-01").strftime("%B %Y")
 
 
+def day_name(day: pd.Timestamp | str) -> str:
+    """``2025-12-01`` -> ``1 December 2025``."""
+    day = pd.Timestamp(day)
+    return f"{day.day} {day:%B %Y}"
+
+
 def scheduled_send_time(month: str) -> datetime:
     """The report for a month goes out at 06:00 UTC on the first day of the next month."""
     first_of_next = pd.Timestamp(f"{_check_month(month)}-01") + pd.offsets.MonthBegin(1)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -229,7 +229,8 @@ class MonthFigures:
     figures: dict
     accounting: Accounting
     monthly: pd.DataFrame
-    """Every month up to the report's, as known on ``as_of``: parts, capacity, flagged,
+    """The months the rule has been live, up to the report's (just the report's month before
+    the first release), as known on ``as_of``: parts, capacity, flagged,
     tested, caught, false alarms, ``shipped_so_far`` (returns booked by then), ``status``
     ("final" or "so far"), ``final_on``, and, for final months only, ``shipped_defects``,
     ``catch_rate``, ``today_caught``, ``extra_caught`` and ``value_eur`` (NaN otherwise)."""
@@ -256,10 +257,12 @@ def month_figures(
     seed: int = factory.DEFAULT_SEED,
     booking: returns.Booking = returns.AS_IT_HAPPENED,
     as_of: pd.Timestamp | str | None = None,
+    versions: Mapping[str, Rule] | None = None,
 ) -> MonthFigures:
     """The figures of ``month`` for the rule ``chosen``, as known on the morning ``as_of``
     (default: the report's, the first of the next month); every row of the month accounted.
-    Earlier months are the rule in force then (:func:`pocmvp.iteration.flags_in_force`).
+    Earlier months are the rule in force then (:func:`pocmvp.iteration.flags_in_force`, with
+    ``versions``, default :func:`pocmvp.iteration.rule_versions` of the shift log).
 
     The X-ray results are known at once: parts tested, defects caught, false alarms. A
     defect that was shipped is known only once its return is booked (:mod:`pocmvp.returns`,
@@ -271,7 +274,9 @@ def month_figures(
     check_month(shift_log, month)
     as_of = report_morning(month) if as_of is None else pd.Timestamp(as_of).normalize()
     months = factory.month_of(shift_log)
-    upto = shift_log[months <= month]
+    # The months the rule has been live up to the report's (just the month, before that).
+    since = min(month, iteration.RELEASES[0].live_from.strftime("%Y-%m"))
+    upto = shift_log[((months >= since) & (months <= month)).to_numpy()]
     accounting = rule.account_rows(upto, chosen)
     kept = accounting.decisions["decision"] != rule.REJECTED
     accepted = _numeric(upto[kept], chosen)
@@ -280,12 +285,12 @@ def month_figures(
             f"the shift log needs a boolean {factory.TARGET!r} column (the inspection outcome) "
             "to count defects caught and shipped"
         )
-    in_month = (months[months <= month] == month).to_numpy()
+    in_month = (factory.month_of(upto) == month).to_numpy()
     month_accounting = Accounting(accounting.decisions[in_month])
     if not (factory.month_of(accepted) == month).any():
         raise ReportError(f"every row of {month} was rejected: see the reasons in the figures")
     seen = returns.returns_of(shift_log, seed, booking).for_parts(accepted.index)
-    flags = _flags_as_reported(shift_log, accepted, month, chosen, economics)
+    flags = _flags_as_reported(shift_log, accepted, month, chosen, economics, versions)
     monthly = _known_monthly(accepted, flags, seen, as_of, economics)
     row = monthly.loc[month]
     counts = month_accounting.counts
@@ -370,15 +375,17 @@ def _flags_as_reported(
     month: str,
     chosen: Rule,
     economics: PlantEconomics,
+    versions: Mapping[str, Rule] | None = None,
 ) -> pd.Series:
     """``chosen``'s flags in the report's month; in earlier months, the flags of the version
     that was in force then (:func:`pocmvp.iteration.flags_in_force`), which is what their
     reports said. A source without history months to make the versions uses ``chosen``."""
     flags = chosen.flag(accepted)
-    try:
-        versions = iteration.rule_versions(shift_log, economics)
-    except (ShiftLogError, ValueError):
-        return flags
+    if versions is None:
+        try:
+            versions = iteration.rule_versions(shift_log, economics)
+        except (ShiftLogError, ValueError):
+            return flags
     earlier = (factory.month_of(accepted) < month).to_numpy()
     if not earlier.any():
         return flags
@@ -500,13 +507,17 @@ def run_report(
     economics: PlantEconomics = ECONOMICS,
     seed: int = factory.DEFAULT_SEED,
     booking: returns.Booking = returns.AS_IT_HAPPENED,
+    versions: Mapping[str, Rule] | None = None,
 ) -> MonthlyReport:
     """Make the month's report and write its files into ``output_dir`` (see the module).
 
     ``seed`` draws the returns' timing (:func:`pocmvp.returns.returns_of`), ``booking`` says
-    how returns were booked (the monthly list, then the returns feed)."""
+    how returns were booked (the monthly list, then the returns feed), ``versions`` the rule
+    versions whose flags the earlier months show (see :func:`month_figures`)."""
     check_recipients(recipients)
-    computed = month_figures(shift_log, month, chosen, economics, seed=seed, booking=booking)
+    computed = month_figures(
+        shift_log, month, chosen, economics, seed=seed, booking=booking, versions=versions
+    )
     figures = {"rule_version": rule_version, "rule": chosen.describe(), **computed.figures}
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -573,7 +584,7 @@ def email_table(figures: dict) -> dict[str, str]:
         "Rows rejected (entry errors)": num(figures["rejected"]),
         "Parts flagged for the X-ray test": num(figures["flagged"]),
         "X-ray capacity (parts)": num(figures["capacity"]),
-        "Capacity used": pct(figures["capacity_used"], 0),
+        "Flags / X-ray capacity": pct(figures["capacity_used"], 0),
         "Defects caught (X-ray)": num(figures["caught"]),
     }
     if figures["status"] == FINAL:
@@ -583,7 +594,7 @@ def email_table(figures: dict) -> dict[str, str]:
         return table
     table["Defects shipped, returned so far"] = num(figures["shipped_so_far"])
     table["Catch rate so far"] = pct(figures["catch_rate_so_far"])
-    table["Final figures on"] = _day(figures["final_on"])
+    table["Final figures on"] = delivery.day_name(figures["final_on"])
     last = next((e for e in reversed(figures["earlier_months"]) if e["status"] == FINAL), None)
     if last is not None:
         table[f"Value captured in {delivery.month_name(last['month'])} (final)"] = eur(
@@ -603,19 +614,15 @@ def earlier_table(figures: dict) -> pd.DataFrame:
         rows[item["month"]] = {
             "caught": num(item["caught"]),
             "shipped": num(item["shipped_so_far"]),
-            "status": FINAL if final else f"so far (final on {_day(item['final_on'])})",
+            "status": FINAL
+            if final
+            else f"so far (final on {delivery.day_name(item['final_on'])})",
             "catch rate": pct(item["catch_rate"]) if final else "",
             "value captured": eur(item["value_eur"]) if final else "",
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "month"
     return table
-
-
-def _day(iso: str) -> str:
-    """``2025-12-01`` -> ``1 December 2025``."""
-    day = pd.Timestamp(iso)
-    return f"{day.day} {day:%B %Y}"
 
 
 def overflow_alert(figures: dict) -> str | None:
@@ -634,7 +641,7 @@ def _notes(figures: dict, rule_version: str) -> list[str]:
         notes.append(
             "The X-ray results of the month are complete. Defects shipped are counted as "
             "their customer returns are booked: the figure above is so far, and a later "
-            f"report gives it final (from {_day(figures['final_on'])})."
+            f"report gives it final (from {delivery.day_name(figures['final_on'])})."
         )
     if figures["rejected"]:
         notes.append(
