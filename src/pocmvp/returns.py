@@ -144,8 +144,12 @@ def return_delays(
     shift_log: pd.DataFrame, seed: int, delay: ReturnDelay = CUSTOMER_DELAY
 ) -> pd.Series:
     """Each part's customer delay in days (used only if it is shipped defective), drawn on
-    the returns' own random stream, one draw per part in casting order."""
-    order = np.argsort(shift_log["cast_at"].to_numpy(), kind="stable")
+    the returns' own random stream, one draw per part in casting order (ties broken by
+    ``part_id``), so the same parts get the same delays whatever the rows' order."""
+    keys = [shift_log["cast_at"].to_numpy()]
+    if "part_id" in shift_log.columns:
+        keys.insert(0, shift_log["part_id"].astype(str).to_numpy())
+    order = np.lexsort(keys)
     drawn = delay.draw(len(shift_log), np.random.default_rng([seed, RETURNS_STREAM]))
     days = np.empty(len(shift_log), dtype=np.int64)
     days[order] = drawn

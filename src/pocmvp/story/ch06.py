@@ -133,6 +133,7 @@ CLAIMS = (
         "at equal tests, v2 cuts the night shift's false alarms materially",
         v2_night_false_alarm_cut,
         Band(0.15, 1),
+        fast_band=Band(-0.1, 1),
     ),
     Claim(
         "ch06.v2_found_change",
