@@ -229,7 +229,8 @@ class Plan:
 
     def go_live(self) -> tuple[float, ...]:
         """Month (after the decision) in which each step goes live, if it ships."""
-        return tuple(s + step.months_to_go_live for s, step in zip(self.starts(), self.steps))
+        starts = self.starts()
+        return tuple(s + step.months_to_go_live for s, step in zip(starts, self.steps, strict=True))
 
     def chance_live(self) -> tuple[float, ...]:
         """The chance that each step ships (it and every step before it)."""
