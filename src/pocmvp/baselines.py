@@ -54,7 +54,7 @@ def feature_table(data: str, *, scaled: bool) -> ColumnTransformer:
             ("numeric", make_pipeline(*steps), numeric),
             (
                 "categories",
-                OneHotEncoder(categories=categories, handle_unknown="ignore"),
+                OneHotEncoder(categories=categories, handle_unknown="ignore", sparse_output=False),
                 list(CATEGORICAL),
             ),
         ]
@@ -184,3 +184,8 @@ def gain_curve(
     caught = np.concatenate([[0], np.cumsum(truth[order])])
     counts = np.floor(shares * len(truth) + 1e-9).astype(int)
     return pd.DataFrame({"share_tested": shares, "share_caught": caught[counts] / truth.sum()})
+
+
+def share_caught_at(curve: pd.DataFrame, share_tested: float) -> float:
+    """A gain curve's share of defects caught at ``share_tested`` (interpolated)."""
+    return float(np.interp(share_tested, curve["share_tested"], curve["share_caught"]))

@@ -27,12 +27,12 @@ SUPPLIER_AFTER = "NordAlloy"
 SUPPLIER_CHANGE_DATE = pd.Timestamp(f"{YEAR}-12-01")
 
 CELLS = ("C1", "C2", "C3", "C4")
-MOULDS_PER_CELL = 4
+MOULDS_PER_CELL = 6
 SHIFTS = ("early", "late", "night")
 SHIFT_SHARE = (0.38, 0.36, 0.26)
 SHIFT_START_HOUR = {"early": 6, "late": 14, "night": 22}
 # The strength of each cause (log-odds); see _defect_logit.
-B0, MELT, DIE, WEAR, VAC, VALVE, NOISE = -5.5, 1.0, 0.9, 0.5, 0.02, 1.6, 0.9
+B0, MELT, DIE, WEAR, VAC, VALVE, NOISE = -5.0, 1.1, 1.0, 0.8, 0.02, 1.8, 0.3
 STUCK_VALVE_SHARE = 0.04
 DEFECT_TYPES = ("porosity", "crack", "misrun")
 
@@ -333,7 +333,8 @@ def _defect_logit(
       (melt x humidity);
     * **misruns**: a cold die misruns, and more so on a short cycle that gives the metal less
       time (die temperature x cycle time);
-    * **cracks**: a mould grows riskier with shots since maintenance, at its own pace;
+    * **cracks**: a mould grows riskier with shots since maintenance, at its own pace, up to
+      a ceiling (a worn die cracks some parts, not all);
     * **gas** (MES only): poor die vacuum, and a valve that sticks and loses intensification
       pressure part-way through the shot (visible only in the shot profile);
     * the new supplier's alloy carries more iron: it forms sludge when the melt runs cool.
@@ -344,7 +345,7 @@ def _defect_logit(
         B0
         + MELT * _softplus((melt - 700) / 5) * (0.5 + humid)
         + DIE * _softplus((200 - die) / 6) * (0.5 + short_cycle)
-        + WEAR * wear_rate * _softplus((shots - 4_500) / 900)
+        + WEAR * wear_rate * _sigmoid((shots - 5_000) / 800)
         + 0.01 * (scrap - 22)
         + VAC * (vacuum - 70)
         + VALVE * stuck_valve
@@ -381,7 +382,7 @@ def _shots_since_maintenance(
         # Each logged part stands for about six shots; maintenance is due after 3,500 shots
         # and usually slips by a few hundred to a few thousand more.
         shot_count = np.cumsum(rng.uniform(0.6, 1.4, len(positions)) * shots_per_part)
-        intervals = 3_500 + rng.gamma(2.0, 700.0, int(shot_count[-1] // 1_000) + 10)
+        intervals = 3_800 + rng.gamma(3.0, 400.0, int(shot_count[-1] // 1_000) + 10)
         # The year starts part-way through each mould's maintenance cycle.
         resets = np.concatenate([[0.0], np.cumsum(intervals)]) - rng.uniform(0, intervals[0])
         last_reset = resets[np.searchsorted(resets, shot_count, side="right") - 1]
