@@ -165,6 +165,12 @@ THEN_THE_MODEL: tuple[ModelStep, ...] = (
 """The steps of "MVP now, then the model" after the rule, in order. A step that needs a
 system an earlier step built does not build it again."""
 
+
+def model_systems(steps: tuple[ModelStep, ...] = THEN_THE_MODEL) -> tuple[str, ...]:
+    """Every system the model steps would change if all of them were built."""
+    return tuple(sorted({change.system for step in steps for change in step.changes}))
+
+
 # --- Steps and plans ---------------------------------------------------------------------------
 
 
@@ -384,6 +390,13 @@ def break_even_month(plan: Plan, horizon: int = BREAK_EVEN_SEARCH_MONTHS) -> int
     return int(not_yet[-1] + 2) if len(not_yet) else 1
 
 
+def months_to_break_even(plan: Plan) -> int:
+    """:func:`break_even_month`, or one month past the search when there is none (a finite
+    figure a claim can compare with a band)."""
+    month = break_even_month(plan)
+    return BREAK_EVEN_SEARCH_MONTHS + 1 if month is None else month
+
+
 # --- The three plans -----------------------------------------------------------------------------
 
 
@@ -457,46 +470,43 @@ def three_plans(
 
 def compare(plans: dict[str, Plan], horizon: int = HORIZON_MONTHS) -> pd.DataFrame:
     """Side by side: steps, systems, people retrained, first saving, value, break-even."""
-    rows = []
-    for name, plan in plans.items():
-        rows.append(
-            {
-                "plan": name,
-                "steps built": len(plan.steps),
-                "systems changed": len(plan.systems_changed),
-                "people retrained": plan.people_retrained,
-                "first saving in month": plan.go_live()[0],
-                "one-off cost if all is built (€)": plan.one_off_cost,
-                "chance the last step ships": plan.chance_live()[-1],
-                f"expected value over {horizon} months (€)": value_at(plan, horizon),
-                "break-even month": break_even_month(plan),
-            }
-        )
-    return pd.DataFrame(rows).set_index("plan")
+    table = pd.DataFrame(
+        {
+            "steps built": [len(p.steps) for p in plans.values()],
+            "systems changed": [len(p.systems_changed) for p in plans.values()],
+            "people retrained": [p.people_retrained for p in plans.values()],
+            "first saving in month": [round(p.go_live()[0], 2) for p in plans.values()],
+            "one-off cost if all is built (€)": [round(p.one_off_cost) for p in plans.values()],
+            "chance the last step ships": [round(p.chance_live()[-1], 3) for p in plans.values()],
+            f"expected value over {horizon} months (€)": [
+                round(value_at(p, horizon)) for p in plans.values()
+            ],
+            "break-even month": pd.array([break_even_month(p) for p in plans.values()], "Int64"),
+        },
+        index=pd.Index(list(plans), name="plan"),
+    )
+    return table
 
 
 def steps_table(plan: Plan) -> pd.DataFrame:
-    """Each step of a plan, built or weighed and skipped, with its figures."""
-    go_live = dict(zip([s.name for s in plan.steps], plan.go_live(), strict=True))
-    rows = [(s, True, None) for s in plan.steps] + [
-        (k.step, False, k.value_added) for k in plan.skipped
-    ]
+    """Each step of a plan, built or weighed and skipped, with its declared figures."""
+    live = dict(zip([s.name for s in plan.steps], plan.go_live(), strict=True))
+    rows = [(s, None) for s in plan.steps] + [(k.step, k.value_added) for k in plan.skipped]
     return pd.DataFrame(
         [
             {
                 "step": step.name,
-                "built": built,
-                "delivers": step.delivers,
-                "saving when live (€/month)": step.monthly_saving,
-                "months to build": step.months_to_go_live,
-                "live in month": go_live.get(step.name, np.nan),
-                "one-off cost (€)": step.one_off_cost,
-                "running cost (€/month)": step.running_cost_per_month,
+                "built": added is None,
+                "saving when live (€/month)": round(step.monthly_saving),
+                "months to build": round(step.months_to_go_live, 2),
+                "live in month": round(live[step.name], 2) if step.name in live else np.nan,
+                "one-off cost (€)": round(step.one_off_cost),
+                "running cost (€/month)": round(step.running_cost_per_month),
                 "systems changed": ", ".join(step.systems_changed) or "none",
-                "chance it ships": step.chance_of_shipping,
-                "value it would add (€)": added,
+                "chance it ships": round(step.chance_of_shipping, 3),
+                "value it would add (€)": np.nan if added is None else round(added),
             }
-            for step, built, added in rows
+            for step, added in rows
         ]
     ).set_index("step")
 
@@ -554,6 +564,46 @@ def lowest_winning_chance(
     return pd.Series(
         lowest, index=pd.Index(months, name="months to go live"), name="lowest winning chance"
     )
+
+
+def smallest_winning_return_cost_share(
+    savings: dict[str, float],
+    *,
+    poc_months_to_go_live: float = 0.0,
+    poc_chance: float = 1.0,
+    horizon: int = HORIZON_MONTHS,
+    largest: float = 10_000.0,
+) -> float | None:
+    """The smallest cost of a return, as a share of today's, at which POC first (with these
+    months and chance; by default live at once and sure to ship) would beat MVP first.
+
+    Dearer returns scale every saving; costs stay. None if POC first loses up to ``largest``.
+    """
+
+    def poc_ahead(share: float) -> bool:
+        dearer = {name: value * share for name, value in savings.items()}
+        return (
+            margin(
+                dearer,
+                poc_months_to_go_live=poc_months_to_go_live,
+                poc_chance=poc_chance,
+                horizon=horizon,
+            )
+            < 0
+        )
+
+    shares = np.geomspace(1.0, largest, 121)
+    ahead = [poc_ahead(share) for share in shares]
+    if not any(ahead):
+        return None
+    first = ahead.index(True)
+    if first == 0:
+        return 1.0
+    low, high = shares[first - 1], shares[first]
+    for _ in range(40):  # bisection to well under a euro of the cost of a return
+        middle = (low + high) / 2
+        low, high = (low, middle) if poc_ahead(middle) else (middle, high)
+    return float(high)
 
 
 @dataclass(frozen=True)
@@ -691,6 +741,12 @@ class Measurement:
         return pd.DataFrame(rows).set_index("option")
 
 
+def scale_to_plant(shift_log: pd.DataFrame) -> float:
+    """Parts of the plant each row of a generated year stands for: the default year's parts
+    over this year's rows (1 at the default size, 4 in fast mode)."""
+    return factory.DEFAULT_PARTS / len(shift_log)
+
+
 def measure_rule(
     shift_log: pd.DataFrame, economics: PlantEconomics = ECONOMICS
 ) -> tuple[rule.Rule, poc.Promise]:
@@ -757,7 +813,7 @@ def measure(
         rule=found,
         shift_log_model=chosen,
         shift_log_choice=choice,
-        scale_to_plant=factory.DEFAULT_PARTS / len(plant.shift_log),
+        scale_to_plant=scale_to_plant(plant.shift_log),
     )
 
 

@@ -8,28 +8,11 @@ baselines, the rule found on the history, each routed the one way on the held-ou
 from __future__ import annotations
 
 from pocmvp import baselines, bench, business_case, poc
+from pocmvp.story.ch02 import trained_poc
 from pocmvp.story.claims import Band, Claim, Story
 
-# The POC's parameters without the search (chapter 2 runs it); poc.STORED_PARAMS once stored.
-POC_PARAMS = getattr(
-    poc,
-    "STORED_PARAMS",
-    {
-        "gradient boosting": {"max_leaf_nodes": 15},
-        "random forest": {"min_samples_leaf": 3},
-        "spline logistic": {"C": 0.1},
-    },
-)
 SPEED_PARTS = 20_000
 """Parts scored to compare the rule's speed with the POC's (a per-part ratio)."""
-
-
-def trained_poc(story: Story) -> poc.PocModel:
-    """The POC with fixed parameters, trained once per story (shared with other chapters)."""
-    return story.shared(
-        "poc",
-        lambda: poc.train_poc(story.plant, params=POC_PARAMS, seed=story.seed, show_progress=False),
-    )
 
 
 def fitted_baselines(story: Story) -> dict[str, baselines.FittedBaseline]:
@@ -39,7 +22,7 @@ def fitted_baselines(story: Story) -> dict[str, baselines.FittedBaseline]:
 
 def measurement(story: Story) -> business_case.Measurement:
     return story.shared(
-        "measurement",
+        "ch05 measurement",
         lambda: business_case.measure(story.plant, trained_poc(story), fitted_baselines(story)),
     )
 
@@ -49,7 +32,7 @@ def savings(story: Story) -> dict[str, float]:
 
 
 def plans(story: Story) -> dict[str, business_case.Plan]:
-    return story.shared("plans", lambda: business_case.three_plans(savings(story)))
+    return story.shared("ch05 plans", lambda: business_case.three_plans(savings(story)))
 
 
 def value(story: Story, plan: str) -> float:
@@ -81,16 +64,15 @@ def verdict_margin(story: Story) -> float:
     return business_case.verdict_over(savings(story)).smallest_margin
 
 
-def mvp_break_even(story: Story) -> float:
-    month = business_case.break_even_month(plans(story)[business_case.MVP_ONLY])
-    # No break-even within the search: one month past it, a finite value for the record.
-    return float(business_case.BREAK_EVEN_SEARCH_MONTHS + 1 if month is None else month)
+def costless_margin(story: Story) -> float:
+    """MVP first minus POC first as declared, if building and running cost nothing."""
+    return business_case.margin(savings(story), cost_scale=0.0)
 
 
 def fewer_systems(story: Story) -> float:
-    """Systems MVP first changes (every declared model step, built or not) minus POC first's."""
-    declared = {c.system for step in business_case.THEN_THE_MODEL for c in step.changes}
-    return len(declared) - len(plans(story)[business_case.POC_FIRST].systems_changed)
+    """Systems the model steps would change (all of them built) minus POC first's."""
+    poc_first = plans(story)[business_case.POC_FIRST]
+    return len(business_case.model_systems()) - len(poc_first.systems_changed)
 
 
 def rule_speed_up(story: Story) -> float:
@@ -128,7 +110,7 @@ CLAIMS = (
         "mvp_break_even_month",
         5,
         "the MVP breaks even within its first two months",
-        mvp_break_even,
+        lambda story: business_case.months_to_break_even(plans(story)[business_case.MVP_ONLY]),
         Band(1.0, 2.0),
     ),
     Claim(
@@ -157,6 +139,13 @@ CLAIMS = (
         5,
         "MVP first beats POC first everywhere in the declared range of assumptions",
         verdict_margin,
+        Band(low=0.0),
+    ),
+    Claim(
+        "costless_margin",
+        5,
+        "POC first as declared loses even if building and running cost nothing (euros behind)",
+        costless_margin,
         Band(low=0.0),
     ),
     Claim(
