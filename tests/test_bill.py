@@ -5,10 +5,7 @@ import pytest
 
 from pocmvp import bill, factory, poc
 
-QUICK_PARAMS = {
-    "gradient boosting": {"max_leaf_nodes": 15},
-    "random forest": {"min_samples_leaf": 3},
-}
+QUICK_PARAMS = poc.STORED_PARAMS
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +82,10 @@ def test_unavailable_features_are_the_mes_ones_and_the_leak(model, fast_plant):
     names = bill.unavailable_features(model)
     groups = model.feature_groups
     assert set(names) == set(
-        groups["MES signals"] + groups["MES interactions"] + groups["anomaly score"]
+        groups["MES signals"]
+        + groups["MES interactions"]
+        + groups["shot physics"]
+        + groups["anomaly score"]
     )
     leaky = poc.train_poc(fast_plant, with_leak=True, params=QUICK_PARAMS, show_progress=False)
     assert factory.LEAKING_FIELD in bill.unavailable_features(leaky)

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import ParameterGrid
 
-from pocmvp import factory, poc, status_quo
+from pocmvp import baselines, factory, poc, status_quo
 
 
 @pytest.fixture(scope="module")
@@ -83,54 +83,53 @@ def test_undersampling_keeps_every_defect_and_is_seeded(fast_plant):
 # --- routing and metrics -------------------------------------------------------------
 
 
-def test_routing_fills_each_months_capacity_with_the_top_scores(shift_log):
+def window_of(shift_log):
+    return baselines.routing_window(shift_log)
+
+
+def test_decision_flags_fix_each_months_threshold_on_the_month_before(shift_log):
+    window = window_of(shift_log)
     rng = np.random.default_rng(0)
-    scores = pd.Series(rng.random(len(shift_log)), index=shift_log.index)
-    tested = poc.route_top_share(shift_log, scores)
-    months = factory.month_of(shift_log)
-    for _, parts in shift_log.groupby(months):
-        chosen = tested[parts.index]
-        assert chosen.sum() == status_quo.ECONOMICS.capacity(len(parts))
-        assert scores[parts.index][chosen].min() > scores[parts.index][~chosen].max()
-    assert tested.name == "tested" and tested.index.equals(shift_log.index)
-
-
-def test_routing_accepts_arrays_breaks_ties_by_order_and_ranks_missing_last(shift_log):
-    month = factory.in_months(shift_log, ("2025-03",))
-    flat = poc.route_top_share(month, np.zeros(len(month)))
-    assert flat.iloc[: flat.sum()].all() and not flat.iloc[flat.sum() :].any()
-    scores = pd.Series(np.nan, index=month.index)
-    scores.iloc[-1] = 0.0
-    assert poc.route_top_share(month, scores).iloc[-1]
+    scores = pd.Series(rng.random(len(window)), index=window.index)
+    flags = poc.decision_flags(window, scores)
+    months = factory.month_of(window)
+    first = months.min()
+    assert not flags[months == first].any(), "the month before only fixes a threshold"
+    for month in factory.HELD_OUT_MONTHS:
+        # Uniform scores: a threshold from last month flags about the capacity share.
+        assert flags[months == month].mean() == pytest.approx(0.05, abs=0.02)
     with pytest.raises(ValueError, match="scores for"):
-        poc.route_top_share(month, np.zeros(3))
+        poc.decision_flags(window, np.zeros(3))
 
 
-def test_routing_by_todays_sample_reproduces_today(shift_log):
+def test_routing_by_no_flags_reproduces_today(shift_log):
     today = status_quo.every_nth_part(shift_log)
-    routed = poc.route_top_share(shift_log, today.astype(float))
-    assert routed.equals(today)
-    result = poc.promise(shift_log, today.astype(float))
+    assert poc.routed(shift_log, None).equals(today)
+    nothing = pd.Series(False, index=shift_log.index)
+    result = poc.promise(shift_log, nothing)
     assert result.reduction == 0 and result.tested_with_score == result.tested_today
 
 
-def test_a_perfect_score_catches_every_defect_the_capacity_allows(shift_log):
-    perfect = shift_log["defect"].astype(float)
-    metrics = poc.offline_metrics(shift_log, perfect)
-    assert metrics.roc_auc == 1 and metrics.pr_auc == 1
+def test_perfect_flags_catch_every_defect_the_capacity_allows(shift_log):
+    perfect = shift_log["defect"].astype(bool)
     capacity = (
         shift_log.groupby(factory.month_of(shift_log)).size().map(status_quo.ECONOMICS.capacity)
     )
     defects = shift_log.groupby(factory.month_of(shift_log))["defect"].sum()
-    expected = np.minimum(capacity, defects).sum() / defects.sum()
-    assert poc.recall_at_capacity(shift_log, perfect) == pytest.approx(expected)
-    assert metrics.recall_at_capacity == pytest.approx(expected)
+    # Defects are a few percent, under the 5 % capacity; the pace fills idle slots early in
+    # a month, so a late burst of defects may find the month's tests used: at least 90 %.
+    bound = np.minimum(capacity, defects).sum() / defects.sum()
+    recall = poc.recall_at_capacity(shift_log, perfect)
+    assert 0.9 * bound <= recall <= bound
+    metrics = poc.offline_metrics(shift_log, perfect.astype(float), perfect)
+    assert metrics.roc_auc == 1 and metrics.pr_auc == 1
+    assert metrics.recall_at_capacity == pytest.approx(recall)
 
 
 def test_brier_of_the_base_rate_is_the_bar(shift_log):
     rate = shift_log["defect"].mean()
     constant = pd.Series(rate, index=shift_log.index)
-    metrics = poc.offline_metrics(shift_log, constant)
+    metrics = poc.offline_metrics(shift_log, constant, None)
     assert metrics.brier == pytest.approx(metrics.brier_of_base_rate)
     assert metrics.roc_auc == pytest.approx(0.5)
 
@@ -152,7 +151,8 @@ def test_the_leaking_field_stands_out_alone(shift_log):
 
 
 def test_metrics_table_has_one_column_a_model(shift_log):
-    perfect = poc.offline_metrics(shift_log, shift_log["defect"].astype(float))
+    truth = shift_log["defect"].astype(bool)
+    perfect = poc.offline_metrics(shift_log, truth.astype(float), truth)
     table = poc.metrics_table({"a": perfect, "b": perfect})
     assert list(table.columns) == ["a", "b"] and "ROC-AUC" in table.index
 
@@ -182,11 +182,13 @@ def test_risk_is_a_probability_per_part(trained, fast_plant, held_out):
 
 
 def test_the_poc_beats_todays_sample_on_held_out_months(trained, fast_plant, held_out):
-    risk = trained.risk(held_out, fast_plant.mes)
-    metrics = poc.offline_metrics(held_out, risk)
+    window = window_of(fast_plant.shift_log)
+    risk = trained.risk(window, fast_plant.mes)
+    flags = poc.decision_flags(window, risk)
+    metrics = poc.offline_metrics(held_out, risk, flags.reindex(held_out.index))
     assert metrics.roc_auc > 0.6
     assert metrics.recall_at_capacity > 2 * status_quo.ECONOMICS.inspection_capacity_share
-    result = poc.promise(fast_plant.shift_log, risk)
+    result = poc.promise(fast_plant.shift_log, flags)
     assert 0.05 < result.reduction < 0.3
     assert result.tested_with_score == result.tested_today
     assert result.monthly.index.tolist() == list(factory.HELD_OUT_MONTHS)
@@ -216,8 +218,13 @@ def test_the_leak_inflates_every_metric(trained, fast_plant, held_out):
         fast_plant, with_leak=True, params=trained.best_params, show_progress=False
     )
     assert "rework minutes" in leaky.feature_groups
-    honest = poc.offline_metrics(held_out, trained.risk(held_out, fast_plant.mes))
-    inflated = poc.offline_metrics(held_out, leaky.risk(held_out, fast_plant.mes))
+    window = window_of(fast_plant.shift_log)
+    metrics = {}
+    for name, model in (("honest", trained), ("leaky", leaky)):
+        risk = model.risk(window, fast_plant.mes)
+        flags = poc.decision_flags(window, risk).reindex(held_out.index)
+        metrics[name] = poc.offline_metrics(held_out, risk, flags)
+    honest, inflated = metrics["honest"], metrics["leaky"]
     assert inflated.roc_auc > honest.roc_auc + 0.15
     assert inflated.recall_at_capacity > 2 * honest.recall_at_capacity
 

@@ -83,6 +83,13 @@ POC_INPUTS: tuple[PocInput, ...] = (
         "each product needs one MES signal",
     ),
     PocInput(
+        "shot physics",
+        (MES, SHIFT_LOG),
+        False,
+        "MES data feed",
+        "the fill delay and the pressure drop are computed from the shot profile",
+    ),
+    PocInput(
         "anomaly score",
         (MES, SHIFT_LOG),
         False,

@@ -56,9 +56,10 @@ MES_INTERACTIONS = (
     ("mes_intensification_bar", "mes_plunger_speed_ms"),
 )
 INTERACTIONS = SHIFT_LOG_INTERACTIONS + MES_INTERACTIONS
-# What a process engineer would tell the data scientist: the night crew's probe reads high,
-# fill time should follow plunger speed, and each cell has its own usual pressure.
-PHYSICS_FEATURES = ("melt_corrected_c", "fill_delay_ms", "pressure_drop_bar")
+# What a process engineer would tell the data scientist: the night crew's probe reads high
+# (a corrected melt reading, a process reading), fill time should follow plunger speed, and
+# each cell has its own usual pressure (the shot physics, read from the MES).
+SHOT_PHYSICS_FEATURES = ("fill_delay_ms", "pressure_drop_bar")
 
 
 def _sources(pairs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
@@ -69,15 +70,13 @@ def _sources(pairs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
 # The feature groups the POC uses, each with the raw columns it is computed from. The
 # production bill (``bill.POC_INPUTS``) says where each group comes from and when it is known.
 FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
-    "process readings": SHIFT_LOG_NUMERIC[1:],
+    "process readings": (*SHIFT_LOG_NUMERIC[1:], "shift"),
     "mould wear": ("shots_since_maintenance",),
     "line and time context": ("cast_at", "cell", "shift", "mould_id"),
     "shift-log interactions": _sources(SHIFT_LOG_INTERACTIONS),
     "MES signals": MES_NUMERIC,
     "MES interactions": _sources(MES_INTERACTIONS),
-    "process physics": (
-        "melt_temp_c",
-        "shift",
+    "shot physics": (
         "mes_fill_time_ms",
         "mes_plunger_speed_ms",
         "mes_intensification_bar",
@@ -170,14 +169,15 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):
     def _groups(self) -> dict[str, list[str]]:
         groups = {
             "process readings": list(SHIFT_LOG_NUMERIC[1:])
-            + [f"{c}_missing" for c in ("melt_temp_c", "scrap_share_pct")],
+            + [f"{c}_missing" for c in ("melt_temp_c", "scrap_share_pct")]
+            + ["melt_corrected_c"],
             "mould wear": ["shots_since_maintenance"] + [f"shots*mould_id={m}" for m in MOULDS],
             "line and time context": ["hour_of_day", "day_of_week"]
             + [f"{column}={value}" for column, values in CATEGORIES.items() for value in values],
             "shift-log interactions": [f"{a}*{b}" for a, b in SHIFT_LOG_INTERACTIONS],
             "MES signals": list(MES_NUMERIC),
             "MES interactions": [f"{a}*{b}" for a, b in MES_INTERACTIONS],
-            "process physics": list(PHYSICS_FEATURES),
+            "shot physics": list(SHOT_PHYSICS_FEATURES),
         }
         if self.with_leak:
             groups[LEAK_GROUP] = [factory.LEAKING_FIELD]

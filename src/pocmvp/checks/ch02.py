@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pocmvp import factory, poc
+from pocmvp import baselines, factory, poc
 from pocmvp.selfcheck import Feedback, check_choice, check_number
 
 
@@ -23,23 +23,30 @@ def leaking_field(answer: object, shift_log: pd.DataFrame) -> Feedback:
 
 def melt_recall_at_capacity(answer: object, shift_log: pd.DataFrame) -> Feedback:
     held_out = factory.in_months(shift_log, factory.HELD_OUT_MONTHS)
-    expected = poc.recall_at_capacity(held_out, held_out["melt_temp_c"])
+    flags = _melt_flags(shift_log).reindex(held_out.index)
+    expected = poc.recall_at_capacity(held_out, flags)
     return check_number(
         "2.2",
         answer,
         expected,
-        hint="use the held-out months only, send each month's hottest melts to the X-ray "
-        "with poc.route_top_share, and divide the defects caught by all defects.",
+        hint="flag the hot melts with poc.decision_flags on the routing window (each "
+        "month's threshold comes from the month before), route the held-out months with "
+        "poc.routed, and divide the defects caught by all held-out defects.",
     )
 
 
 def melt_reduction(answer: object, shift_log: pd.DataFrame) -> Feedback:
-    expected = poc.promise(shift_log, shift_log["melt_temp_c"]).reduction
+    expected = poc.promise(shift_log, _melt_flags(shift_log)).reduction
     return check_number(
         "2.3",
         answer,
         expected,
         rel_tol=0.02,
-        hint="poc.promise compares any score with today's sample on the held-out months; "
+        hint="poc.promise compares any flags with today's sample on the held-out months; "
         "give a share (0.1 for 10 %), not a count.",
     )
+
+
+def _melt_flags(shift_log: pd.DataFrame) -> pd.Series:
+    window = baselines.routing_window(shift_log)
+    return poc.decision_flags(window, window["melt_temp_c"])

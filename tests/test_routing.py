@@ -1,0 +1,90 @@
+"""The one routing every option uses: feasible when the part is cast, same tests for all."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pocmvp import routing
+
+
+def parts(n_per_month=(200, 160), start="2025-01-01"):
+    stamps = []
+    for i, n in enumerate(n_per_month):
+        month = pd.Timestamp(start) + pd.DateOffset(months=i)
+        stamps.extend(month + pd.to_timedelta(np.arange(n) * 60, unit="s"))
+    return pd.DataFrame({"cast_at": pd.DatetimeIndex(stamps)})
+
+
+def test_no_flags_is_todays_every_nth_part():
+    frame = parts()
+    tested = routing.route(frame, None, 0.05)
+    first = tested[:200].to_numpy()
+    assert list(np.flatnonzero(first)) == list(range(19, 200, 20)), "the 20th, 40th ... part"
+    assert tested.sum() == 10 + 8
+
+
+def test_every_option_spends_exactly_the_capacity():
+    frame = parts()
+    rng = np.random.default_rng(0)
+    for share in (0.0, 0.01, 0.05, 0.2, 0.9):
+        flagged = pd.Series(rng.random(len(frame)) < share, index=frame.index)
+        tested = routing.route(frame, flagged, 0.05)
+        per_month = tested.groupby(routing.month_labels(frame["cast_at"])).sum()
+        assert list(per_month) == [10, 8], share
+
+
+def test_flagged_parts_first_in_casting_order_until_capacity():
+    frame = parts((100,))
+    flagged = pd.Series(False, index=frame.index)
+    flagged.iloc[[3, 4, 5, 6, 7, 8, 9]] = True  # seven flags, capacity five
+    tested = routing.route(frame, flagged, 0.05)
+    assert list(np.flatnonzero(tested)) == [3, 4, 5, 6, 7]
+
+
+def test_a_decision_never_depends_on_later_parts():
+    frame = parts((300,))
+    rng = np.random.default_rng(1)
+    flagged = pd.Series(rng.random(300) < 0.08, index=frame.index)
+    full = routing.route(frame, flagged, 0.05)
+    # Change every flag after part 150: decisions up to part 150 stay the same. (The month's
+    # capacity is its plan, known in advance, so the frame keeps its length.)
+    changed = flagged.copy()
+    changed.iloc[150:] = ~changed.iloc[150:]
+    again = routing.route(frame, changed, 0.05)
+    assert (full.iloc[:150] == again.iloc[:150]).all()
+
+
+def test_unsorted_input_is_routed_in_casting_order():
+    frame = parts((100,))
+    flagged = pd.Series(np.arange(100) % 7 == 0, index=frame.index)
+    shuffled = frame.sample(frac=1, random_state=3)
+    tested = routing.route(shuffled, flagged.loc[shuffled.index], 0.05)
+    assert tested.sort_index().equals(routing.route(frame, flagged, 0.05))
+
+
+def test_threshold_flags_at_most_the_share_and_handles_ties():
+    scores = pd.Series([0.9, 0.8, 0.8, 0.8, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1] * 10)
+    threshold = routing.threshold_for_share(scores, 0.2)
+    assert (scores >= threshold).mean() <= 0.2
+    assert routing.threshold_for_share([1.0, np.nan, 0.5, 0.2], 0.5) == 1.0
+
+
+def test_monthly_threshold_comes_from_the_month_before():
+    frame = parts((100, 100))
+    scores = pd.Series(np.r_[np.linspace(0, 1, 100), np.linspace(0, 1, 100) + 0.5])
+    flags = routing.flags_with_monthly_threshold(scores, frame["cast_at"], 0.05)
+    assert not flags.iloc[:100].any(), "the first month has no month before it"
+    # February's scores are shifted up: a January threshold flags far more than 5 % of them.
+    assert flags.iloc[100:].mean() > 0.3
+
+
+@pytest.mark.parametrize("share", [0, 1, -0.1, 1.5])
+def test_capacity_share_must_be_a_share(share):
+    with pytest.raises(ValueError, match="capacity_share"):
+        routing.route(parts(), None, share)
+
+
+def test_flags_must_be_indexed_like_the_parts():
+    frame = parts()
+    with pytest.raises(ValueError, match="indexed like"):
+        routing.route(frame, pd.Series(True, index=frame.index[1:]), 0.05)
