@@ -748,26 +748,31 @@ def scale_to_plant(shift_log: pd.DataFrame) -> float:
 
 
 def measure_rule(
-    shift_log: pd.DataFrame, economics: PlantEconomics = ECONOMICS
+    shift_log: pd.DataFrame,
+    economics: PlantEconomics = ECONOMICS,
+    found: rule.Rule | None = None,
 ) -> tuple[rule.Rule, poc.Promise]:
-    """The rule found on the history (as chapter 4 finds it) and its promise on the
-    held-out months. A rule needs no threshold: its flags route the parts directly."""
-    history = factory.in_months(shift_log, factory.TRAIN_MONTHS)
+    """The rule found on the history (as chapter 4 finds it, unless ``found`` is given) and
+    its promise on the held-out months. A rule needs no threshold: its flags route the
+    parts directly."""
     held_out = factory.in_months(shift_log, factory.HELD_OUT_MONTHS)
-    found = rule.find_rule(
-        history, factory.TARGET, economics.inspection_capacity_share, rule.RULE_COLUMNS
-    )
+    if found is None:
+        found = rule.find_rule(
+            factory.in_months(shift_log, factory.TRAIN_MONTHS),
+            factory.TARGET,
+            economics.inspection_capacity_share,
+            rule.RULE_COLUMNS,
+        )
     return found, poc.promise(held_out, found.flag(held_out), economics=economics)
 
 
 def score_promise(
-    plant: factory.Plant, risk_of, economics: PlantEconomics = ECONOMICS
+    window: pd.DataFrame, risk: pd.Series, economics: PlantEconomics = ECONOMICS
 ) -> poc.Promise:
-    """A score's promise on the held-out months: ``risk_of(shift_log, mes)`` scores the
-    routing window (the held-out months and the month before them, which fixes the first
-    month's threshold), :func:`pocmvp.poc.decision_flags` turns it into flags."""
-    window = baselines.routing_window(plant.shift_log)
-    flags = poc.decision_flags(window, risk_of(window, plant.mes), economics)
+    """A score's promise on the held-out months. ``window`` holds the held-out months and the
+    month before them (:func:`pocmvp.baselines.routing_window`), whose scores fix the first
+    month's threshold; :func:`pocmvp.poc.decision_flags` turns ``risk`` into flags."""
+    flags = poc.decision_flags(window, risk, economics)
     return poc.promise(window, flags, economics=economics)
 
 
@@ -799,16 +804,21 @@ def measure(
     poc_model: poc.PocModel,
     fitted: dict[str, baselines.FittedBaseline],
     economics: PlantEconomics = ECONOMICS,
+    found: rule.Rule | None = None,
 ) -> Measurement:
     """Each deliverable's promise on the held-out months, through the one routing: the
-    POC's risk, the rule found on the history, and the chosen shift-log baseline."""
-    found, rule_promise = measure_rule(plant.shift_log, economics)
+    POC's risk, the rule found on the history (or ``found``), and the chosen shift-log
+    baseline."""
+    found, rule_promise = measure_rule(plant.shift_log, economics, found)
     chosen, choice = choose_shift_log_model(plant, fitted, economics)
+    window = baselines.routing_window(plant.shift_log)
     return Measurement(
         promises={
             RULE: rule_promise,
-            SHIFT_LOG_MODEL: score_promise(plant, fitted[chosen].risk, economics),
-            POC_MODEL: score_promise(plant, poc_model.risk, economics),
+            SHIFT_LOG_MODEL: score_promise(
+                window, fitted[chosen].risk(window, plant.mes), economics
+            ),
+            POC_MODEL: score_promise(window, poc_model.risk(window, plant.mes), economics),
         },
         rule=found,
         shift_log_model=chosen,

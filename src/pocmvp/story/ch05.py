@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pocmvp import baselines, bench, business_case, poc
 from pocmvp.story.ch02 import trained_poc
+from pocmvp.story.ch04 import mvp_rule
 from pocmvp.story.claims import Band, Claim, Story
 
 SPEED_PARTS = 20_000
@@ -23,7 +24,9 @@ def fitted_baselines(story: Story) -> dict[str, baselines.FittedBaseline]:
 def measurement(story: Story) -> business_case.Measurement:
     return story.shared(
         "ch05 measurement",
-        lambda: business_case.measure(story.plant, trained_poc(story), fitted_baselines(story)),
+        lambda: business_case.measure(
+            story.plant, trained_poc(story), fitted_baselines(story), found=mvp_rule(story)
+        ),
     )
 
 
