@@ -212,13 +212,16 @@ def test_the_cost_of_a_return_at_which_poc_first_would_win():
 def test_the_verdict_is_the_smallest_margin_over_the_range():
     verdict = bc.verdict_over(SAVINGS, points=3)
     assert verdict.holds
+    dearest = bc.VERDICT_RANGE.cost_of_return_share[1]
     corner = bc.margin(
-        {name: value * 2 for name, value in SAVINGS.items()},
-        poc_months_to_go_live=0.5 * bill.months_to_go_live(),
+        {name: value * dearest for name, value in SAVINGS.items()},
+        poc_months_to_go_live=bc.VERDICT_RANGE.poc_months_share[0] * bill.months_to_go_live(),
         poc_chance=1.0,
     )
     assert verdict.smallest_margin == pytest.approx(corner)
     assert verdict.where["poc_chance"] == 1.0
+    narrow = bc.AssumptionRange(poc_chance=(0.4, 0.4), poc_months_share=(1, 1))
+    assert bc.verdict_over(SAVINGS, narrow, points=2).smallest_margin > verdict.smallest_margin
 
 
 # --- Measured savings ---------------------------------------------------------------------

@@ -606,20 +606,25 @@ def smallest_winning_return_cost_share(
     return float(high)
 
 
+ESTIMATE_FACTOR = 1.5
+"""Declared: how far off an estimate may be, as a factor either way (two thirds to half as
+much again)."""
+
+
 @dataclass(frozen=True)
 class AssumptionRange:
     """Ranges of the assumptions over which the verdict must hold."""
 
     poc_chance: tuple[float, float] = (0.0, 1.0)
-    poc_months_share: tuple[float, float] = (0.5, 2.0)
+    poc_months_share: tuple[float, float] = (1 / ESTIMATE_FACTOR, ESTIMATE_FACTOR)
     """The POC's months to go live, as a share of the production bill's."""
-    cost_of_return_share: tuple[float, float] = (0.5, 2.0)
+    cost_of_return_share: tuple[float, float] = (1 / ESTIMATE_FACTOR, ESTIMATE_FACTOR)
     """The cost of a return, as a share of today's."""
 
 
 VERDICT_RANGE = AssumptionRange()
-"""Declared: the POC as likely as not to ship or sure to, twice as fast as its bill or twice
-as slow, returns half or twice as dear as today."""
+"""Declared: any chance that the POC ships, from never to surely; its months to go live and
+the cost of a return each off by up to :data:`ESTIMATE_FACTOR` either way."""
 
 
 @dataclass(frozen=True)
