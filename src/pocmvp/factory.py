@@ -32,7 +32,7 @@ SHIFTS = ("early", "late", "night")
 SHIFT_SHARE = (0.38, 0.36, 0.26)
 SHIFT_START_HOUR = {"early": 6, "late": 14, "night": 22}
 # The strength of each cause (log-odds); see _defect_logit.
-B0, MELT, DIE, WEAR, VAC, VALVE, NOISE = -5.0, 1.1, 1.0, 0.8, 0.02, 1.8, 0.3
+B0, MELT, DIE, WEAR, VAC, VALVE, NOISE = -5.0, 1.2, 1.0, 0.8, 0.02, 1.6, 0.3
 STUCK_VALVE_SHARE = 0.04
 DEFECT_TYPES = ("porosity", "crack", "misrun")
 

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier, IsolationForest, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 from sklearn.model_selection import ParameterGrid
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import SplineTransformer, StandardScaler
 from threadpoolctl import threadpool_limits
 
@@ -249,16 +250,33 @@ def _random_forest(params: dict, seed: int) -> RandomForestClassifier:
     )
 
 
+CURVED_FEATURES = (
+    *SHIFT_LOG_NUMERIC,
+    *MES_NUMERIC,
+    "melt_corrected_c",
+    *SHOT_PHYSICS_FEATURES,
+    "hour_of_day",
+)
+"""The measured features the spline logistic regression bends into curves; the rest
+(indicators, products, per-mould slopes, the anomaly score) enter it as straight lines."""
+
+
 def _spline_logistic(params: dict, seed: int) -> Pipeline:
-    """A smooth additive model: each feature through a cubic spline, then a logistic
-    regression. It sees gentle curves the trees cut into steps."""
-    return Pipeline(
+    """A smooth additive model: each measured feature through a cubic spline, the others as
+    they are, then a logistic regression. It sees gentle curves the trees cut into steps."""
+    curves = make_pipeline(StandardScaler(), SplineTransformer(**FIXED_PARAMS["spline logistic"]))
+    columns = ColumnTransformer(
         [
-            ("scale", StandardScaler()),
-            ("splines", SplineTransformer(**FIXED_PARAMS["spline logistic"])),
-            ("logistic", LogisticRegression(**params, max_iter=2_000)),
+            ("curves", curves, list(CURVED_FEATURES)),
+            ("lines", StandardScaler(), lambda x: [c for c in x.columns if c not in CURVED]),
         ]
     )
+    return Pipeline(
+        [("features", columns), ("logistic", LogisticRegression(**params, max_iter=2_000))]
+    )
+
+
+CURVED = frozenset(CURVED_FEATURES)
 
 
 UNDERSAMPLED = ("gradient boosting", "random forest")

@@ -43,8 +43,8 @@ CLAIMS = (
         4,
         "the rule catches several times as many defects as today's sample with the same tests",
         lambda story: catch_multiple(held_out_totals(story)),
-        Band(2.5),
-        fast_band=Band(2.0),
+        Band(2.0),
+        fast_band=Band(1.5),
     ),
     Claim(
         "rule_capacity_used",
