@@ -268,7 +268,7 @@ def _spline_logistic(params: dict, seed: int) -> Pipeline:
     columns = ColumnTransformer(
         [
             ("curves", curves, list(CURVED_FEATURES)),
-            ("lines", StandardScaler(), lambda x: [c for c in x.columns if c not in CURVED]),
+            ("lines", StandardScaler(), _straight_columns),
         ]
     )
     return Pipeline(
@@ -276,7 +276,9 @@ def _spline_logistic(params: dict, seed: int) -> Pipeline:
     )
 
 
-CURVED = frozenset(CURVED_FEATURES)
+def _straight_columns(features: pd.DataFrame) -> list[str]:
+    """The features the spline logistic regression takes as straight lines."""
+    return [c for c in features.columns if c not in CURVED_FEATURES]
 
 
 UNDERSAMPLED = ("gradient boosting", "random forest")
