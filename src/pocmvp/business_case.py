@@ -150,13 +150,13 @@ class ModelStep:
 
 THEN_THE_MODEL: tuple[ModelStep, ...] = (
     ModelStep(
-        "shift-log model, scored into the sheet",
+        "the shift-log model, scored into the sheet",
         SHIFT_LOG_MODEL,
         (SCORING_JOB,),
         "a model on the columns the rule reads and the rest of the shift log, no new data",
     ),
     ModelStep(
-        "MES feed for the POC's model",
+        "the MES feed for the POC's model",
         POC_MODEL,
         (SCORING_JOB, _bill_change("MES data feed")),
         "the MES signals are what the POC has and the shift log lacks",
