@@ -31,24 +31,24 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP) ## Create or refresh .venv from requirements.lock
 
-lab: $(STAMP) ## Open the workbook in JupyterLab (learners start here)
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) chapters/01_business_problem.ipynb
+lab: $(STAMP) ## Open the workbook in JupyterLab on chapter 1 (learners start here)
+	$(BIN)/pocmvp lab
 
 test: $(STAMP) ## Run every test: lint, unit tests, every notebook (nbval + papermill fast mode)
-	$(BIN)/ruff check src tests chapters solutions
-	$(BIN)/ruff format --check src tests chapters solutions
+	$(BIN)/ruff check src tests tools chapters solutions
+	$(BIN)/ruff format --check src tests tools chapters solutions
 	$(BIN)/pocmvp exercises --check
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600 \
 		tests chapters solutions $(REPORT_NOTEBOOK)
 
 lint: $(STAMP) ## Lint and format-check only
-	$(BIN)/ruff check src tests chapters solutions
-	$(BIN)/ruff format --check src tests chapters solutions
+	$(BIN)/ruff check src tests tools chapters solutions
+	$(BIN)/ruff format --check src tests tools chapters solutions
 
 format: $(STAMP) ## Apply ruff's fixes and formatting
-	$(BIN)/ruff check --fix src tests chapters solutions
-	$(BIN)/ruff format src tests chapters solutions
+	$(BIN)/ruff check --fix src tests tools chapters solutions
+	$(BIN)/ruff format src tests tools chapters solutions
 
 notebooks: $(STAMP) ## Re-execute chapters, solutions and the report notebook; store their outputs
 	$(BIN)/pocmvp notebooks chapters solutions $(REPORT_NOTEBOOK)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -32,6 +33,65 @@ def _exercises(args: argparse.Namespace) -> int:
         return 0
     for path in changed:
         print(f"wrote {path.relative_to(notebooks.ROOT)}")
+    return 0
+
+
+# What JupyterLab opens first, and what its file browser does not list: the instructor-only
+# sources and the rendered site (whose instructor edition holds the teaching notes).
+LAB_FIRST_PAGE = "chapters/01_business_problem.ipynb"
+HIDDEN_IN_LAB = ["instructor", "_site"]
+LAB_DEFAULTS = Path(__file__).resolve().parent / "jupyterlab_defaults.json5"
+
+
+def _install_lab_defaults() -> None:
+    """Put the workbook's JupyterLab defaults where JupyterLab reads packages' defaults."""
+    from jupyterlab.commands import get_app_dir
+
+    target = Path(get_app_dir()) / "settings" / "overrides.d" / "pocmvp.json5"
+    text = LAB_DEFAULTS.read_text(encoding="utf-8")
+    try:
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # Replaced whole, so that a JupyterLab already running never reads half a file.
+            partial = target.with_name(f".{target.name}.{os.getpid()}")
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(target)
+    except OSError as error:  # a read-only installation: JupyterLab's own defaults apply
+        print(f"pocmvp lab: could not write {target}: {error}", file=sys.stderr)
+
+
+def _lab(args: argparse.Namespace) -> int:
+    """Serve the workbook in the current folder with JupyterLab, opened on chapter 1."""
+    folder = Path.cwd()
+    if not notebooks.is_workbook(folder):
+        hint = f" (cd {notebooks.ROOT})" if notebooks.is_workbook(notebooks.ROOT) else ""
+        print(
+            f"pocmvp lab: {folder} is not the workbook folder: it has no chapters/ and "
+            f"exercises/. Run 'pocmvp lab' in the folder that holds them{hint}.",
+            file=sys.stderr,
+        )
+        return 2
+    from jupyter_server.services.contents.manager import ContentsManager
+    from jupyterlab.labapp import LabApp
+
+    _install_lab_defaults()
+    hidden = [*ContentsManager.class_traits()["hide_globs"].default(), *HIDDEN_IN_LAB]
+    argv = [
+        f"--ServerApp.root_dir={folder}",
+        # The file browser opens on chapters/, the root one click up. ("?file-browser-path=/"
+        # would open it on the root, but break the address Jupyter prints: it appends "?token=".)
+        f"--LabApp.default_url=/lab/tree/{LAB_FIRST_PAGE}",
+        *(f"--ContentsManager.hide_globs={pattern}" for pattern in hidden),
+    ]
+    if getattr(os, "geteuid", lambda: -1)() == 0:
+        argv.append("--allow-root")  # JupyterLab refuses to run as root without it
+    print(
+        f"pocmvp lab: serving the workbook in {folder}. JupyterLab opens chapter 1; the top "
+        "folder of its file browser holds chapters/, exercises/ and solutions/. Stop it with "
+        "Ctrl+C.",
+        flush=True,
+    )
+    LabApp.launch_instance(argv=[*argv, *args.jupyter_args])
     return 0
 
 
@@ -132,6 +192,18 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--check", action="store_true", help="only check, exit 1 on any difference")
     ex.set_defaults(handler=_exercises)
 
+    lab = commands.add_parser(
+        "lab",
+        help="open the workbook in JupyterLab (run it in the workbook folder)",
+        description="Serve the workbook in the current folder with JupyterLab and open "
+        f"{LAB_FIRST_PAGE}; chapters, exercises and solutions are in the file browser. Any "
+        "other option goes to JupyterLab (e.g. --no-browser, --port=8889). Exit code 2: "
+        "the current folder is not the workbook folder (it has no chapters/ and exercises/).",
+        usage="pocmvp lab [-h] [JupyterLab options ...]",
+        allow_abbrev=False,
+    )
+    lab.set_defaults(handler=_lab)
+
     bn = commands.add_parser("bench", help="time notebooks and heavy steps")
     bn.add_argument("--output", default="benchmarks/results.json")
     bn.add_argument("--runs", type=int, default=3)
@@ -163,7 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     rp.set_defaults(handler=_report)
 
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if args.command == "lab":
+        args.jupyter_args = unknown  # JupyterLab's own options
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command == "report" and args.send and args.smtp is None:
         rp.error("--send needs --smtp HOST:PORT")
     return args.handler(args)

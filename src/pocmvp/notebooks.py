@@ -4,7 +4,10 @@
   kernel, and strips the run's timestamps so that stored outputs only change when results do.
 * :func:`exercise_from_solution` turns a solutions notebook into its exercise notebook:
   code between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` becomes a placeholder, cells
-  tagged ``solution`` are dropped, outputs are cleared. ``solutions/`` is the one source.
+  tagged ``solution`` are dropped, outputs are cleared, and the title (the first cell)
+  says "Exercises". ``solutions/`` is the one source.
+* Each chapter's teaching notes live apart from it, in ``instructor/`` (see
+  :func:`teaching_notes`): only the instructor edition of the site renders them.
 """
 
 from __future__ import annotations
@@ -29,6 +32,16 @@ def chapter_notebooks(root: Path = ROOT) -> list[Path]:
 
 def solution_notebooks(root: Path = ROOT) -> list[Path]:
     return sorted((root / "solutions").glob("[0-9][0-9]_*_solutions.ipynb"))
+
+
+def teaching_notes(chapter: Path) -> Path:
+    """The instructor-only page of teaching notes that goes with ``chapter``."""
+    return chapter.parent.parent / "instructor" / f"{chapter.stem}.qmd"
+
+
+def is_workbook(folder: Path) -> bool:
+    """Whether ``folder`` holds the workbook (its chapters and exercises)."""
+    return (folder / "chapters").is_dir() and (folder / "exercises").is_dir()
 
 
 def report_notebook() -> Path:
@@ -94,7 +107,7 @@ def exercise_from_solution(solution: nbformat.NotebookNode) -> nbformat.Notebook
     for cell in exercise.cells:
         if SOLUTION_TAG in cell.metadata.get("tags", []):
             continue
-        if cell.cell_type == "raw":
+        if not cells:  # the title
             cell.source = cell.source.replace("Solutions", "Exercises")
         if cell.cell_type == "code":
             cell.source = _replace_solution_blocks(cell.source)
