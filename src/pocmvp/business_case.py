@@ -163,7 +163,9 @@ THEN_THE_MODEL: tuple[ModelStep, ...] = (
     ),
 )
 """The steps of "MVP now, then the model" after the rule, in order. A step that needs a
-system an earlier step built does not build it again."""
+system an earlier step built does not build it again. The model writes into the rule's sheet,
+so the rule's upkeep carries on once a model step is live (its chores are still done by
+hand until engineering automates them)."""
 
 
 def model_systems(steps: tuple[ModelStep, ...] = THEN_THE_MODEL) -> tuple[str, ...]:
@@ -252,7 +254,7 @@ class Plan:
 
     @property
     def one_off_cost(self) -> float:
-        """Every step's one-off cost (what is spent if every step is attempted)."""
+        """The one-off cost of every step of the plan (what is spent if each is attempted)."""
         return float(sum(s.one_off_cost for s in self.steps))
 
 
@@ -476,7 +478,7 @@ def compare(plans: dict[str, Plan], horizon: int = HORIZON_MONTHS) -> pd.DataFra
             "systems changed": [len(p.systems_changed) for p in plans.values()],
             "people retrained": [p.people_retrained for p in plans.values()],
             "first saving in month": [round(p.go_live()[0], 2) for p in plans.values()],
-            "one-off cost if all is built (€)": [round(p.one_off_cost) for p in plans.values()],
+            "one-off cost of its steps (€)": [round(p.one_off_cost) for p in plans.values()],
             "chance the last step ships": [round(p.chance_live()[-1], 3) for p in plans.values()],
             f"expected value over {horizon} months (€)": [
                 round(value_at(p, horizon)) for p in plans.values()
