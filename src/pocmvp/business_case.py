@@ -19,6 +19,10 @@ The three plans (:func:`three_plans`):
   then the MES feed for the POC's model. A step after the rule is built only if the evidence
   justifies it: on the measured savings it must repay its own cost within the horizon.
 
+The shift-log model is the one of chapter 2's shift-log baselines that does best on the last
+history months, which the baselines did not learn from (:func:`choose_shift_log_model`): a
+model a team can put live without the MES feed, chosen without looking at a held-out month.
+
 Expected value counts the chance that a step never ships: its build cost is spent either
 way, and a later step is attempted only once the step before it has shipped. Every
 break-even month in the workbook comes from :func:`break_even_month`.
