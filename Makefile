@@ -15,7 +15,7 @@ QUARTO_VERSION := 1.10.19
 # The monthly report notebook ships inside the package (pocmvp report runs it).
 REPORT_NOTEBOOK := src/pocmvp/report_notebook/monthly_report.ipynb
 
-.PHONY: help venv lab test lint format notebooks exercises report bench site clean
+.PHONY: help venv lab test lint format notebooks exercises report bench robustness site clean
 MONTH ?= 2025-10
 
 help: ## List the commands
@@ -61,6 +61,9 @@ report: $(STAMP) ## The monthly report for MONTH (default 2025-10) into output/r
 
 bench: $(STAMP) ## Time every notebook and the heavy steps; writes benchmarks/results.json
 	$(BIN)/pocmvp bench --output benchmarks/results.json
+
+robustness: $(STAMP) ## Every claim of the story on seeds 1-20 at both sizes; writes benchmarks/robustness.{json,md}
+	$(BIN)/pocmvp robustness --seeds 1-20 --sizes default,fast --output benchmarks
 
 site: $(STAMP) ## Render the learner and instructor editions into _site/ (needs Quarto)
 	@QUARTO=$$(command -v quarto || ls $(BIN)/quarto 2>/dev/null); \

@@ -28,8 +28,13 @@ def ids(paths: list[Path]) -> list[str]:
 def run(
     notebook: Path, parameters: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> nbformat.NotebookNode:
-    """Execute ``notebook`` through its parameters cell; outputs go to ``tmp_path``."""
+    """Execute ``notebook`` through its parameters cell; outputs go to ``tmp_path``.
+
+    Its figures too: a run in fast mode or with another seed must not rewrite the tracked
+    ``chapters/figures/*.json``.
+    """
     monkeypatch.setenv("POCMVP_OUTPUT_DIR", str(tmp_path / "output"))
+    monkeypatch.setenv("POCMVP_FIGURES_DIR", str(tmp_path / "figures"))
     return notebooks.execute(
         notebook,
         tmp_path / notebook.name,

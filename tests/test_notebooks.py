@@ -1,10 +1,14 @@
-"""The notebook tooling: exercise generation and stored-output hygiene."""
+"""The notebook tooling: exercise generation, stored-output hygiene, the story's claims."""
+
+import ast
+import re
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from pocmvp import notebooks
+from pocmvp import notebooks, story
 
 
 def solution_notebook():
@@ -141,3 +145,141 @@ def test_every_chapter_has_its_teaching_notes_for_instructors():
         assert f"](../chapters/{path.name})" in text, f"{notes} links back to its chapter"
     pages = {p.stem for p in (notebooks.ROOT / "instructor").glob("[0-9][0-9]_*.qmd")}
     assert pages == {p.stem for p in notebooks.chapter_notebooks()}, "a page without a chapter"
+
+
+# --- The story's claims in the chapters ---------------------------------------------------------
+
+ASSERTION_HEADING = "The story so far, checked"
+# The fewest assertions (`assert` statements and `check(...)` calls, counted with ast) each
+# chapter's assertion cell may hold: the counts of the notebooks when the floor was set. A
+# chapter may hold more; raise its floor when it gains some for good, lower it only on purpose
+# (say why in the commit). A chapter missing here must hold at least DEFAULT_FLOOR.
+ASSERTION_FLOORS = {1: 7, 2: 17, 3: 11, 4: 18, 5: 9, 6: 15, 7: 25}
+DEFAULT_FLOOR = 1
+
+
+def chapter_number(path) -> int:
+    return int(path.name[:2])
+
+
+def code_tree(source: str) -> ast.Module:
+    """A code cell as Python: IPython magics and shell lines become ``pass``."""
+    lines = source.split("\n")
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith(("%", "!")):
+            lines[index] = line[: len(line) - len(line.lstrip())] + "pass"
+    return ast.parse("\n".join(lines))
+
+
+def is_check(node: ast.AST) -> bool:
+    """A call of ``check(...)`` or ``story.check(...)``."""
+    if not isinstance(node, ast.Call):
+        return False
+    function = node.func
+    return (isinstance(function, ast.Name) and function.id == "check") or (
+        isinstance(function, ast.Attribute) and function.attr == "check"
+    )
+
+
+def count_assertions(source: str) -> int:
+    return sum(isinstance(n, ast.Assert) or is_check(n) for n in ast.walk(code_tree(source)))
+
+
+def checked_claims(notebook) -> set[str]:
+    """The claim names a notebook's code cells check: ``check("name", ...)``."""
+    names = set()
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(code_tree(cell.source)):
+            first = node.args[0] if is_check(node) and node.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                names.add(first.value)
+    return names
+
+
+def assertion_cell(notebook):
+    """The code cell after the markdown heading "The story so far, checked"."""
+    heading = re.compile(rf"^#+\s+{re.escape(ASSERTION_HEADING)}\s*$", re.MULTILINE)
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "markdown" and heading.search(cell.source):
+            following = notebook.cells[index + 1 :]
+            return next((c for c in following if c.cell_type == "code"), None)
+    return None
+
+
+def test_assertions_are_counted_with_ast():
+    source = (
+        "%matplotlib inline\nfor m in months:\n    %time x\n"
+        "    assert m, 'one statement, counted once'\n"
+        'story.check("a", 1)\ncheck("b", 2, fast_mode=fast_mode)\nprint("assert check(")\n'
+        "drift = drift_check(x)"
+    )
+    assert count_assertions(source) == 3
+    assert checked_claims(new_notebook(cells=[new_code_cell(source)])) == {"a", "b"}
+    chapter = new_notebook(
+        cells=[
+            new_markdown_cell(f"## {ASSERTION_HEADING}\n\nThese are the claims."),
+            new_markdown_cell("More words."),
+            new_code_cell(source),
+        ]
+    )
+    assert count_assertions(assertion_cell(chapter).source) == 3
+    assert assertion_cell(new_notebook(cells=[new_code_cell(source)])) is None
+    writes = new_code_cell('figures = Figures("01_a")\nother = display.Figures("01_b")')
+    assert figures_names(new_notebook(cells=[writes])) == ["01_a", "01_b"]
+
+
+@pytest.mark.parametrize("path", notebooks.chapter_notebooks(), ids=lambda p: p.stem)
+def test_the_assertion_cell_keeps_its_assertions(path):
+    cell = assertion_cell(nbformat.read(path, as_version=4))
+    assert cell is not None, f"{path.name}: no code cell after '## {ASSERTION_HEADING}'"
+    floor = ASSERTION_FLOORS.get(chapter_number(path), DEFAULT_FLOOR)
+    count = count_assertions(cell.source)
+    assert count >= floor, (
+        f"{path.name}: the assertion cell holds {count} assert/check statements, fewer than "
+        f"its floor of {floor} (ASSERTION_FLOORS in {Path(__file__).name})"
+    )
+
+
+@pytest.mark.parametrize("path", notebooks.chapter_notebooks(), ids=lambda p: p.stem)
+def test_every_claim_of_a_chapter_is_checked_in_it(path):
+    """The registry (pocmvp.story.chNN) and the chapter cannot drift apart."""
+    number = chapter_number(path)
+    declared = [c.name for c in story.claims_of(number)]
+    checked = checked_claims(nbformat.read(path, as_version=4))
+    unknown = sorted(checked - {c.name for c in story.CLAIMS})
+    assert not unknown, f"{path.name} checks claims no story module declares: {unknown}"
+    if not declared:
+        pytest.skip(f"pocmvp.story.ch{number:02d} declares no claims yet")
+    missing = [name for name in declared if name not in checked]
+    assert not missing, (
+        f"{path.name} never checks {missing}, declared in pocmvp.story.ch{number:02d}: "
+        f'add check("name", value, fast_mode=fast_mode) to its assertion cell'
+    )
+
+
+def figures_names(notebook) -> list[str]:
+    """The names a notebook gives ``Figures("NN_topic")``."""
+    names = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(code_tree(cell.source)):
+            function = getattr(node, "func", None)
+            called = getattr(function, "id", None) or getattr(function, "attr", None)
+            first = node.args[0] if called == "Figures" and node.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                names.append(first.value)
+    return names
+
+
+@pytest.mark.parametrize("path", notebooks.chapter_notebooks(), ids=lambda p: p.stem)
+def test_a_chapters_figures_file_is_named_after_it_and_stored(path):
+    """What a reader downloads exists in a clean clone: ``make notebooks`` wrote it."""
+    names = figures_names(nbformat.read(path, as_version=4))
+    if not names:
+        pytest.skip(f"{path.name} writes no figures file yet")
+    assert names == [path.stem], f"{path.name}: use Figures({path.stem!r}), once"
+    target = path.parent / "figures" / f"{path.stem}.json"
+    assert target.is_file(), f"{target.relative_to(notebooks.ROOT)} is missing: make notebooks"

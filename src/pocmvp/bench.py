@@ -35,6 +35,7 @@ def notebook_timings(paths: list[Path], runs: int) -> dict[str, float]:
     timings = {}
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["POCMVP_OUTPUT_DIR"] = scratch
+        os.environ["POCMVP_FIGURES_DIR"] = str(Path(scratch) / "figures")
         for path in paths:
             target = Path(scratch) / path.name
             timings[str(path.relative_to(notebooks.ROOT))] = round(

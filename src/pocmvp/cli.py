@@ -103,6 +103,46 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _seeds(text: str) -> list[int]:
+    from pocmvp import robustness
+
+    try:
+        return robustness.parse_seeds(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _sizes(text: str) -> list[str]:
+    from pocmvp import robustness
+
+    try:
+        return robustness.parse_sizes(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _robustness(args: argparse.Namespace) -> int:
+    """Every claim of the story for each seed and size; exit 1 if any claim fails."""
+    from pocmvp import robustness
+
+    result = robustness.run(
+        args.seeds, args.sizes, Path(args.output), workers=args.workers, show_progress=True
+    )
+    folder = Path(args.output)
+    print(
+        f"{result['held']} of {result['evaluations']} claim evaluations hold; wrote "
+        f"{folder / robustness.JSON_NAME} and {folder / robustness.MARKDOWN_NAME}"
+    )
+    for failure in result["failures"]:
+        got = failure.get("error") or failure["value"]
+        print(
+            f"  FAILS {failure['claim']} ({failure['size']}, seed {failure['seed']}): {got}, "
+            f"expected {robustness.band_text(failure['band'])}",
+            file=sys.stderr,
+        )
+    return 1 if result["failures"] else 0
+
+
 def _smtp_address(text: str) -> tuple[str, int]:
     host, _, port = text.rpartition(":")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
@@ -209,6 +249,28 @@ def main(argv: list[str] | None = None) -> int:
     bn.add_argument("--runs", type=int, default=3)
     bn.add_argument("--steps-only", action="store_true", help="skip the notebook timings")
     bn.set_defaults(handler=_bench)
+
+    rb = commands.add_parser(
+        "robustness",
+        help="evaluate every claim of the story for many seeds and both sizes",
+        description="Evaluate every claim declared in pocmvp.story through the package (no "
+        "notebook runs) for each seed and size, and write robustness.json and robustness.md "
+        "into the output folder. Exit code 1 when any claim fails on any seed.",
+    )
+    rb.add_argument(
+        "--seeds", type=_seeds, default="1-20", help="seeds, e.g. 1-20 or 1,4,7 (default 1-20)"
+    )
+    rb.add_argument(
+        "--sizes",
+        type=_sizes,
+        default="default,fast",
+        help="default, fast or both, comma-separated (default: default,fast)",
+    )
+    rb.add_argument("--output", default="benchmarks", help="output folder (default benchmarks)")
+    rb.add_argument(
+        "--workers", type=int, default=2, help="processes to run stories in (default 2)"
+    )
+    rb.set_defaults(handler=_robustness)
 
     rp = commands.add_parser(
         "report",

@@ -2,7 +2,8 @@
 
 Prose numbers are formatted here and shown with :func:`say`, so every figure a reader sees in
 the text is computed. Colours come from the Okabe-Ito palette, which stays distinct for
-colour-blind readers; the POC and the MVP keep the same colour in every figure.
+colour-blind readers; the POC and the MVP keep the same colour in every figure. A chapter's
+headline figures go to a tracked JSON file through :class:`Figures` (:mod:`pocmvp.figures`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from collections.abc import Iterable
 import matplotlib.pyplot as plt
 from IPython.display import Markdown
 from tqdm import tqdm
+
+from pocmvp.figures import Figures
+
+__all__ = ["PALETTE", "Figures", "eur", "measured", "num", "pct", "progress", "say", "set_style"]
 
 PALETTE = {
     "status_quo": "#999999",  # grey

@@ -12,6 +12,15 @@ Every chapter's claims live in the module ``story.chNN``; :data:`CLAIMS` collect
 
 from __future__ import annotations
 
-from pocmvp.story.claims import CLAIMS, Band, Claim, Story, check, claims_of, evaluate
+from pocmvp.story.claims import (
+    CLAIMS,
+    Band,
+    Claim,
+    Story,
+    check,
+    claims_of,
+    evaluate,
+    evaluate_story,
+)
 
-__all__ = ["CLAIMS", "Band", "Claim", "Story", "check", "claims_of", "evaluate"]
+__all__ = ["CLAIMS", "Band", "Claim", "Story", "check", "claims_of", "evaluate", "evaluate_story"]
