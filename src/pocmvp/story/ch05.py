@@ -88,6 +88,14 @@ def rule_speed_up(story: Story) -> float:
 
 CLAIMS = (
     Claim(
+        "rule_share_of_poc",
+        5,
+        "the rule captures roughly half to four fifths of the POC's promised reduction",
+        lambda story: measurement(story).share_of_poc(business_case.RULE),
+        Band(0.5, 0.85),
+        fast_band=Band(0.3, 1.0),
+    ),
+    Claim(
         "poc_first_value",
         5,
         "POC first has not repaid its bill after 24 months: its expected value is below zero",
