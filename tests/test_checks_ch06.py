@@ -3,14 +3,17 @@
 from pocmvp import factory, iteration, report, selfcheck
 from pocmvp.checks import ch06
 
+SEED = factory.DEFAULT_SEED
 
-def test_untested_flags(log, versions):
-    figures = report.month_figures(log, "2025-11", versions["v2"]).figures
-    right = figures["overflow"]
-    assert ch06.untested_flags(right, log).status == selfcheck.CORRECT
-    wrong = ch06.untested_flags(right + 25, log)
+
+def test_returns_so_far(log, versions):
+    figures = report.month_figures(log, "2025-11", versions["v1"], seed=SEED).figures
+    right = figures["shipped_so_far"]
+    assert ch06.returns_so_far(right, log, SEED).status == selfcheck.CORRECT
+    wrong = ch06.returns_so_far(right + 25, log, SEED)
     assert wrong.status == selfcheck.INCORRECT and "too high" in wrong.message
-    assert ch06.untested_flags(..., log).status == selfcheck.NOT_ANSWERED
+    assert str(right) not in wrong.message
+    assert ch06.returns_so_far(..., log, SEED).status == selfcheck.NOT_ANSWERED
 
 
 def test_night_threshold_needs_a_tenth_of_a_degree(log, versions):
@@ -23,10 +26,13 @@ def test_night_threshold_needs_a_tenth_of_a_degree(log, versions):
     assert ch06.night_threshold("hot", log).status == selfcheck.INCORRECT
 
 
-def test_value_captured_by_v2(log, versions):
+def test_value_captured_by_v2_on_the_months_final_when_it_went_live(log, versions):
+    months = ch06.final_months_on_v2_day(log, SEED)
+    assert months == ("2025-09", "2025-10")
+    judged = factory.in_months(log, months)
+    right = iteration.value_captured(judged, versions["v2"])["value_eur"].sum()
+    assert ch06.value_captured_by_v2(right, log, SEED).status == selfcheck.CORRECT
     held_out = factory.in_months(log, factory.HELD_OUT_MONTHS)
-    right = iteration.value_captured(held_out, versions["v2"])["value_eur"].sum()
-    assert ch06.value_captured_by_v2(right, log).status == selfcheck.CORRECT
-    v1_value = iteration.value_captured(held_out, versions["v1"])["value_eur"].sum()
-    if v1_value != right:
-        assert ch06.value_captured_by_v2(v1_value, log).status == selfcheck.INCORRECT
+    all_three = iteration.value_captured(held_out, versions["v2"])["value_eur"].sum()
+    if all_three != right:
+        assert ch06.value_captured_by_v2(all_three, log, SEED).status == selfcheck.INCORRECT

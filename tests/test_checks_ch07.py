@@ -1,29 +1,42 @@
 """Chapter 7's self-checks: right answers pass, wrong ones get a hint but not the answer."""
 
-from pocmvp import fire, firefighting, rule, selfcheck
+import pytest
+
+from pocmvp import factory, fire, firefighting, returns, selfcheck
 from pocmvp.checks import ch07
 
+SEED = factory.DEFAULT_SEED
 
-def test_weekly_days_with_slow_returns(log):
-    tested = rule.within_capacity(log, firefighting.rule_in_force(log).flag(log))
-    right = firefighting.days_to_notice(log, tested, "weekly check", 14)
-    assert ch07.weekly_days_with_slow_returns(right, log).status == selfcheck.CORRECT
-    late = ch07.weekly_days_with_slow_returns(right + 7, log)
+
+@pytest.fixture(scope="module")
+def december(log):
+    return firefighting.replay(log, SEED)
+
+
+def test_weekly_days_without_the_feed(log, december):
+    right = firefighting.days_to_notice(
+        log, december.tested, december.seen, "weekly check", returns.MONTHLY_LIST
+    )
+    assert ch07.weekly_days_without_the_feed(right, log, SEED).status == selfcheck.CORRECT
+    late = ch07.weekly_days_without_the_feed(right + 7, log, SEED)
     assert late.status == selfcheck.INCORRECT and "too high" in late.message
     assert str(int(right)) not in late.message
-    assert ch07.weekly_days_with_slow_returns(..., log).status == selfcheck.NOT_ANSWERED
+    blank = ch07.weekly_days_without_the_feed(..., log, SEED)
+    assert blank.status == selfcheck.NOT_ANSWERED
 
 
-def test_patch_threshold_must_fill_but_not_exceed_the_capacity(log):
-    known = firefighting.new_supplier_outcomes(log, firefighting.patch_day())
+def test_patch_threshold_must_fill_but_not_exceed_the_capacity(log, december):
+    known = firefighting.new_supplier_outcomes(
+        log, december.tested, december.seen, december.alarm_on
+    )
     good = float(known["melt_temp_c"].quantile(0.045))
-    assert ch07.patch_threshold(good, log).status == selfcheck.CORRECT
-    too_warm = ch07.patch_threshold(700, log)
+    assert ch07.patch_threshold(good, log, SEED).status == selfcheck.CORRECT
+    too_warm = ch07.patch_threshold(700, log, SEED)
     assert too_warm.status == selfcheck.INCORRECT and "too high" in too_warm.message
-    too_cold = ch07.patch_threshold(600, log)
+    too_cold = ch07.patch_threshold(600, log, SEED)
     assert too_cold.status == selfcheck.INCORRECT and "too low" in too_cold.message
-    assert ch07.patch_threshold("cold", log).status == selfcheck.INCORRECT
-    assert ch07.patch_threshold(..., log).status == selfcheck.NOT_ANSWERED
+    assert ch07.patch_threshold("cold", log, SEED).status == selfcheck.INCORRECT
+    assert ch07.patch_threshold(..., log, SEED).status == selfcheck.NOT_ANSWERED
 
 
 def test_team_split_and_refocus_checks():

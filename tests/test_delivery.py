@@ -286,3 +286,25 @@ def test_refused_recipients_are_reported(smtp_server, chart, workbook):
 def test_no_server_raises():
     with pytest.raises(OSError):
         delivery.send_email(email.message.EmailMessage(), "127.0.0.1", free_port(), timeout=2)
+
+
+def test_a_so_far_chart_says_so(monthly):
+    chart = delivery.render_monthly_chart(monthly, MONTH, shipped_so_far=True)
+    row = monthly.loc[MONTH]
+    assert f"{row['shipped_defects']} shipped defects had come back so far" in chart.alt
+    assert chart.png != delivery.render_monthly_chart(monthly, MONTH).png
+
+
+def test_more_tables_follow_the_notes(chart, workbook):
+    earlier = pd.DataFrame({"shipped": ["120"], "status": ["final"]}, index=["2025-10"])
+    earlier.index.name = "month"
+    message = compose(chart, workbook, notes=["A note."], tables={"Earlier months": earlier})
+    text = message.get_body(("plain",)).get_content()
+    assert text.index("A note.") < text.index("Earlier months") < text.index("2025-10")
+    html = message.get_body(("html",)).get_content()
+    assert "<h3>Earlier months</h3>" in html and "final" in html
+
+
+def test_day_names():
+    assert delivery.day_name("2025-12-01") == "1 December 2025"
+    assert delivery.day_name(pd.Timestamp("2026-01-21 06:00")) == "21 January 2026"

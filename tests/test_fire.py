@@ -142,3 +142,14 @@ def test_plot_title_never_claims_more_than_the_table(close_figures):
     table = fire.sweep("refocus_hours", [0.0]).droplevel("refocus_hours")
     figure, _ = fire.plot_designs(table)
     assert figure._suptitle.get_text() == "Three groups answer fires faster, but build less"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_both_designs_face_the_same_requests(tables, seed):
+    table = tables[seed]
+    assert table["fire_requests"].nunique() == 1 and table["questions"].nunique() == 1
+    for design in fire.DESIGNS:
+        row = table.loc[design]
+        assert row["fires"] + row["fires_prevented"] == row["fire_requests"]
+    three, one = table.loc[fire.THREE_GROUPS], table.loc[fire.ONE_TEAM]
+    assert three["fires_prevented"] >= one["fires_prevented"], "more fixes prevent more fires"

@@ -7,85 +7,100 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from pocmvp import factory, firefighting, iteration, rule, status_quo
+from pocmvp import factory, firefighting, iteration, monitoring, returns, status_quo
 from pocmvp.firefighting import CHANGE_DATE
 
 
 @pytest.fixture(scope="module")
 def december(fast_plant):
-    """The fast plant with its live rule, tested parts, patch and model, computed once."""
+    """The fast plant's December replayed once: rule in force, tests, returns, alarm, patch."""
     log = fast_plant.shift_log
-    live = firefighting.rule_in_force(log)
-    flags = live.flag(log)
-    tested = rule.within_capacity(log, flags)
-    day = firefighting.patch_day()
-    patch = firefighting.find_patch(log, day)
-    model = firefighting.train_risk_model(log, day, seed=3)
+    fire = firefighting.replay(log, factory.DEFAULT_SEED)
     return {
         "log": log,
-        "live": live,
-        "flags": flags,
-        "tested": tested,
-        "day": day,
-        "patch": patch,
-        "model": model,
+        "fire": fire,
+        "live": fire.live_rule,
+        "flags": fire.flags,
+        "tested": fire.tested,
+        "seen": fire.seen,
+        "alarm_on": fire.alarm_on,
+        "day": fire.patch_day,
+        "patch": fire.patch,
+        "model": fire.model(max_iter=30),
     }
 
 
 # ----------------------------------------------------------------------------- the live rule
 
 
-def test_rule_in_force_is_chosen_on_the_training_months_only(december):
+def test_the_rule_in_force_comes_from_the_calendar(december):
     log = december["log"]
-    history = factory.in_months(log, factory.TRAIN_MONTHS)
-    v1 = rule.find_rule(history, factory.TARGET, 0.05, rule.RULE_COLUMNS)
-    expected = iteration.revise_for_night_shift(v1, history, 0.05)
-    assert december["live"] == expected, "the live rule is chapter 6's v2"
-    assert expected.scoped
-    later = ~factory.month_of(log).isin(factory.TRAIN_MONTHS)
-    scrambled = log.copy()
-    scrambled.loc[later, "defect"] = ~scrambled.loc[later, "defect"]
-    assert firefighting.rule_in_force(scrambled) == expected, "later months never choose it"
+    versions = iteration.rule_versions(log)
+    assert firefighting.rule_in_force(log) == versions["v2"] == december["live"]
+    assert firefighting.rule_in_force(log, "2025-10-15") == versions["v1"]
+    with pytest.raises(ValueError, match="no rule was live"):
+        firefighting.rule_in_force(log, "2025-03-01")
+    assert december["flags"].equals(iteration.flags_in_force(log, versions))
+
+
+def test_the_baseline_is_what_was_known_when_the_fire_started(december):
+    log, tested, seen = december["log"], december["tested"], december["seen"]
+    rate, months = firefighting.baseline(log, tested, seen)
+    assert months == ("2025-09", "2025-10"), "November's returns were not all in on 1 December"
+    chosen = factory.month_of(log).isin(months)
+    assert rate == monitoring.overall_catch_rate(log[chosen], tested[chosen])
+    with pytest.raises(ValueError, match="no live month was final"):
+        firefighting.baseline(log, tested, seen, on="2025-10-15")
 
 
 # ----------------------------------------------------------------------------- detection
 
 
-def test_detection_is_faster_daily_and_weekly_than_monthly(december):
-    table = firefighting.detection_times(december["log"], december["tested"])
-    assert list(table.index.names) == ["cadence", "return_delay_days"]
+def test_detection_as_it_happened_and_with_the_list_only(december):
+    table = december["fire"].detection
+    assert list(table.index.names) == ["cadence", "booking"]
     assert set(table.index.get_level_values(0)) == {c.name for c in firefighting.CADENCES}
-    days = table["days_to_notice"].xs(firefighting.RETURN_DELAY_DAYS, level=1)
-    assert days["daily check"] <= days["weekly check"] < days["monthly report"]
-    assert table.loc[("monthly report", 0), "noticed_on"] == pd.Timestamp("2026-01-01")
-    assert table.loc[("monthly report", 0), "days_to_notice"] == 31
+    happened = table["noticed_on"].xs(returns.AS_IT_HAPPENED.name, level="booking")
+    listed = table["noticed_on"].xs(returns.MONTHLY_LIST.name, level="booking")
+    assert listed.dropna().min() >= pd.Timestamp("2026-01-01"), "December's list is in January"
+    assert (happened.dropna() >= firefighting.CHANGE_DATE).all()
+    assert happened.min() < listed.min(), "the returns feed notices sooner"
+    monthly = table.loc[("monthly report", returns.AS_IT_HAPPENED.name), "noticed_on"]
+    assert pd.isna(monthly) or monthly.day == 1, "the monthly report runs on the first"
     assert table.attrs["alarm_below"] == pytest.approx(0.7 * table.attrs["baseline_catch_rate"])
-
-
-def test_returns_delay_every_cadence(december):
-    table = firefighting.detection_times(december["log"], december["tested"], return_delays=(0, 7))
-    for cadence in firefighting.CADENCES:
-        at_once = table.loc[(cadence.name, 0), "noticed_on"]
-        later = table.loc[(cadence.name, 7), "noticed_on"]
-        assert later >= at_once + pd.Timedelta(days=7), cadence.name
     assert (table["false_alarms_before"] <= table["checks_before"]).all()
+    judged = table.dropna(subset=["noticed_on"])
+    assert (judged["share_in"] >= firefighting.MIN_SHARE_IN).all()
+
+
+def test_the_patch_follows_the_first_alarm(december):
+    fire = december["fire"]
+    cadence, alarm_on = firefighting.first_notice(fire.detection)
+    assert (cadence, alarm_on) == (fire.first_cadence, fire.alarm_on)
+    assert fire.patch_day == alarm_on + pd.Timedelta(days=firefighting.PATCH_LEAD_DAYS)
+    assert firefighting.patch_day("2025-12-14 08:00") == pd.Timestamp("2025-12-15")
+    assert fire.days(cadence) == (alarm_on - firefighting.CHANGE_DATE).days
 
 
 def test_days_to_notice_matches_the_table_and_refuses_unknown_cadences(december):
-    log, tested = december["log"], december["tested"]
-    table = firefighting.detection_times(log, tested, return_delays=(14,))
-    expected = table.loc[("weekly check", 14), "days_to_notice"]
-    assert firefighting.days_to_notice(log, tested, "weekly check", 14) == expected
+    log, tested, seen = december["log"], december["tested"], december["seen"]
+    table = december["fire"].detection
+    listed = returns.MONTHLY_LIST
+    expected = table.loc[("weekly check", listed.name), "days_to_notice"]
+    got = firefighting.days_to_notice(log, tested, seen, "weekly check", listed)
+    assert got == expected or (np.isnan(got) and np.isnan(expected))
     with pytest.raises(ValueError, match="cadence must be one of"):
-        firefighting.days_to_notice(log, tested, "hourly check", 7)
+        firefighting.days_to_notice(log, tested, seen, "hourly check")
 
 
 def test_a_rule_that_never_fails_is_never_noticed(december):
-    log = december["log"]
+    log, seen = december["log"], december["seen"]
     perfect = log["defect"].astype(bool)
-    table = firefighting.detection_times(log, perfect, return_delays=(7,))
+    table = firefighting.detection_times(log, perfect, seen)
     assert table["days_to_notice"].isna().all()
     assert (table["false_alarms_before"] == 0).all()
+    with pytest.raises(ValueError, match="no check noticed"):
+        firefighting.first_notice(table)
 
 
 def test_xray_results_count_what_the_cell_saw(december):
@@ -99,40 +114,49 @@ def test_xray_results_count_what_the_cell_saw(december):
     assert shares[~found].isna().all().all()
 
 
-def test_before_and_after_the_xray_log_stays_flat_while_the_catch_rate_falls(december):
-    table = firefighting.before_and_after(december["log"], december["tested"])
+def test_before_and_after_counts_the_live_months_and_december(december):
+    log, tested = december["log"], december["tested"]
+    table = firefighting.before_and_after(log, tested)
     before, after = table.iloc[0], table.iloc[1]
-    assert after["catch_rate"] < 0.75 * before["catch_rate"]
-    assert after["defect_rate"] > 1.5 * before["defect_rate"]
-    assert after["hit_rate"] > 0.8 * before["hit_rate"]
+    month = factory.month_of(log)
+    dec = month == factory.FIRE_MONTH
+    assert after["parts_per_month"] == dec.sum()
+    assert after["hit_rate"] == (tested & log["defect"] & dec).sum() / (tested & dec).sum()
+    assert after["catch_rate"] == (tested & log["defect"] & dec).sum() / (log["defect"] & dec).sum()
+    live = month.isin(factory.HELD_OUT_MONTHS)
+    assert before["parts_per_month"] == pytest.approx(live.sum() / 3)
+    assert after["defect_rate"] > before["defect_rate"], "the new alloy makes more defects"
 
 
 # ----------------------------------------------------------------------------- the patch
 
 
-def test_known_outcomes_wait_for_the_returns(december):
-    log = december["log"]
-    day = pd.Timestamp("2025-12-15 09:30")
-    known = firefighting.known_outcomes(log, day, return_delay_days=7)
-    assert known["cast_at"].max() < pd.Timestamp("2025-12-08")
-    assert len(known) == (log["cast_at"] < pd.Timestamp("2025-12-08")).sum()
-    new = firefighting.new_supplier_outcomes(log, day, 7)
+def test_known_outcomes_are_what_was_known_that_morning(december):
+    log, tested, seen = december["log"], december["tested"], december["seen"]
+    on = december["alarm_on"]
+    known = firefighting.known_outcomes(log, tested, seen, on)
+    assert known["cast_at"].max() < on and len(known) == (log["cast_at"] < on).sum()
+    truth = log.loc[known.index, "defect"]
+    assert (known["defect"] <= truth).all(), "a part is never known defective when it is good"
+    assert known["defect"].sum() < truth.sum(), "returns still out count as good"
+    caught = tested[known.index] & truth
+    assert known["defect"][caught].all(), "every X-ray result is known"
+    new = firefighting.new_supplier_outcomes(log, tested, seen, on)
     assert (new["supplier"] == factory.SUPPLIER_AFTER).all()
     assert new["cast_at"].min() >= CHANGE_DATE
-    assert firefighting.patch_day(7) == pd.Timestamp("2025-12-15")
-    assert firefighting.patch_day(14) == pd.Timestamp("2025-12-22")
 
 
-def test_the_patch_looks_for_cold_melts_and_fits_the_capacity(december):
-    log, patch, day = december["log"], december["patch"], december["day"]
-    assert any(c.column == "melt_temp_c" and c.operator in ("<", "<=") for c in patch.conditions)
-    learnt_on = firefighting.new_supplier_outcomes(log, day)
+def test_the_patch_fits_the_capacity_on_what_it_learnt_from(december):
+    log, patch = december["log"], december["patch"]
+    learnt_on = firefighting.new_supplier_outcomes(
+        log, december["tested"], december["seen"], december["alarm_on"]
+    )
     assert patch.flag(learnt_on).sum() <= np.floor(0.05 * len(learnt_on))
 
 
 def test_no_patch_before_any_new_outcome_is_known(december):
     with pytest.raises(ValueError, match="no NordAlloy defects are known"):
-        firefighting.find_patch(december["log"], CHANGE_DATE + pd.Timedelta(days=3))
+        firefighting.find_patch(december["log"], december["tested"], december["seen"], CHANGE_DATE)
 
 
 def test_hand_over_switches_on_the_day_for_the_new_supplier_only():
@@ -166,22 +190,24 @@ def test_compare_at_capacity_counts_add_up_and_never_exceed_the_capacity(decembe
     assert (table["caught"] + table["shipped_defects"] == table["defects"]).all()
     assert (table["caught"] + table["false_alarms"] == table["tested"]).all()
     assert (table["cost_of_shipped_defects"] == 250 * table["shipped_defects"]).all()
-    assert table.loc["patch", "catch_rate"] > table.loc["rule", "catch_rate"]
     with pytest.raises(ValueError, match="indexed like the shift log"):
         firefighting.compare_at_capacity(log, {"x": patched.set_axis(patched.index + 1)}, day)
 
 
-def test_defect_rate_by_melt_shows_the_cold_alloy(december):
-    known = firefighting.known_outcomes(december["log"], december["day"])
+def test_defect_rate_by_melt_counts_every_part_with_a_reading(december):
+    known = firefighting.known_outcomes(
+        december["log"], december["tested"], december["seen"], december["alarm_on"]
+    )
     table = firefighting.defect_rate_by_melt(known)
     assert table[("parts", "Alucast")].sum() + table[("parts", "NordAlloy")].sum() == (
         known["melt_temp_c"].notna().sum()
     )
-    coldest = table.index[0]
+    everything = firefighting.defect_rate_by_melt(december["log"])
+    coldest = everything.index[0]
     assert (
-        table.loc[coldest, ("defect_rate", "NordAlloy")]
-        > 5 * (table.loc[coldest, ("defect_rate", "Alucast")])
-    )
+        everything.loc[coldest, ("defect_rate", "NordAlloy")]
+        > everything.loc[coldest, ("defect_rate", "Alucast")]
+    ), "looking back, the new alloy's defects are at the cold end"
 
 
 # ----------------------------------------------------------------------------- preemption
@@ -194,15 +220,15 @@ def test_the_model_uses_decision_time_fields_only(december):
     )
     assert "supplier" in model.features
     assert model.training_new_supplier_parts > 0
-    assert model.trained_until < december["day"] - pd.Timedelta(days=7)
+    assert model.trained_until < december["alarm_on"]
 
 
 def test_the_model_is_seeded_and_gives_probabilities(december):
-    log, day = december["log"], december["day"]
+    log = december["log"]
     sample = log.tail(500)
     risk = december["model"].risk(sample)
     assert risk.index.equals(sample.index) and risk.between(0, 1).all()
-    again = firefighting.train_risk_model(log, day, seed=3).risk(sample)
+    again = december["fire"].model(max_iter=30).risk(sample)
     pd.testing.assert_series_equal(risk, again)
 
 
@@ -215,7 +241,9 @@ def test_weekly_flags_keep_the_model_near_the_capacity(december):
 
 def test_a_model_cannot_be_trained_before_any_outcome_is_known(december):
     with pytest.raises(ValueError, match="too few known outcomes"):
-        firefighting.train_risk_model(december["log"], "2025-01-02")
+        firefighting.train_risk_model(
+            december["log"], december["tested"], december["seen"], "2025-01-01"
+        )
 
 
 def test_drift_check_sees_a_new_supplier_and_a_shift_not_noise(december):

@@ -30,27 +30,65 @@ def v2(v1, history):
     return iteration.revise_for_night_shift(v1, history, CAPACITY)
 
 
+# --- Which rule was in force ---------------------------------------------------------------
+
+
+def test_the_releases_are_v1_from_september_and_v2_from_december():
+    assert iteration.VERSIONS == ("v1", "v2")
+    table = iteration.releases_table()
+    assert table.loc["v1", "live_from"] == pd.Timestamp("2025-09-01")
+    assert table.loc["v2", "live_from"] == pd.Timestamp("2025-12-01")
+    assert iteration.version_in_force("2025-08-31 23:59") is None
+    assert iteration.version_in_force("2025-09-01") == "v1"
+    assert iteration.version_in_force("2025-11-30 22:00") == "v1"
+    assert iteration.version_in_force("2025-12-01") == "v2"
+
+
+def test_rule_versions_are_made_on_the_history_only(fast_plant, v1, v2):
+    log = fast_plant.shift_log
+    versions = iteration.rule_versions(log)
+    assert versions == {"v1": v1, "v2": v2}
+    later = ~factory.month_of(log).isin(factory.TRAIN_MONTHS)
+    scrambled = log.copy()
+    scrambled.loc[later, "defect"] = ~scrambled.loc[later, "defect"]
+    assert iteration.rule_versions(scrambled) == versions, "later months never choose a rule"
+    with pytest.raises(ValueError, match="no history months"):
+        iteration.rule_versions(factory.in_months(log, factory.HELD_OUT_MONTHS))
+
+
+def test_flags_in_force_follow_the_calendar(fast_plant, v1, v2):
+    log = fast_plant.shift_log
+    flags = iteration.flags_in_force(log, {"v1": v1, "v2": v2})
+    month = factory.month_of(log)
+    assert not flags[month < "2025-09"].any(), "no rule before v1 went live"
+    autumn = month.isin(factory.HELD_OUT_MONTHS)
+    assert flags[autumn].equals(v1.flag(log)[autumn])
+    december = month == factory.FIRE_MONTH
+    assert flags[december].equals(v2.flag(log)[december])
+    versions = iteration.versions_in_force(log)
+    assert set(versions[autumn]) == {"v1"} and set(versions[december]) == {"v2"}
+    assert set(versions[month < "2025-09"]) == {""}
+
+
 # --- The feedback, in numbers -----------------------------------------------------------------
 
 
-def test_shift_breakdown_adds_up_to_the_rule_score(held_out, v1):
+def test_shift_breakdown_counts_what_the_xray_cell_saw(held_out, v1):
     table = iteration.shift_breakdown(held_out, v1)
     assert list(table.index) == [*factory.SHIFTS, iteration.ALL_SHIFTS]
+    tested = rule.within_capacity(held_out, v1.flag(held_out))
+    defect = held_out["defect"]
     total = table.loc[iteration.ALL_SHIFTS]
-    score = rule.score(held_out, v1.flag(held_out))
-    assert (total["parts"], total["flagged"], total["caught"], total["false_alarms"]) == (
-        score.parts,
-        score.flagged,
-        score.caught,
-        score.false_alarms,
-    )
+    assert total["tests"] == tested.sum()
+    assert total["found"] == (tested & defect).sum()
+    assert total["false_alarms"] == (tested & ~defect).sum()
+    assert total["sent"] == (tested & v1.flag(held_out)).sum()
+    night = held_out["shift"] == "night"
+    assert table.loc["night", "false_alarms"] == (tested & ~defect & night).sum()
     shifts = table.loc[list(factory.SHIFTS)]
-    assert (shifts["caught"] + shifts["false_alarms"] == shifts["flagged"]).all()
-    assert shifts["share_of_parts"].sum() == pytest.approx(1)
-    assert shifts["share_of_false_alarms"].sum() == pytest.approx(1)
-    assert table["hit_rate"].tolist() == pytest.approx(
-        (table["caught"] / table["flagged"]).tolist()
-    )
+    for column in ("parts", "tests", "false_alarms"):
+        assert shifts[f"share_of_{column}"].sum() == pytest.approx(1)
+    assert (shifts["sent"] <= shifts["tests"]).all()
 
 
 def test_v1_gives_the_night_shift_more_than_its_share_of_false_alarms(held_out, v1):
@@ -58,11 +96,12 @@ def test_v1_gives_the_night_shift_more_than_its_share_of_false_alarms(held_out, 
     assert night["share_of_false_alarms"] > night["share_of_parts"] + 0.05
 
 
-def test_shift_breakdown_with_no_flags(held_out):
+def test_shift_breakdown_with_no_flags_is_todays_sample(held_out):
     never = Rule.of(("melt_temp_c", ">", 849.0))
     table = iteration.shift_breakdown(held_out, never)
-    assert table["flagged"].sum() == 0 and table["hit_rate"].isna().all()
-    assert (table["share_of_false_alarms"] == 0).all()
+    today = status_quo.every_nth_part(held_out)
+    assert table.loc[iteration.ALL_SHIFTS, "tests"] == today.sum()
+    assert table["sent"].sum() == 0
 
 
 def test_reading_offset_finds_the_night_crews_habit(history):
@@ -93,12 +132,21 @@ def test_v2_fits_the_capacity_and_catches_at_least_as_much_on_the_history(histor
     assert second.caught >= first.caught
 
 
-def test_v2_cuts_night_false_alarms_on_months_it_has_not_seen(held_out, v1, v2):
+def test_v1_and_v2_are_compared_at_equal_tests(held_out, v1, v2):
     table = iteration.compare_by_shift(held_out, {"v1": v1, "v2": v2})
-    alarms = table["false_alarms"]
-    assert alarms.loc["night", "v2"] < 0.8 * alarms.loc["night", "v1"]
-    caught = table["caught"].loc[iteration.ALL_SHIFTS]
-    assert caught["v2"] >= caught["v1"] - 2
+    assert list(table.columns.get_level_values(0).unique()) == [
+        "tests",
+        "found",
+        "false_alarms",
+        "hit_rate",
+    ]
+    tests = table["tests"].loc[iteration.ALL_SHIFTS]
+    assert tests["v1"] == tests["v2"], "every rule spends the month's capacity"
+    total = table.loc[iteration.ALL_SHIFTS]
+    for version in ("v1", "v2"):
+        assert total[("found", version)] + total[("false_alarms", version)] == tests[version]
+    with pytest.raises(ValueError, match="at least one rule"):
+        iteration.compare_by_shift(held_out, {})
 
 
 def brute_force_revision(v1: Rule, log: pd.DataFrame, capacity: float, span: float):

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pocmvp import factory, monitoring, status_quo
+from pocmvp import factory, monitoring, returns, status_quo
 
 
 def make_log(parts: list[tuple[str, bool, bool]]) -> tuple[pd.DataFrame, pd.Series]:
@@ -93,6 +93,16 @@ def test_overall_catch_rate(small):
         monitoring.overall_catch_rate(no_defects, flags)
 
 
+def fixed_returns(log: pd.DataFrame, days: int, lead: int = 0) -> returns.Returns:
+    """Every return back ``days`` after casting and booked ``lead`` days later."""
+    return returns.Returns(
+        cast_at=log["cast_at"],
+        delay_days=pd.Series(days, index=log.index),
+        booking=returns.Booking("test feed", pd.Timestamp("2000-01-01"), feed_lead_days=lead),
+        delay=returns.ReturnDelay((days,), (1.0,)),
+    )
+
+
 def test_bad_inputs_are_named(small):
     log, flags = small
     with pytest.raises(ValueError, match="indexed like the shift log"):
@@ -109,33 +119,86 @@ def test_bad_inputs_are_named(small):
         monitoring.check_periods(log, flags, 0.0)
     with pytest.raises(ValueError, match="drop"):
         monitoring.check_periods(log, flags, 0.5, drop=1.5)
-    with pytest.raises(ValueError, match="return_delay_days"):
-        monitoring.check_periods(log, flags, 0.5, return_delay_days=-1)
+    with pytest.raises(ValueError, match="min_share_in"):
+        monitoring.check_periods(log, flags, 0.5, min_share_in=0)
+    with pytest.raises(ValueError, match="lookback"):
+        monitoring.check_periods(log, flags, 0.5, lookback=0)
+
+
+def test_check_dates_follow_each_cadence():
+    start, end = pd.Timestamp("2025-11-27 10:00"), pd.Timestamp("2026-01-06")
+    assert monitoring.check_dates(start, end, "D")[0] == pd.Timestamp("2025-11-27")
+    mondays = monitoring.check_dates(start, end, "W")
+    assert (mondays.day_of_week == 0).all() and mondays[0] == pd.Timestamp("2025-12-01")
+    firsts = monitoring.check_dates(start, end, "M")
+    assert list(firsts) == [pd.Timestamp("2025-12-01"), pd.Timestamp("2026-01-01")]
 
 
 def test_weekly_alarm_is_noticed_on_the_next_monday(small):
     log, flags = small
     alarm = monitoring.first_alarm(log, flags, 0.5, "W", drop=0.3, min_defects=4)
     assert alarm.period == "2025-W50" and alarm.window == "W"
-    assert alarm.catch_rate == 0.25 and alarm.defects == 4
+    assert alarm.catch_rate == 0.25 and alarm.defects_known == 4 and alarm.share_in == 1
     assert alarm.noticed_on == pd.Timestamp("2025-12-15")
     assert alarm.days_after("2025-12-08") == 7
 
 
-def test_returns_delay_what_a_check_can_know(small):
+def test_a_check_waits_for_the_returns(small):
     log, flags = small
-    late = monitoring.first_alarm(log, flags, 0.5, "W", 0.3, 4, return_delay_days=3)
-    assert late.noticed_on == pd.Timestamp("2025-12-22"), "the next check after the returns"
-    exact = monitoring.first_alarm(log, flags, 0.5, "W", 0.3, 4, return_delay_days=7)
-    assert exact.noticed_on == pd.Timestamp("2025-12-22"), "a check on the day counts"
+    # W50's last parts are cast on 10 December: back on the 20th, booked the 21st.
+    late = monitoring.first_alarm(
+        log, flags, 0.5, "W", 0.3, 4, returns=fixed_returns(log, 10, 1), min_share_in=1.0
+    )
+    assert late.noticed_on == pd.Timestamp("2025-12-22"), "the next Monday after the returns"
+    daily = monitoring.first_alarm(
+        log,
+        flags,
+        0.5,
+        "D",
+        0.3,
+        4,
+        lookback=7,
+        returns=fixed_returns(log, 10, 1),
+        min_share_in=1.0,
+    )
+    # The week to 9 December holds four defects; its last returns are known on the 20th.
+    assert daily.period == "2025-12-09"
+    assert daily.noticed_on == pd.Timestamp("2025-12-20"), "a check on the day counts"
+
+
+def test_a_check_can_judge_on_half_the_returns_and_estimate_the_rest(small):
+    log, flags = small
+    checks = monitoring.check_periods(
+        log, flags, 0.5, window="D", min_defects=1, returns=fixed_returns(log, 2)
+    )
+    row = checks.loc["2025-12-09"]
+    # Cast on the 9th: three shipped defects, back on the 11th; known that morning.
+    assert row["noticed_on"] == pd.Timestamp("2025-12-11") and row["share_in"] == 1
+    assert row["returns_seen"] == 3 and row["catch_rate"] == 0
+    pooled = monitoring.check_periods(
+        log, flags, 0.5, window="D", lookback=3, min_defects=1, returns=fixed_returns(log, 2)
+    )
+    # 8 to 10 December: 5 untested parts could come back; on the 11th only the three of the
+    # 9th are in (3 of 5), with 3 returns: 3 / 0.6 shipped defects estimated.
+    row = pooled.loc["2025-12-10"]
+    assert row["noticed_on"] == pd.Timestamp("2025-12-11")
+    assert row["share_in"] == pytest.approx(0.6)
+    assert row["shipped_estimate"] == pytest.approx(3 / 0.6)
+    assert row["catch_rate"] == pytest.approx(1 / (1 + 3 / 0.6))
 
 
 def test_monthly_report_notices_on_the_first(small):
     log, flags = small
     alarm = monitoring.first_alarm(log, flags, 0.5, "M", drop=0.3, min_defects=4)
     assert alarm.period == "2025-12" and alarm.noticed_on == pd.Timestamp("2026-01-01")
-    late = monitoring.first_alarm(log, flags, 0.5, "M", 0.3, 4, return_delay_days=3)
-    assert late.noticed_on == pd.Timestamp("2026-02-01")
+    listed = returns.Returns(
+        log["cast_at"],
+        pd.Series(25, index=log.index),
+        returns.MONTHLY_LIST,
+        returns.ReturnDelay((25,), (1.0,)),
+    )
+    late = monitoring.first_alarm(log, flags, 0.5, "M", 0.3, 4, returns=listed)
+    assert late.noticed_on == pd.Timestamp("2026-02-01"), "back in January, on its list"
 
 
 def test_too_few_defects_are_not_judged(small):
@@ -143,6 +206,7 @@ def test_too_few_defects_are_not_judged(small):
     assert monitoring.first_alarm(log, flags, 0.5, "W", drop=0.3, min_defects=5) is None
     checks = monitoring.check_periods(log, flags, 0.5, window="W", min_defects=5)
     assert not checks["judged"].any() and not checks["alarm"].any()
+    assert checks["noticed_on"].isna().all()
 
 
 def test_lookback_pools_quiet_days(small):
@@ -151,8 +215,10 @@ def test_lookback_pools_quiet_days(small):
     assert monitoring.first_alarm(log, flags, 0.5, "D", 0.3, 4) is None
     alarm = monitoring.first_alarm(log, flags, 0.5, "D", 0.3, 4, lookback=7)
     assert alarm.period == "2025-12-09" and alarm.noticed_on == pd.Timestamp("2025-12-10")
-    delayed = monitoring.first_alarm(log, flags, 0.5, "D", 0.3, 4, lookback=7, return_delay_days=5)
-    assert delayed.noticed_on == pd.Timestamp("2025-12-15")
+    delayed = monitoring.first_alarm(
+        log, flags, 0.5, "D", 0.3, 4, lookback=7, returns=fixed_returns(log, 5), min_share_in=1
+    )
+    assert delayed.noticed_on == pd.Timestamp("2025-12-14")
 
 
 def test_no_drop_no_alarm_and_since_skips_earlier_periods(small):
@@ -165,31 +231,36 @@ def test_no_drop_no_alarm_and_since_skips_earlier_periods(small):
     assert monitoring.first_alarm(log, flags, 0.9, "W", 0.3, 4, since="2025-12-20") is None
 
 
-def test_the_supplier_change_is_noticed_sooner_by_a_weekly_check(fast_plant, hot_melt_flags):
+def test_the_supplier_change_is_noticed_sooner_with_the_feed(fast_plant, hot_melt_flags):
     log = fast_plant.shift_log
     month = factory.month_of(log)
     held_out = month.isin(factory.HELD_OUT_MONTHS)
-    baseline = monitoring.overall_catch_rate(log[held_out], hot_melt_flags[held_out])
+    tested = hot_melt_flags
+    baseline = monitoring.overall_catch_rate(log[held_out], tested[held_out])
     change = factory.SUPPLIER_CHANGE_DATE
+    seen = returns.returns_of(log, factory.DEFAULT_SEED)
     noticed = {}
-    for window in ("W", "M"):
-        for delay in (0, 14):
-            alarm = monitoring.first_alarm(
-                log, hot_melt_flags, baseline, window, return_delay_days=delay, since=change
-            )
-            assert alarm is not None, f"the {window} check must notice the drop"
-            assert alarm.period_start >= change
-            assert alarm.catch_rate < 0.7 * baseline
-            noticed[window, delay] = alarm.days_after(change)
-    assert noticed["W", 0] < noticed["M", 0], "a weekly check notices before the monthly report"
-    assert noticed["W", 14] >= noticed["W", 0] + 14, "returns take time to come back"
-    assert noticed["M", 14] > noticed["M", 0]
-    autumn = monitoring.check_periods(log[held_out], hot_melt_flags[held_out], baseline, window="W")
-    assert not autumn["alarm"].any(), "no false alarm in the held-out months"
+    for booking in (returns.RETURNS_FEED, returns.MONTHLY_LIST):
+        alarm = monitoring.first_alarm(
+            log, tested, baseline, "W", returns=seen.with_booking(booking), since=change
+        )
+        noticed[booking.name] = alarm.noticed_on if alarm else pd.Timestamp("2026-12-31")
+    assert noticed[returns.RETURNS_FEED.name] < noticed[returns.MONTHLY_LIST.name]
+    assert noticed[returns.MONTHLY_LIST.name] >= pd.Timestamp("2026-01-01"), (
+        "December's returns reach the list in January at the earliest"
+    )
 
 
 def test_checks_are_deterministic(fast_plant, hot_melt_flags):
     log = fast_plant.shift_log
-    first = monitoring.check_periods(log, hot_melt_flags, 0.15, window="D", lookback=7)
-    again = monitoring.check_periods(log, hot_melt_flags, 0.15, window="D", lookback=7)
+    seen = returns.returns_of(log, factory.DEFAULT_SEED)
+    first = monitoring.check_periods(
+        log, hot_melt_flags, 0.15, window="D", lookback=7, returns=seen
+    )
+    again = monitoring.check_periods(
+        log, hot_melt_flags, 0.15, window="D", lookback=7, returns=seen
+    )
     pd.testing.assert_frame_equal(first, again)
+    judged = first[first["judged"]]
+    assert (judged["noticed_on"] >= judged["period_end"]).all(), "never before the period ends"
+    assert (judged["share_in"] >= 0.5).all()

@@ -138,19 +138,53 @@ def test_every_row_of_the_month_is_accounted_for(written, log):
     assert figures["rows"] == rows
     assert figures["flagged"] + figures["passed"] + figures["rejected"] == rows
     assert sum(written.accounting.counts.values()) == rows
-    assert figures["caught"] + figures["shipped_defects"] == figures["defects"]
-    assert figures["caught"] + figures["false_alarms"] == figures["tested"]
-    assert figures["tested"] == min(figures["flagged"], figures["capacity"])
+    assert figures["tested"] == figures["capacity"], "the X-ray cell runs its capacity"
     assert figures["overflow"] == max(0, figures["flagged"] - figures["capacity"])
 
 
-def test_figures_agree_with_the_value_tracking(written, log, versions):
+def test_the_xray_results_are_known_at_once_and_the_shipped_defects_so_far(written, log):
+    figures = written.figures
+    assert figures["as_of"] == "2025-11-01" == str(report.report_morning(MONTH).date())
+    parts = factory.in_months(log, (MONTH,))
+    tested = rule.within_capacity(parts, written.rule.flag(parts))
+    assert figures["caught"] == (tested & parts["defect"]).sum()
+    assert figures["false_alarms"] == (tested & ~parts["defect"]).sum()
+    shipped = int((~tested & parts["defect"]).sum())
+    assert 0 < figures["shipped_so_far"] < shipped, "some returns, not all of them, are in"
+    assert figures["status"] == report.SO_FAR
+    assert figures["shipped_defects"] is None and figures["value_eur"] is None
+    assert figures["catch_rate_so_far"] > figures["caught"] / (figures["caught"] + shipped)
+    assert figures["final_on"] == "2025-12-01"
+
+
+def test_a_later_morning_knows_the_final_figures(log, versions):
+    later = report.month_figures(log, MONTH, versions["v2"], as_of="2026-03-01").figures
+    assert later["status"] == report.FINAL
     value = iteration.value_captured(factory.in_months(log, (MONTH,)), versions["v2"])
     row = value.loc[MONTH]
-    figures = written.figures
-    assert figures["caught"] == row["caught"] and figures["today_caught"] == row["today_caught"]
-    assert figures["value_eur"] == row["value_eur"]
-    assert figures["capacity"] == status_quo.ECONOMICS.capacity(figures["rows"])
+    assert later["caught"] == row["caught"] and later["today_caught"] == row["today_caught"]
+    assert later["value_eur"] == row["value_eur"]
+    assert later["shipped_so_far"] == later["shipped_defects"]
+    assert later["caught"] + later["shipped_defects"] == later["defects"]
+    assert later["capacity"] == status_quo.ECONOMICS.capacity(later["rows"])
+
+
+def test_the_next_report_states_the_month_before_final(log, versions):
+    november = report.month_figures(log, "2025-11", versions["v1"]).figures
+    earlier = {e["month"]: e for e in november["earlier_months"]}
+    assert list(earlier) == ["2025-09", "2025-10"], "only months the rule was live"
+    assert earlier["2025-10"]["status"] == report.FINAL
+    october = report.month_figures(log, MONTH, versions["v1"]).figures
+    assert earlier["2025-10"]["caught"] == october["caught"]
+    assert earlier["2025-10"]["shipped_so_far"] > october["shipped_so_far"], "updated"
+    assert november["last_final_month"] == "2025-10"
+
+
+def test_earlier_months_show_the_rule_that_was_in_force(log, versions):
+    december = report.month_figures(log, "2025-12", versions["v2"]).figures
+    by_v1 = report.month_figures(log, "2025-11", versions["v1"], as_of="2026-01-01").figures
+    earlier = {e["month"]: e for e in december["earlier_months"]}
+    assert earlier["2025-11"]["caught"] == by_v1["caught"], "November was v1's"
 
 
 def test_the_report_writes_its_files_with_names_only(written):
@@ -182,7 +216,9 @@ def test_the_email_carries_the_workbook_byte_for_byte(written):
     assert attachment.get_filename() == written.files["workbook"]
     assert attachment.get_content() == written.path("workbook").read_bytes()
     text = sent.get_body(("plain",)).get_content()
-    assert f"{written.figures['flagged']:,}" in text and "Value captured" in text
+    assert f"{written.figures['flagged']:,}" in text and "returned so far" in text
+    assert "Value captured in September 2025 (final)" in text
+    assert report.EARLIER_TITLE in text
 
 
 def test_the_same_month_gives_the_same_figures(written, log, versions, tmp_path):
@@ -237,7 +273,8 @@ def test_default_folder_and_markdown(monkeypatch, tmp_path, written):
     monkeypatch.setenv("POCMVP_OUTPUT_DIR", str(tmp_path))
     assert report.default_output_dir(MONTH) == tmp_path / "reports" / MONTH
     table = report.figures_markdown(written.figures)
-    assert table.startswith("| Figure | Value |") and "| Value captured | €" in table
+    assert table.startswith("| Figure | Value |") and "| Value captured in September" in table
+    assert report.earlier_markdown(written.figures).startswith("| Month |")
     assert report.describe_source("generated", seed=7, fast_mode=True) == (
         "the generated plant (seed 7, 30,000 parts)"
     )

@@ -71,9 +71,13 @@ def render_monthly_chart(
     flagged: str = "flagged",
     caught: str = "caught",
     shipped: str = "shipped_defects",
+    shipped_so_far: bool = False,
     dpi: int = 100,
 ) -> Chart:
     """Parts flagged, defects caught and defects shipped per month, up to ``month``.
+
+    With ``shipped_so_far``, the shipped bars count the returns booked so far (what a report
+    knows on the morning it is sent), and the labels and the alt text say so.
 
     ``monthly`` is indexed by month (``YYYY-MM``), for example
     :func:`pocmvp.monitoring.monthly_catch_rate`; pass ``flagged="tested"`` for
@@ -91,10 +95,11 @@ def render_monthly_chart(
         raise ValueError(f"month {month} is not in the monthly figures")
     shown = shown.tail(12)
     labels = list(shown.index.astype(str))
+    shipped_label = "defects shipped, returned so far" if shipped_so_far else "defects shipped"
     series = [
         (flagged, "parts flagged for the X-ray test", PALETTE["mvp"]),
         (caught, "defects caught", PALETTE["truth"]),
-        (shipped, "defects shipped", PALETTE["status_quo"]),
+        (shipped, shipped_label, PALETTE["status_quo"]),
     ]
     with matplotlib.rc_context():
         matplotlib.rcdefaults()
@@ -113,18 +118,24 @@ def render_monthly_chart(
         ax.set(xlabel="Month of production (YY-MM)", ylabel="Parts (count)")
         ax.set_ylim(0, 1.3 * max(1, float(shown[[flagged, caught, shipped]].to_numpy().max())))
         row = shown.loc[shown.index.astype(str) == month].iloc[0]
+        so_far = " so far" if shipped_so_far else ""
         ax.set_title(
-            f"{month}: {num(row[caught])} defects caught, {num(row[shipped])} shipped",
+            f"{month}: {num(row[caught])} defects caught, {num(row[shipped])} shipped{so_far}",
             fontsize=10,
         )
         ax.legend(fontsize=7, frameon=False, ncols=3, loc="upper left")
         figure.tight_layout()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    shipped_said = (
+        f"{num(row[shipped])} shipped defects had come back so far"
+        if shipped_so_far
+        else f"{num(row[shipped])} were shipped"
+    )
     alt = (
         f"Bar chart of the last {len(labels)} months up to {month}. In {month}, "
         f"{num(row[flagged])} parts were flagged for the X-ray test, "
-        f"{num(row[caught])} defects were caught and {num(row[shipped])} were shipped."
+        f"{num(row[caught])} defects were caught and {shipped_said}."
     )
     return Chart(png=buffer.getvalue(), alt=alt)
 
@@ -250,6 +261,12 @@ def month_name(month: str) -> str:
     return pd.Timestamp(f"{_check_month(month)}-01").strftime("%B %Y")
 
 
+def day_name(day: pd.Timestamp | str) -> str:
+    """``2025-12-01`` -> ``1 December 2025``."""
+    day = pd.Timestamp(day)
+    return f"{day.day} {day:%B %Y}"
+
+
 def scheduled_send_time(month: str) -> datetime:
     """The report for a month goes out at 06:00 UTC on the first day of the next month."""
     first_of_next = pd.Timestamp(f"{_check_month(month)}-01") + pd.offsets.MonthBegin(1)
@@ -268,6 +285,7 @@ def compose_report_email(
     chart_alt: str | None = None,
     alert: str | None = None,
     notes: Iterable[str] = (),
+    tables: Mapping[str, Mapping | pd.DataFrame] | None = None,
     date: datetime | None = None,
 ) -> EmailMessage:
     """The monthly report as one email: text, HTML with the chart inline, the .xlsx attached.
@@ -275,7 +293,8 @@ def compose_report_email(
     ``figures`` is a dict (figure -> value) or a DataFrame (its index becomes the first
     column); strings are shown as given, so format money and shares first (``eur``,
     ``pct``). ``alert`` is a one-paragraph warning put at the top of both bodies (say, "the
-    catch rate fell"), ``notes`` are paragraphs after the table. ``date`` defaults to the
+    catch rate fell"), ``notes`` are paragraphs after the table, ``tables`` more tables
+    (heading -> dict or DataFrame) after the notes. ``date`` defaults to the
     scheduled send time (06:00 UTC on the 1st of the next month), which with the
     content-derived Message-ID keeps the message identical from run to run.
 
@@ -292,6 +311,7 @@ def compose_report_email(
     )
     header, rows = _figure_rows(figures)
     notes = [str(n) for n in notes]
+    more = [(str(title), *_figure_rows(table)) for title, table in (tables or {}).items()]
     alt = chart_alt or f"Chart of parts flagged, defects caught and defects shipped up to {month}"
     content = path.read_bytes()
 
@@ -301,7 +321,9 @@ def compose_report_email(
     message["To"] = to
     message["Date"] = format_datetime(date or scheduled_send_time(month))
     digest = hashlib.sha256(
-        b"\0".join([subject.encode(), month.encode(), png, content, repr(rows).encode()])
+        b"\0".join(
+            [subject.encode(), month.encode(), png, content, repr((rows, notes, more)).encode()]
+        )
     ).hexdigest()[:16]
     message["Message-ID"] = f"<report-{month}-{digest}@{sender_address.domain}>"
     message["X-Report-Month"] = month
@@ -311,6 +333,8 @@ def compose_report_email(
         text += [f"ATTENTION: {alert}", ""]
     text += [_text_table(header, rows), ""]
     text += [*(f"{note}\n" for note in notes)]
+    for title, table_header, table_rows in more:
+        text += [title, "", _text_table(table_header, table_rows), ""]
     text += [
         f"The workbook {path.name} is attached: open it to see every flagged part.",
         "The chart is in the HTML version of this email.",
@@ -324,6 +348,10 @@ def compose_report_email(
         else ""
     )
     notes_html = "".join(f"<p>{html.escape(note)}</p>" for note in notes)
+    notes_html += "".join(
+        f"<h3>{html.escape(title)}</h3>{_html_table(table_header, table_rows)}"
+        for title, table_header, table_rows in more
+    )
     body = (
         '<html><body style="font-family:Arial,sans-serif">'
         f"<h2>Quality report for {html.escape(month_name(month))}</h2>"

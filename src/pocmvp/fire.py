@@ -31,9 +31,12 @@ The contest turns on two mechanisms, both explicit parameters of :class:`Season`
 
 Set ``refocus_hours`` near zero and one team does more long-term work: the simulation
 does not assume its answer (see :func:`sweep`). Durable fixes and tools have the same
-effect whoever ships them, so only the organisation differs. Both designs see exactly the
-same requests (the same draws from ``numpy.random.default_rng(seed)``); a fire only
-happens if its cause has not been fixed yet (thinning). Time is counted in working hours
+effect whoever ships them, so only the organisation differs. Both designs face exactly the
+same stream of requests (the same draws from ``numpy.random.default_rng(seed)``: every
+would-be fire and every question, at the same hours, with the same efforts and the same
+mark). A would-be fire whose cause a durable fix has already removed never starts: it is
+counted as **prevented** (its mark is above the share of the fire rate left), so each design
+puts out the fires its own durable work did not prevent. Time is counted in working hours
 (40 a week) and nothing reads the clock, so a seed always gives the same season. A season
 runs in a few milliseconds.
 """
@@ -119,6 +122,10 @@ class SeasonResult:
     design: str
     fire_response_hours: np.ndarray
     fire_arrivals_hours: np.ndarray
+    fire_requests: int
+    """Would-be fires in the request stream (the same for every design)."""
+    fires_prevented: int
+    """Would-be fires that never started: a durable fix had removed their cause."""
     questions: int
     long_term_hours: float
     fixes_shipped: int
@@ -223,13 +230,16 @@ def simulate(design: str, season: Season | None = None, seed: int = 2026) -> Sea
         push(0.0, "free", index)
 
     responses, fire_arrivals = [], []
+    prevented = 0
     while events:
         now, _, kind, payload = heapq.heappop(events)
         if kind == "fire":
-            # Thinning: the cause of this fire may already have been fixed for good.
+            # The cause of this would-be fire may already have been fixed for good.
             if requests.fire_marks[payload] < state.fire_share():
                 state.fire_queue.append((now, float(requests.fire_efforts[payload])))
                 fire_arrivals.append(now)
+            else:
+                prevented += 1
         elif kind == "question":
             state.question_queue.append((now, float(requests.question_efforts[payload])))
         else:
@@ -248,6 +258,8 @@ def simulate(design: str, season: Season | None = None, seed: int = 2026) -> Sea
         design=design,
         fire_response_hours=np.array(responses),
         fire_arrivals_hours=np.array(fire_arrivals),
+        fire_requests=len(requests.fire_times),
+        fires_prevented=prevented,
         questions=len(requests.question_times),
         long_term_hours=state.long_term_hours,
         fixes_shipped=state.fixes,
@@ -334,6 +346,8 @@ def summarise(result: SeasonResult) -> dict:
     """One design's season in the figures chapter 7 compares."""
     responses = result.fire_response_hours
     return {
+        "fire_requests": result.fire_requests,
+        "fires_prevented": result.fires_prevented,
         "fires": len(responses),
         "questions": result.questions,
         "fire_response_median_h": float(np.median(responses)) if len(responses) else np.nan,
@@ -352,11 +366,12 @@ def compare_designs(
 ) -> pd.DataFrame:
     """Both designs on the same season of requests: one row per design.
 
-    Columns: fires and questions that arrived, median and 90th-percentile hours from a
-    fire's arrival until it is out, long-term hours worked, durable fixes and tools
-    shipped, hours lost to switching, and the fire rate (per week) at the start and the
-    end of the season. ``season`` overrides any other assumption (its weeks and people
-    are replaced by the arguments).
+    Columns: the would-be fires in the request stream (the same for both), those a durable
+    fix prevented, the fires that started and were put out, the questions, median and
+    90th-percentile hours from a fire's start until it is out, long-term hours worked,
+    durable fixes and tools shipped, hours lost to switching, and the fire rate (per week)
+    at the start and the end of the season. ``season`` overrides any other assumption
+    (its weeks and people are replaced by the arguments).
     """
     season = replace(season or Season(), weeks=weeks, people=people)
     rows = {design: summarise(simulate(design, season, seed)) for design in DESIGNS}
@@ -427,10 +442,15 @@ def plot_designs(table: pd.DataFrame) -> tuple[plt.Figure, str]:
         f"{row['fires_per_week_end']:.1f} fires a week left"
         for design, row in table.iterrows()
     ]
+    requests = "; ".join(
+        f"{design} prevented {int(row['fires_prevented'])} of them"
+        for design, row in table.iterrows()
+    )
     alt = (
         "Three bar charts comparing two ways to organise the same people over one season. "
         + "; ".join(parts)
-        + f". Both started at {start:.1f} fires a week."
+        + f". Both started at {start:.1f} fires a week and faced the same "
+        + f"{int(table['fire_requests'].iloc[0])} would-be fires; {requests}."
     )
     return fig, alt
 

@@ -4,25 +4,30 @@ On 1 December the plant changes alloy supplier (Alucast to NordAlloy). The new a
 sludge when the melt runs *cold*, so the live rule, which looks for hot melts, misses the new
 defects. This module holds every step chapter 7 tells, in the order of the story:
 
-* :func:`rule_in_force`: the ONE place the live rule is chosen (swap it here, nowhere else);
-* **detection**, honestly timed: a tested part's defect is known the day it is X-rayed, a
-  shipped one only when the customer returns it (:data:`RETURN_DELAY_DAYS` later), so the
-  catch rate of a period is only final after the returns are in. :func:`detection_times`
-  asks :mod:`pocmvp.monitoring` when the daily check, the weekly check and the monthly
-  report first see the fall; :func:`xray_results` shows what the X-ray cell alone saw;
-* the **rapid-response patch**: :func:`find_patch` refits the rule on the NordAlloy parts
-  whose outcome is known on the patch day, :func:`hand_over` puts it live from that day,
+* **the rule in force** is read from the one calendar of releases
+  (:func:`pocmvp.iteration.flags_in_force`: v1 from September, v2 from December);
+* **detection**, honestly timed: a tested part's defect is known the day after it is
+  X-rayed, a shipped one only when its return is booked (:mod:`pocmvp.returns`: the
+  customer's delay, then the monthly list or, once engineering built it, the returns
+  feed). :func:`detection_times` asks :mod:`pocmvp.monitoring` when the daily check, the
+  weekly check and the monthly report first see the fall, against the catch rate known
+  when the fire started (:func:`baseline`), as it happened and with the monthly list only;
+  :func:`xray_results` shows what the X-ray cell alone saw;
+* the **rapid-response patch** follows the first alarm: :func:`find_patch` refits the rule
+  on the NordAlloy parts as known on the alarm's morning (:func:`known_outcomes`), it goes
+  live :data:`PATCH_LEAD_DAYS` later (:func:`patch_day`), :func:`hand_over` switches to it,
   and :func:`compare_at_capacity` judges any selections at the X-ray capacity;
 * **preemption**: :func:`train_risk_model`, a small seeded gradient-boosted model on the
   fields known when a part is routed (no ``rework_minutes``, no MES: that feed does not
-  exist yet), trained on every outcome known on its go-live day, with a weekly threshold
-  (:func:`weekly_flags`) and a drift check on its inputs (:func:`drift_check`);
-* **engineering**: a declared list of automations (:data:`ENGINEERING_WORK`) whose totals
-  :func:`engineering_table` computes;
+  exist yet), trained on every outcome known on the alarm's morning, with a weekly
+  threshold (:func:`weekly_flags`) and a drift check on its inputs (:func:`drift_check`);
+* **engineering**: the MVP's chores and their automations, declared once in
+  :data:`pocmvp.upkeep.ENGINEERING_WORK`, whose totals :func:`engineering_table` computes;
 * the **water line**: :func:`write_flags_for_day` writes one day's flags into the shift
   leads' spreadsheet, idempotently, and accounts for every row; :func:`what_the_sheet_showed`
   says what that sheet could and could not tell anyone in December.
 
+:func:`replay` runs the steps in order for one shift log (what the story's claims read).
 The season of unplanned requests (one team against three groups) is :mod:`pocmvp.fire`.
 """
 
@@ -39,7 +44,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
-from pocmvp import factory, monitoring, report, rule, status_quo
+from pocmvp import factory, iteration, monitoring, returns, rule, status_quo
+from pocmvp.returns import Booking, Returns
 from pocmvp.rule import Rule
 from pocmvp.status_quo import ECONOMICS, PlantEconomics
 from pocmvp.upkeep import ENGINEERING_WORK, Automation
@@ -47,29 +53,37 @@ from pocmvp.upkeep import ENGINEERING_WORK, Automation
 CHANGE_DATE = factory.SUPPLIER_CHANGE_DATE
 """The day NordAlloy's first lots were charged into the furnaces."""
 NEW_SUPPLIER = factory.SUPPLIER_AFTER
-RETURN_DELAY_DAYS = 7
-"""Assumption: a shipped defective housing is found at the customer's incoming inspection
-and its return is booked against its part id within a week."""
+PATCH_LEAD_DAYS = 1
+"""Assumption: rapid response fits the patch on the morning the alarm rings (one table, one
+search, one formula) and it is live in the shift leads' sheet the next morning."""
 
 
 # ----------------------------------------------------------------------------- the live rule
 
 
-def rule_in_force(history: pd.DataFrame, economics: PlantEconomics = ECONOMICS) -> Rule:
-    """The rule live in December: the one place it is chosen, so it can be swapped in one line.
+def rule_in_force(
+    shift_log: pd.DataFrame, on: pd.Timestamp | str = CHANGE_DATE, economics=ECONOMICS
+) -> Rule:
+    """The rule live on ``on`` (default: the supplier change, when v2 is live), from the one
+    calendar of releases (:data:`pocmvp.iteration.RELEASES`); only the history is read."""
+    version = iteration.version_in_force(on)
+    if version is None:
+        raise ValueError(f"no rule was live on {pd.Timestamp(on).date()}: today's sample only")
+    return iteration.rule_versions(shift_log, economics)[version]
 
-    It is chapter 6's rule v2: chapter 4's rule found on the training months of ``history``
-    (any shift log; only its :data:`pocmvp.factory.TRAIN_MONTHS` are used), with the night
-    shift's melt threshold revised after the feedback on false alarms.
-    """
-    return report.rule_versions(history, economics)["v2"]
 
-
-def live_catch_rate(shift_log: pd.DataFrame, tested: pd.Series) -> float:
-    """The catch rate of the rule's first live months (:data:`factory.HELD_OUT_MONTHS`): the
-    baseline every check compares with."""
-    live = factory.month_of(shift_log).isin(factory.HELD_OUT_MONTHS)
-    return monitoring.overall_catch_rate(shift_log[live], tested[live])
+def baseline(
+    shift_log: pd.DataFrame, tested: pd.Series, seen: Returns, on: pd.Timestamp | str = CHANGE_DATE
+) -> tuple[float, tuple[str, ...]]:
+    """The catch rate the plant knew on ``on``: the live months
+    (:data:`pocmvp.factory.HELD_OUT_MONTHS`) whose returns were all in by then, and those
+    months. Every check compares with it."""
+    on = pd.Timestamp(on)
+    final = returns.final_months(shift_log, seen, on, factory.HELD_OUT_MONTHS)
+    if not final:
+        raise ValueError(f"no live month was final on {on.date()}: no baseline to compare with")
+    chosen = factory.month_of(shift_log).isin(final)
+    return monitoring.overall_catch_rate(shift_log[chosen], tested[chosen]), final
 
 
 # ----------------------------------------------------------------------------- detection
@@ -90,85 +104,116 @@ CADENCES = (
     Cadence("monthly report", "M", 1),
 )
 DROP = 0.3
-"""A check raises the alarm when the catch rate is more than 30 % below the live baseline..."""
+"""A check raises the alarm when the catch rate is more than 30 % below the baseline..."""
 MIN_DEFECTS = 20
-"""...judged only on at least 20 defects (a catch rate on a handful is noise)."""
+"""...judged only on at least 20 known defects (a catch rate on a handful is noise)..."""
+MIN_SHARE_IN = 0.5
+"""...and once at least half of the period's returns are usually in (see monitoring)."""
+BOOKINGS = (returns.AS_IT_HAPPENED, returns.MONTHLY_LIST)
+"""How returns were booked: as it happened (the returns feed from 8 December), and the
+monthly list only (had engineering not built the feed)."""
 
 
 def detection_times(
     shift_log: pd.DataFrame,
     tested: pd.Series,
+    seen: Returns,
     *,
-    return_delays: Sequence[int] = (0, RETURN_DELAY_DAYS),
+    bookings: Sequence[Booking] = BOOKINGS,
     drop: float = DROP,
     min_defects: int = MIN_DEFECTS,
     cadences: Sequence[Cadence] = CADENCES,
 ) -> pd.DataFrame:
     """When each cadence first notices the catch rate fall after the supplier change.
 
-    ``tested`` marks the parts the X-ray cell tested. One row per (cadence, return delay):
-    ``noticed_on``, ``days_to_notice`` (from :data:`CHANGE_DATE`; NaN if never), the catch
-    rate and defects the alarm was raised on, and the false alarms the same check raised in
-    the live months before the change (``false_alarms_before`` of ``checks_before`` judged):
-    a faster check is also a noisier one. A return delay of 0 is the ideal of returns known
-    at once; the realistic one is :data:`RETURN_DELAY_DAYS`.
+    ``tested`` marks the parts the X-ray cell tested, ``seen`` the returns (their delays);
+    each of ``bookings`` books them its own way. One row per (cadence, booking):
+    ``noticed_on``, ``days_to_notice`` (from :data:`CHANGE_DATE`; NaN if never), the
+    period, the estimated catch rate and the defects known when it rang, the share of the
+    period's returns in by then, and the false alarms the same check raised on the live
+    months before the change (``false_alarms_before`` of ``checks_before`` judged): a
+    faster check is also a noisier one. The baseline (:func:`baseline`) and the alarm level
+    are in ``attrs``.
     """
-    baseline = live_catch_rate(shift_log, tested)
+    rate, months = baseline(shift_log, tested, seen)
     live_start = pd.Timestamp(f"{factory.HELD_OUT_MONTHS[0]}-01")
     rows = []
     for cadence in cadences:
-        for delay in return_delays:
+        for booking in bookings:
+            booked = seen.with_booking(booking)
             checks = monitoring.check_periods(
                 shift_log,
                 tested,
-                baseline,
+                rate,
                 window=cadence.window,
                 drop=drop,
                 min_defects=min_defects,
                 lookback=cadence.lookback,
-                return_delay_days=delay,
+                returns=booked,
+                min_share_in=MIN_SHARE_IN,
             )
-            before = checks[(checks["period_start"] >= live_start)]
-            before = before[before["period_end"] <= CHANGE_DATE]
-            alarm = monitoring.first_alarm(
-                shift_log,
-                tested,
-                baseline,
-                cadence.window,
-                drop,
-                min_defects,
-                lookback=cadence.lookback,
-                return_delay_days=delay,
-                since=CHANGE_DATE,
-            )
+            before = checks[
+                (checks["period_start"] >= live_start) & (checks["period_end"] <= CHANGE_DATE)
+            ]
+            after = checks[checks["period_end"] > CHANGE_DATE]
+            alarms = after[after["alarm"]].sort_values("noticed_on", kind="stable")
+            alarm = alarms.iloc[0] if len(alarms) else None
             rows.append(
                 {
                     "cadence": cadence.name,
-                    "return_delay_days": delay,
-                    "noticed_on": alarm.noticed_on if alarm else pd.NaT,
-                    "days_to_notice": alarm.days_after(CHANGE_DATE) if alarm else np.nan,
-                    "period": alarm.period if alarm else "",
-                    "catch_rate_seen": alarm.catch_rate if alarm else np.nan,
-                    "defects_seen": alarm.defects if alarm else 0,
+                    "booking": booking.name,
+                    "noticed_on": alarm["noticed_on"] if alarm is not None else pd.NaT,
+                    "days_to_notice": (alarm["noticed_on"] - CHANGE_DATE).days
+                    if alarm is not None
+                    else np.nan,
+                    "period": str(alarms.index[0]) if alarm is not None else "",
+                    "catch_rate_seen": alarm["catch_rate"] if alarm is not None else np.nan,
+                    "defects_known": int(alarm["caught"] + alarm["returns_seen"])
+                    if alarm is not None
+                    else 0,
+                    "share_in": alarm["share_in"] if alarm is not None else np.nan,
                     "false_alarms_before": int(before["alarm"].sum()),
                     "checks_before": int(before["judged"].sum()),
                 }
             )
-    table = pd.DataFrame(rows).set_index(["cadence", "return_delay_days"])
-    table.attrs["baseline_catch_rate"] = baseline
-    table.attrs["alarm_below"] = baseline * (1 - drop)
+    table = pd.DataFrame(rows).set_index(["cadence", "booking"])
+    table.attrs["baseline_catch_rate"] = rate
+    table.attrs["baseline_months"] = months
+    table.attrs["alarm_below"] = rate * (1 - drop)
     return table
 
 
 def days_to_notice(
-    shift_log: pd.DataFrame, tested: pd.Series, cadence: str, return_delay_days: int
+    shift_log: pd.DataFrame,
+    tested: pd.Series,
+    seen: Returns,
+    cadence: str,
+    booking: Booking = returns.AS_IT_HAPPENED,
 ) -> float:
-    """Days from the change until ``cadence`` (a name in :data:`CADENCES`) notices the fall."""
+    """Days from the change until ``cadence`` (a name in :data:`CADENCES`) notices the fall
+    with returns booked by ``booking``."""
     chosen = [c for c in CADENCES if c.name == cadence]
     if not chosen:
         raise ValueError(f"cadence must be one of {[c.name for c in CADENCES]}, got {cadence!r}")
-    table = detection_times(shift_log, tested, return_delays=(return_delay_days,), cadences=chosen)
+    table = detection_times(shift_log, tested, seen, bookings=(booking,), cadences=chosen)
     return float(table["days_to_notice"].iloc[0])
+
+
+def first_notice(
+    detection: pd.DataFrame, booking: Booking = returns.AS_IT_HAPPENED
+) -> tuple[str, pd.Timestamp]:
+    """The cadence that noticed first with ``booking``, and the morning it rang."""
+    noticed = detection["noticed_on"].xs(booking.name, level="booking").dropna()
+    if noticed.empty:
+        raise ValueError(f"no check noticed the fall with the {booking.name}")
+    cadence = str(noticed.sort_values(kind="stable").index[0])
+    return cadence, pd.Timestamp(noticed[cadence])
+
+
+def patch_day(alarm_on: pd.Timestamp | str) -> pd.Timestamp:
+    """The morning the rapid-response patch is live: :data:`PATCH_LEAD_DAYS` after the
+    alarm that triggered it."""
+    return pd.Timestamp(alarm_on).normalize() + pd.Timedelta(days=PATCH_LEAD_DAYS)
 
 
 def xray_results(shift_log: pd.DataFrame, tested: pd.Series, window: str = "W") -> pd.DataFrame:
@@ -230,42 +275,39 @@ def before_and_after(shift_log: pd.DataFrame, tested: pd.Series) -> pd.DataFrame
 # ----------------------------------------------------------------------------- the patch
 
 
-def patch_day(return_delay_days: int = RETURN_DELAY_DAYS) -> pd.Timestamp:
-    """The day the first week of NordAlloy outcomes is complete (its last returns are in):
-    rapid response fits and ships the patch that day."""
-    return CHANGE_DATE + pd.Timedelta(days=7 + return_delay_days)
-
-
 def known_outcomes(
-    shift_log: pd.DataFrame, on: pd.Timestamp | str, return_delay_days: int = RETURN_DELAY_DAYS
+    shift_log: pd.DataFrame, tested: pd.Series, seen: Returns, on: pd.Timestamp | str
 ) -> pd.DataFrame:
-    """The parts whose outcome is fully known on the morning of ``on``: those cast at least
-    ``return_delay_days`` earlier (tested parts were known at once; a shipped part that has
-    not come back by then counts as good)."""
-    cutoff = pd.Timestamp(on).normalize() - pd.Timedelta(days=return_delay_days)
-    return shift_log[shift_log["cast_at"] < cutoff]
+    """The parts cast before the morning of ``on``, with ``defect`` as it is known then:
+    the X-ray result of a tested part, the booked return of a shipped one. A shipped defect
+    whose return is not in yet counts as good: that is all anyone could know."""
+    on = pd.Timestamp(on).normalize()
+    known = seen.known_on(tested, shift_log[factory.TARGET], on)
+    cast_before = shift_log["cast_at"] < on
+    return shift_log[cast_before].assign(**{factory.TARGET: known[cast_before]})
 
 
 def new_supplier_outcomes(
-    shift_log: pd.DataFrame, on: pd.Timestamp | str, return_delay_days: int = RETURN_DELAY_DAYS
+    shift_log: pd.DataFrame, tested: pd.Series, seen: Returns, on: pd.Timestamp | str
 ) -> pd.DataFrame:
-    """The NordAlloy parts whose outcome is known on ``on``."""
-    known = known_outcomes(shift_log, on, return_delay_days)
+    """The NordAlloy parts cast before ``on``, with their outcomes as known then."""
+    known = known_outcomes(shift_log, tested, seen, on)
     return known[known["supplier"] == NEW_SUPPLIER]
 
 
 def find_patch(
     shift_log: pd.DataFrame,
-    on: pd.Timestamp | str | None = None,
+    tested: pd.Series,
+    seen: Returns,
+    on: pd.Timestamp | str,
     *,
-    return_delay_days: int = RETURN_DELAY_DAYS,
     economics: PlantEconomics = ECONOMICS,
     max_conditions: int = rule.MAX_CONDITIONS,
 ) -> Rule:
-    """Rapid response's patch: the rule refitted on the NordAlloy parts whose outcome is
-    known on ``on`` (default :func:`patch_day`), at the same capacity and columns."""
-    on = patch_day(return_delay_days) if on is None else pd.Timestamp(on)
-    parts = new_supplier_outcomes(shift_log, on, return_delay_days)
+    """Rapid response's patch: the rule search refitted on the NordAlloy parts as known on
+    the morning of ``on`` (the alarm's), at the same capacity and columns."""
+    on = pd.Timestamp(on)
+    parts = new_supplier_outcomes(shift_log, tested, seen, on)
     if parts.empty or not parts[factory.TARGET].any():
         raise ValueError(f"no NordAlloy defects are known on {on.date()}: nothing to fit a patch")
     return rule.find_rule(
@@ -402,20 +444,21 @@ class RiskModel:
 
 def train_risk_model(
     shift_log: pd.DataFrame,
+    tested: pd.Series,
+    seen: Returns,
     on: pd.Timestamp | str,
     *,
-    return_delay_days: int = RETURN_DELAY_DAYS,
     seed: int = factory.DEFAULT_SEED,
     max_iter: int = 100,
 ) -> RiskModel:
-    """Fit the model on every part whose outcome is known on ``on`` (see
+    """Fit the model on every part cast before ``on``, labelled as known that morning (see
     :func:`known_outcomes`), both suppliers included. A small seeded
     ``HistGradientBoostingClassifier`` (100 trees of 15 leaves): no shuffled validation
     split, since time decides what is known; it is judged on later parts only."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from threadpoolctl import threadpool_limits
 
-    known = known_outcomes(shift_log, on, return_delay_days)
+    known = known_outcomes(shift_log, tested, seen, on)
     if known.empty or known[factory.TARGET].nunique() < 2:
         raise ValueError(f"too few known outcomes on {pd.Timestamp(on).date()} to train")
     categories = {name: sorted(shift_log[name].dropna().unique()) for name in MODEL_CATEGORICAL}
@@ -801,6 +844,72 @@ def what_the_sheet_showed(shift_log: pd.DataFrame, tested: pd.Series) -> pd.Data
     return table
 
 
+# ----------------------------------------------------------------------------- the replay
+
+
+@dataclass(frozen=True)
+class December:
+    """Chapter 7's steps for one shift log, in order (see :func:`replay`)."""
+
+    shift_log: pd.DataFrame = field(repr=False)
+    seed: int
+    versions: dict[str, Rule]
+    flags: pd.Series = field(repr=False)
+    """Each part's flag from the version in force when it was cast."""
+    tested: pd.Series = field(repr=False)
+    seen: Returns = field(repr=False)
+    detection: pd.DataFrame = field(repr=False)
+    first_cadence: str
+    alarm_on: pd.Timestamp
+    patch_day: pd.Timestamp
+    patch: Rule
+    patched_flags: pd.Series = field(repr=False)
+
+    @property
+    def live_rule(self) -> Rule:
+        """The rule in force when the supplier changed."""
+        return self.versions[iteration.version_in_force(CHANGE_DATE)]
+
+    def days(self, cadence: str, booking: Booking = returns.AS_IT_HAPPENED) -> float:
+        """Days from the change until ``cadence`` noticed, with returns booked by ``booking``."""
+        return float(self.detection.loc[(cadence, booking.name), "days_to_notice"])
+
+    def model(self, max_iter: int = 100) -> RiskModel:
+        """Preemption's model, trained on the alarm's morning (seconds at the default size)."""
+        return train_risk_model(
+            self.shift_log, self.tested, self.seen, self.alarm_on, seed=self.seed, max_iter=max_iter
+        )
+
+
+def replay(shift_log: pd.DataFrame, seed: int, economics: PlantEconomics = ECONOMICS) -> December:
+    """December as it happened for a shift log generated with ``seed``: the rule in force,
+    the parts tested, the returns as booked, when each check noticed, the first alarm, the
+    patch fitted that morning and live the next."""
+    versions = iteration.rule_versions(shift_log, economics)
+    flags = iteration.flags_in_force(shift_log, versions, economics)
+    tested = rule.within_capacity(shift_log, flags, economics)
+    seen = returns.returns_of(shift_log, seed)
+    detection = detection_times(shift_log, tested, seen)
+    cadence, alarm_on = first_notice(detection)
+    patch = find_patch(shift_log, tested, seen, alarm_on, economics=economics)
+    day = patch_day(alarm_on)
+    patched = hand_over(shift_log, flags, patch.flag(shift_log), day)
+    return December(
+        shift_log=shift_log,
+        seed=seed,
+        versions=versions,
+        flags=flags,
+        tested=tested,
+        seen=seen,
+        detection=detection,
+        first_cadence=cadence,
+        alarm_on=alarm_on,
+        patch_day=day,
+        patch=patch,
+        patched_flags=patched,
+    )
+
+
 # ----------------------------------------------------------------------------- benchmarks
 
 
@@ -809,12 +918,16 @@ def _benchmark(runs: int) -> dict:
     from pocmvp.bench import median_seconds
 
     log = factory.generate_plant(factory.DEFAULT_PARTS, seed=factory.DEFAULT_SEED).shift_log
-    day = patch_day()
-    model = train_risk_model(log, day)
+    fire = replay(log, factory.DEFAULT_SEED)
+    model = fire.model()
+    on = fire.alarm_on
     return {
         "parts": len(log),
-        "find_patch_seconds": median_seconds(lambda: find_patch(log, day), runs),
-        "train_risk_model_seconds": median_seconds(lambda: train_risk_model(log, day), runs),
+        "replay_seconds": median_seconds(lambda: replay(log, factory.DEFAULT_SEED), runs),
+        "find_patch_seconds": median_seconds(
+            lambda: find_patch(log, fire.tested, fire.seen, on), runs
+        ),
+        "train_risk_model_seconds": median_seconds(lambda: fire.model(), runs),
         "weekly_flags_seconds": median_seconds(lambda: weekly_flags(model, log), runs),
     }
 

@@ -1,18 +1,24 @@
-"""Iterate on the live rule: read the feedback, derive rule v2, track the value captured.
+"""Iterate on the live rule: read the feedback, derive rule v2, say which rule was in force.
 
-Once the rule ships, its users answer back. The X-ray cell's complaint after three monthly
-reports is "too many night-shift false alarms". This module turns that sentence into numbers
-and into a better rule:
+Once the rule ships, its users answer back. The X-ray cell's complaint in November, after
+two monthly reports, is "too many night-shift false alarms". This module turns that
+sentence into numbers and into a better rule, and keeps the calendar of rule versions:
 
-* :func:`shift_breakdown` counts, per shift, the parts a rule flags, the defects it catches,
-  its false alarms (flagged parts that were fine) and its hit rate;
+* :data:`RELEASES` declares each version of the live rule and the day it went live
+  (``live_from``); :func:`rule_versions` makes the rules, :func:`version_in_force` and
+  :func:`flags_in_force` answer "which rule was in force" for any day or part. Every
+  chapter and command asks these, so none fits a rule again to answer;
+* :func:`shift_breakdown` counts, per shift, the X-ray tests a rule's routing spends (every
+  rule spends the month's capacity), the defects they find, the false alarms (tests of
+  parts that were fine) and the hit rate;
 * :func:`reading_offset` estimates how far one crew's reading sits from the others' (the
   night crew reads the ladle probe before skimming, about 6 °C high);
 * :func:`revise_for_night_shift` derives rule v2 from the data: the melt condition is split
   into one threshold for the day shifts and one for the night shift, both searched
   exhaustively (every recorded reading near v1's threshold, vectorised), keeping the whole
   rule within the X-ray capacity on the history and catching at least as many defects;
-* :func:`compare_by_shift` puts several rule versions side by side, shift by shift;
+* :func:`compare_by_shift` puts several rule versions side by side, shift by shift, each
+  routed within the same capacity, so their false alarms are compared at equal tests;
 * :func:`value_captured` tracks, month by month, the defective parts a rule catches beyond
   today's every-n-th-part sample at the same capacity, and what they are worth.
 """
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -32,27 +39,134 @@ from pocmvp.status_quo import ECONOMICS, PlantEconomics
 ALL_SHIFTS = "all shifts"
 """The label of the total row in the per-shift tables."""
 NIGHT = "night"
+MELT = "melt_temp_c"
+
+
+# --- Which rule was in force ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleRelease:
+    """One version of the live rule: its name, the day it went live, and where it is made.
+
+    A ``rule.json`` file per version (conditions and ``live_from``) can later replace the
+    fitting in :func:`rule_versions`; the calendar and every question asked of it stay.
+    """
+
+    version: str
+    live_from: pd.Timestamp
+    made_by: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "live_from", pd.Timestamp(self.live_from))
+
+
+RELEASES: tuple[RuleRelease, ...] = (
+    RuleRelease(
+        "v1",
+        f"{factory.HELD_OUT_MONTHS[0]}-01",
+        "chapter 4: the rule search on the history months, at the X-ray capacity",
+    ),
+    RuleRelease(
+        "v2",
+        f"{factory.FIRE_MONTH}-01",
+        "chapter 6: v1 with the melt read against its own threshold on the night shift",
+    ),
+)
+"""The calendar of the live rule, in order: v1 from September 2025, v2 from December."""
+VERSIONS = tuple(r.version for r in RELEASES)
+
+
+def releases_table() -> pd.DataFrame:
+    """The calendar as a table: version, live from, made by."""
+    return pd.DataFrame(
+        [{"version": r.version, "live_from": r.live_from, "made_by": r.made_by} for r in RELEASES]
+    ).set_index("version")
+
+
+def rule_versions(
+    shift_log: pd.DataFrame, economics: PlantEconomics = ECONOMICS
+) -> dict[str, Rule]:
+    """Every version of :data:`RELEASES` for this shift log (only its history months are
+    read): v1 found on the history at the X-ray capacity, v2 its night-shift revision.
+
+    If v1 has no melt condition to read differently at night, v2 is v1. Raises ValueError
+    when the shift log has no history months or no rule fits.
+    """
+    history = factory.in_months(shift_log, factory.TRAIN_MONTHS)
+    if history.empty:
+        raise ValueError(
+            f"the shift log has no history months ({factory.TRAIN_MONTHS[0]} to "
+            f"{factory.TRAIN_MONTHS[-1]}) to choose the rule on"
+        )
+    capacity = economics.inspection_capacity_share
+    v1 = rule.find_rule(history, factory.TARGET, capacity, rule.RULE_COLUMNS)
+    splittable = any(c.column == MELT and not c.scoped for c in v1.conditions)
+    v2 = revise_for_night_shift(v1, history, capacity) if splittable else v1
+    return {"v1": v1, "v2": v2}
+
+
+def version_in_force(on: pd.Timestamp | str) -> str | None:
+    """The version live on ``on`` (None before the first release: today's sample only)."""
+    on = pd.Timestamp(on)
+    live = [r.version for r in RELEASES if r.live_from <= on]
+    return live[-1] if live else None
+
+
+def flags_in_force(
+    shift_log: pd.DataFrame,
+    versions: Mapping[str, Rule] | None = None,
+    economics: PlantEconomics = ECONOMICS,
+) -> pd.Series:
+    """Each part's flag from the version in force when it was cast (no flag before v1).
+
+    ``versions`` defaults to :func:`rule_versions` of the shift log.
+    """
+    versions = rule_versions(shift_log, economics) if versions is None else versions
+    flagged = pd.Series(False, index=shift_log.index, name="flagged")
+    for release in RELEASES:
+        live = shift_log["cast_at"] >= release.live_from
+        flagged = flagged.where(~live, versions[release.version].flag(shift_log))
+    return flagged.astype(bool).rename("flagged")
+
+
+def versions_in_force(shift_log: pd.DataFrame) -> pd.Series:
+    """Each part's version in force when it was cast (empty text before v1)."""
+    version = pd.Series("", index=shift_log.index, name="rule_version", dtype=object)
+    for release in RELEASES:
+        version[shift_log["cast_at"] >= release.live_from] = release.version
+    return version
 
 
 def shift_breakdown(
-    shift_log: pd.DataFrame, chosen: Rule, target: str = factory.TARGET
+    shift_log: pd.DataFrame,
+    chosen: Rule,
+    economics: PlantEconomics = ECONOMICS,
+    target: str = factory.TARGET,
 ) -> pd.DataFrame:
-    """Per shift (and for all shifts): parts, defects, flagged, caught, false alarms, the
-    hit rate (caught / flagged), and each shift's share of the parts and of the false alarms.
+    """Per shift (and for all shifts), what the X-ray cell saw with ``chosen`` routed within
+    the capacity (:func:`pocmvp.rule.within_capacity`): parts, ``tests`` spent, ``sent`` (the
+    tests the rule asked for; the others are slots its flags left to the sample), defects
+    ``found`` by the tests, ``false_alarms`` (tests of parts that were fine), the
+    ``hit_rate`` (found / tests), and each shift's share of the parts, the tests and the
+    false alarms. Every rule spends the same tests in a month, so two rules' false alarms
+    compare like with like: fewer false alarms is more defects found.
 
-    Flags are the rule's own (before the X-ray capacity caps a month), so the table says
-    what the rule asks of each crew.
+    Every figure is an X-ray result, known the day the part is cast.
     """
-    flagged = chosen.flag(shift_log).to_numpy()
+    flagged = chosen.flag(shift_log)
+    tested = rule.within_capacity(shift_log, flagged, economics).to_numpy()
+    flagged = flagged.to_numpy()
     defect = shift_log[target].to_numpy(dtype=bool)
+    sent = tested & flagged
     frame = pd.DataFrame(
         {
             "shift": shift_log[SHIFT_COLUMN].to_numpy(),
             "parts": 1,
-            "defects": defect,
-            "flagged": flagged,
-            "caught": flagged & defect,
-            "false_alarms": flagged & ~defect,
+            "tests": tested,
+            "sent": sent,
+            "found": tested & defect,
+            "false_alarms": tested & ~defect,
         }
     )
     table = frame.groupby("shift").sum().astype("int64")
@@ -62,22 +176,28 @@ def shift_breakdown(
     table = table.reindex(order)
     table.loc[ALL_SHIFTS] = table.sum()
     table.index.name = "shift"
-    table["hit_rate"] = table["caught"] / table["flagged"].where(table["flagged"] > 0)
-    table["share_of_parts"] = table["parts"] / table.loc[ALL_SHIFTS, "parts"]
-    total_alarms = table.loc[ALL_SHIFTS, "false_alarms"]
-    table["share_of_false_alarms"] = table["false_alarms"] / (total_alarms if total_alarms else 1)
+    table["hit_rate"] = table["found"] / table["tests"].where(table["tests"] > 0)
+    for column in ("parts", "tests", "false_alarms"):
+        total = table.loc[ALL_SHIFTS, column]
+        table[f"share_of_{column}"] = table[column] / (total if total else 1)
     return table
 
 
 def compare_by_shift(
-    shift_log: pd.DataFrame, rules: Mapping[str, Rule], target: str = factory.TARGET
+    shift_log: pd.DataFrame,
+    rules: Mapping[str, Rule],
+    economics: PlantEconomics = ECONOMICS,
+    target: str = factory.TARGET,
 ) -> pd.DataFrame:
-    """Several rule versions on the same parts, per shift: flagged, caught, false alarms and
-    hit rate, with columns ``(figure, version)``, e.g. ``("false_alarms", "v2")``."""
+    """Several rule versions on the same parts, per shift, each routed within the same
+    capacity (so each spends the same tests): tests, defects found, false alarms and hit
+    rate, with columns ``(figure, version)``, e.g. ``("false_alarms", "v2")``."""
     if not rules:
         raise ValueError("compare_by_shift needs at least one rule, e.g. {'v1': rule}")
-    figures = ["flagged", "caught", "false_alarms", "hit_rate"]
-    tables = {name: shift_breakdown(shift_log, r, target)[figures] for name, r in rules.items()}
+    figures = ["tests", "found", "false_alarms", "hit_rate"]
+    tables = {
+        name: shift_breakdown(shift_log, r, economics, target)[figures] for name, r in rules.items()
+    }
     table = pd.concat(tables, axis=1).swaplevel(axis=1)
     return table[[(f, name) for f in figures for name in rules]]
 

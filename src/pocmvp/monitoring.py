@@ -3,17 +3,21 @@
 A rule in production earns its keep only while it still catches defects. The plant learns
 the truth about a part in one of two ways, and the timing matters:
 
-* a **flagged** part goes to the X-ray test, which finds its defect the same day;
-* an **unflagged** defective part is shipped, and the plant only learns about it when the
-  customer sends it back, ``return_delay_days`` later.
+* a **tested** part goes to the X-ray test, which finds its defect the same day;
+* an **untested** defective part is shipped, and the plant only learns about it when the
+  customer's return is booked (:mod:`pocmvp.returns`: a declared delay, then the monthly
+  list or the returns feed).
 
-So a period's catch rate (defects caught / all defects) is only final once the returns of
-its shipped parts have had time to arrive. :func:`check_periods` judges each period on that
-date, never earlier, which keeps every "noticed on" date honest: a daily check cannot see a
-drop sooner than the returns that reveal it.
+So a period's catch rate (defects caught / all defects) is only final once its returns are
+all in. The tables by period (:func:`catch_rate_by_period`) hold the final figures, for
+looking back. :func:`check_periods` is what a watcher could have known: it judges each
+period on the morning of a scheduled check, on the X-ray results and the returns booked by
+then, which keeps every "noticed on" date honest: a daily check cannot see a drop sooner
+than the returns that reveal it.
 
 Inputs are plain: a shift log with ``cast_at`` and the truth ``defect``, and a boolean
-``flags`` Series (one value per part, indexed like the shift log) from any rule or model.
+Series of the parts tested (one value per part, indexed like the shift log) from any rule
+or model.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from pocmvp.returns import Returns
 
 WINDOWS = {"D": "day", "W": "ISO week", "M": "month"}
 """The periods a check can summarise, and how often it runs (at the end of each period)."""
@@ -141,54 +147,6 @@ def overall_catch_rate(shift_log: pd.DataFrame, flags: pd.Series) -> float:
     return float((frame["defect"] & frame["flagged"]).sum() / defects)
 
 
-def check_periods(
-    shift_log: pd.DataFrame,
-    flags: pd.Series,
-    baseline_catch_rate: float,
-    *,
-    window: str = "W",
-    drop: float = 0.3,
-    min_defects: int = 20,
-    lookback: int = 1,
-    return_delay_days: int = 0,
-) -> pd.DataFrame:
-    """Every check a watcher would run, and which of them raise the alarm.
-
-    A check runs at the end of each ``window`` (daily, on Mondays for ISO weeks, on the 1st
-    for months, like the monthly report). It judges the periods whose outcome is final,
-    i.e. whose last returns could have arrived: ``period_end + return_delay_days``. A check
-    pools the last ``lookback`` periods (a daily check over a week of parts, say), judges
-    only when they hold at least ``min_defects`` defects (a catch rate on three defects is
-    noise), and raises the alarm when the pooled catch rate is more than ``drop`` (a share
-    of the baseline) below ``baseline_catch_rate``.
-
-    Returns one row per period with the pooled figures, ``known_on`` (when its returns are
-    all in), ``noticed_on`` (the first check on or after that), ``judged`` and ``alarm``.
-    """
-    if not 0 < baseline_catch_rate <= 1:
-        raise ValueError(f"baseline_catch_rate must be in (0, 1], got {baseline_catch_rate}")
-    if not 0 < drop < 1:
-        raise ValueError(f"drop is a share of the baseline in (0, 1), got {drop}")
-    if min_defects < 1 or lookback < 1 or return_delay_days < 0:
-        raise ValueError(
-            "min_defects and lookback must be at least 1 and return_delay_days at least 0, "
-            f"got {min_defects}, {lookback}, {return_delay_days}"
-        )
-    table = catch_rate_by_period(shift_log, flags, window)
-    pooled = table[["parts", "defects", "caught"]].rolling(lookback, min_periods=1).sum()
-    checks = table[["period_start", "period_end"]].copy()
-    checks["parts"] = pooled["parts"].astype("int64")
-    checks["defects"] = pooled["defects"].astype("int64")
-    checks["caught"] = pooled["caught"].astype("int64")
-    checks["catch_rate"] = checks["caught"] / checks["defects"].where(checks["defects"] > 0)
-    checks["known_on"] = checks["period_end"] + pd.Timedelta(days=return_delay_days)
-    checks["noticed_on"] = _next_check(pd.DatetimeIndex(checks["known_on"]), window)
-    checks["judged"] = checks["defects"] >= min_defects
-    threshold = baseline_catch_rate * (1 - drop)
-    checks["alarm"] = checks["judged"] & (checks["catch_rate"] < threshold)
-    return checks
-
-
 def _next_check(dates: pd.DatetimeIndex, window: str) -> np.ndarray:
     """The first scheduled check on or after each date."""
     day = dates.normalize()
@@ -201,6 +159,176 @@ def _next_check(dates: pd.DatetimeIndex, window: str) -> np.ndarray:
     return first.where(day == first, first + pd.offsets.MonthBegin(1)).to_numpy()
 
 
+def check_dates(start: pd.Timestamp, end: pd.Timestamp, window: str) -> pd.DatetimeIndex:
+    """The mornings a check of ``window`` runs between two dates: every day, every Monday,
+    or the first of every month (the monthly report)."""
+    _check_window(window)
+    first = pd.Timestamp(_next_check(pd.DatetimeIndex([start]), window)[0])
+    return pd.date_range(first, pd.Timestamp(end).normalize(), freq=_FREQUENCY[window])
+
+
+def check_periods(
+    shift_log: pd.DataFrame,
+    tested: pd.Series,
+    baseline_catch_rate: float,
+    *,
+    window: str = "W",
+    drop: float = 0.3,
+    min_defects: int = 20,
+    lookback: int = 1,
+    returns: Returns | None = None,
+    min_share_in: float = 0.5,
+) -> pd.DataFrame:
+    """Every period a watcher judges, when, on what was known then, and which ones ring.
+
+    A check runs on the morning of each day, each Monday (ISO weeks) or each first of the
+    month (like the monthly report), and pools the last ``lookback`` periods (a daily check
+    over a week of parts, say). What it knows on its morning is honest about time: the
+    X-ray results of the parts cast before it, and the **returns booked so far**
+    (``returns``: see :class:`pocmvp.returns.Returns`; ``None`` means every return is known
+    the morning after casting, the ideal). A period is judged at the first check at which at
+    least ``min_share_in`` of its possible returns are usually in (from the declared delay,
+    no outcome needed) and at least ``min_defects`` defects are known (a catch rate on three
+    defects is noise). The shipped defects are then estimated as the returns so far divided
+    by the share usually in by then, and the alarm rings when the estimated catch rate is
+    more than ``drop`` (a share of the baseline) below ``baseline_catch_rate``.
+
+    Returns one row per period: ``period_start``, ``period_end``, the pooled ``parts``,
+    ``tested``, ``caught`` (known at once), the ``noticed_on`` morning it was judged (NaT if
+    never), the ``share_in`` of its returns then, ``returns_seen``, the estimated
+    ``shipped_estimate`` and ``catch_rate`` (estimated), and ``judged`` and ``alarm``.
+    """
+    if not 0 < baseline_catch_rate <= 1:
+        raise ValueError(f"baseline_catch_rate must be in (0, 1], got {baseline_catch_rate}")
+    if not 0 < drop < 1:
+        raise ValueError(f"drop is a share of the baseline in (0, 1), got {drop}")
+    if min_defects < 1 or lookback < 1:
+        raise ValueError(
+            f"min_defects and lookback must be at least 1, got {min_defects} and {lookback}"
+        )
+    if not 0 < min_share_in <= 1:
+        raise ValueError(f"min_share_in must be in (0, 1], got {min_share_in}")
+    frame = _validated(shift_log, tested)
+    table = catch_rate_by_period(shift_log, tested, window)
+    days = _by_cast_day(frame, returns)
+    # Which cast days each pooled period covers: the last `lookback` periods up to it.
+    starts = table["period_start"].to_numpy()
+    pooled_start = starts[np.maximum(np.arange(len(starts)) - lookback + 1, 0)]
+    period_end = pd.DatetimeIndex(table["period_end"])
+    cast_days = days.index.to_numpy()
+    members = (cast_days[None, :] >= pooled_start[:, None]) & (
+        cast_days[None, :] < period_end.to_numpy()[:, None]
+    )
+    members = members.astype(float)
+    parts = members @ days["parts"].to_numpy()
+    tested_count = members @ days["tested"].to_numpy()
+    caught = members @ days["caught"].to_numpy()
+    horizon = period_end.max() + pd.Timedelta(days=_horizon_days(returns))
+    dates = check_dates(period_end.min(), horizon, window)
+    share, seen = _known_by(days, dates, returns)
+    untested = members @ days["untested"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share_in = (members @ (days["untested"].to_numpy()[:, None] * share)) / untested[:, None]
+    share_in = np.where(untested[:, None] > 0, share_in, 1.0)
+    returns_seen = members @ seen
+    known = caught[:, None] + returns_seen
+    ready = (
+        (dates.to_numpy()[None, :] >= period_end.to_numpy()[:, None])
+        & (share_in >= min_share_in - 1e-12)
+        & (known >= min_defects)
+    )
+    judged = ready.any(axis=1)
+    at = np.where(judged, ready.argmax(axis=1), 0)
+    rows = np.arange(len(table))
+    seen_then = np.where(judged, returns_seen[rows, at], 0)
+    share_then = np.where(judged, share_in[rows, at], np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shipped = seen_then / share_then
+        rate = caught / (caught + shipped)
+    checks = pd.DataFrame(
+        {
+            "period_start": table["period_start"],
+            "period_end": table["period_end"],
+            "parts": parts.astype("int64"),
+            "tested": tested_count.astype("int64"),
+            "caught": caught.astype("int64"),
+            "noticed_on": pd.DatetimeIndex(
+                np.where(judged, dates.to_numpy()[at], np.datetime64("NaT"))
+            ),
+            "share_in": share_then,
+            "returns_seen": seen_then.astype("int64"),
+            "shipped_estimate": np.where(judged, shipped, np.nan),
+            "catch_rate": np.where(judged, rate, np.nan),
+            "judged": judged,
+        },
+        index=table.index,
+    )
+    threshold = baseline_catch_rate * (1 - drop)
+    checks["alarm"] = checks["judged"] & (checks["catch_rate"] < threshold)
+    return checks
+
+
+def _horizon_days(returns: Returns | None) -> int:
+    """How long after a period a check may still be waiting for its returns."""
+    if returns is None:
+        return 1
+    return returns.delay.longest_days + 62  # the monthly list adds up to a month, twice over
+
+
+def _by_cast_day(frame: pd.DataFrame, returns: Returns | None) -> pd.DataFrame:
+    """Per calendar day of casting: parts, tested, caught and untested (the parts that could
+    come back). ``attrs["shipped"]`` lists each shipped defect's cast day and the morning its
+    return is known."""
+    day = frame["cast_at"].dt.normalize()
+    shipped = frame["defect"] & ~frame["flagged"]
+    if returns is None:
+        known_from = day + pd.Timedelta(days=1)
+    else:
+        known_from = returns.booked_returns(frame["flagged"], frame["defect"])
+    grouped = (
+        pd.DataFrame(
+            {
+                "day": day,
+                "parts": 1,
+                "tested": frame["flagged"].astype(int),
+                "caught": (frame["defect"] & frame["flagged"]).astype(int),
+                "untested": (~frame["flagged"]).astype(int),
+            }
+        )
+        .groupby("day")
+        .sum()
+    )
+    calendar = pd.date_range(grouped.index.min(), grouped.index.max(), freq="D")
+    grouped = grouped.reindex(calendar, fill_value=0)
+    grouped.attrs["shipped"] = pd.DataFrame(
+        {"day": day[shipped], "known_from": pd.DatetimeIndex(known_from[shipped]).normalize()}
+    )
+    return grouped
+
+
+def _known_by(
+    days: pd.DataFrame, dates: pd.DatetimeIndex, returns: Returns | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per (cast day, check morning): the share of a part's possible return known by then
+    (from the declared delay) and the count of actual returns known by then."""
+    cast_days = days.index
+    if returns is None:
+        share = cast_days.to_numpy()[:, None] + np.timedelta64(1, "D") <= dates.to_numpy()[None, :]
+        share = share.astype(float)
+    else:
+        share = np.zeros((len(cast_days), len(dates)))
+        for lag, weight in zip(returns.delay.days, returns.delay.shares, strict=True):
+            known = returns.booking.known_from(cast_days + pd.Timedelta(days=lag))
+            share += weight * (known.to_numpy()[:, None] <= dates.to_numpy()[None, :])
+    shipped = days.attrs["shipped"]
+    row = cast_days.get_indexer(shipped["day"])
+    column = np.searchsorted(dates.to_numpy(), shipped["known_from"].to_numpy(), side="left")
+    counts = np.zeros((len(cast_days), len(dates) + 1))
+    np.add.at(counts, (row, np.minimum(column, len(dates))), 1)
+    seen = np.cumsum(counts, axis=1)[:, :-1]
+    return share, seen
+
+
 @dataclass(frozen=True)
 class Alarm:
     """The first check that saw the catch rate drop."""
@@ -210,8 +338,12 @@ class Alarm:
     period_end: pd.Timestamp
     noticed_on: pd.Timestamp
     catch_rate: float
+    """The catch rate the check estimated on ``noticed_on`` (returns so far, corrected)."""
     baseline_catch_rate: float
-    defects: int
+    defects_known: int
+    """Defects known on ``noticed_on``: caught by the X-ray test, or returned so far."""
+    share_in: float
+    """The share of the period's returns usually in by ``noticed_on``."""
     window: str
 
     def days_after(self, date: pd.Timestamp | str) -> int:
@@ -228,7 +360,8 @@ def first_alarm(
     min_defects: int = 20,
     *,
     lookback: int = 1,
-    return_delay_days: int = 0,
+    returns: Returns | None = None,
+    min_share_in: float = 0.5,
     since: pd.Timestamp | str | None = None,
 ) -> Alarm | None:
     """The first period whose catch rate fell more than ``drop`` below the baseline, or None.
@@ -245,7 +378,8 @@ def first_alarm(
         drop=drop,
         min_defects=min_defects,
         lookback=lookback,
-        return_delay_days=return_delay_days,
+        returns=returns,
+        min_share_in=min_share_in,
     )
     if since is not None:
         checks = checks[checks["period_end"] > pd.Timestamp(since)]
@@ -260,6 +394,7 @@ def first_alarm(
         noticed_on=row["noticed_on"],
         catch_rate=float(row["catch_rate"]),
         baseline_catch_rate=float(baseline_catch_rate),
-        defects=int(row["defects"]),
+        defects_known=int(row["caught"] + row["returns_seen"]),
+        share_in=float(row["share_in"]),
         window=window,
     )

@@ -6,26 +6,31 @@ of the shift log with the inspection outcome ``defect``), :func:`run_report`:
 
 1. accounts for every row of the month: flagged, passed, or rejected with a reason
    (:func:`pocmvp.rule.account_rows`), so the three counts add up to the rows received;
-2. computes the month's figures: the X-ray capacity and how much of it the rule asks for
-   (a month whose flags exceed the capacity is reported, never hidden), defects caught and
-   shipped, and the defects caught beyond today's every-n-th-part sample, in euros;
+2. computes the month's figures **as known that morning** (:func:`month_figures`): the
+   X-ray capacity and how much of it the rule asks for (a month whose flags exceed the
+   capacity is reported, never hidden) and the defects the X-ray test caught, all known at
+   once; the defects shipped only as far as their customer returns have been booked
+   (:mod:`pocmvp.returns`), marked **so far**. A later report gives them **final**, with
+   the catch rate and the value captured beyond today's every-n-th-part sample, in a table
+   of the earlier months;
 3. writes the rule workbook of the month (:func:`pocmvp.workbook.write_rule_workbook`),
    renders the chart and composes the email with the workbook attached
    (:mod:`pocmvp.delivery`), and saves the ``.xlsx``, the ``.eml``, the chart and the
    figures as JSON in one folder.
 
 :func:`prepare` loads a source, checks the month (a month outside the data, or one without
-production, is refused) and chooses the rule: v1 is :func:`pocmvp.rule.find_rule` on the
-history months (:data:`pocmvp.factory.TRAIN_MONTHS`) at the X-ray capacity, v2 is
-:func:`pocmvp.iteration.revise_for_night_shift` of v1. Every refusal is a
-:class:`ReportError` whose message is one line, which ``pocmvp report`` prints as it is.
+production, is refused) and chooses the rule version (:func:`pocmvp.iteration.rule_versions`:
+v1 found on the history months at the X-ray capacity, v2 its night-shift revision). A file
+carries no return dates: its returns are timed like the generated plant's, from the declared
+delay and the seed. Every refusal is a :class:`ReportError` whose message is one line, which
+``pocmvp report`` prints as it is.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -33,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pocmvp import delivery, factory, iteration, notebooks, rule, workbook
+from pocmvp import delivery, factory, iteration, notebooks, returns, rule, status_quo, workbook
 from pocmvp.display import eur, num, pct
 from pocmvp.factory import ShiftLogError
 from pocmvp.rule import Accounting, Rule
@@ -42,7 +47,7 @@ from pocmvp.status_quo import ECONOMICS, PlantEconomics
 GENERATED = "generated"
 """The source name of the generated plant (see :func:`pocmvp.factory.generate_plant`)."""
 FILE_TYPES = (".csv", ".parquet", ".xlsx")
-RULE_VERSIONS = ("v1", "v2")
+RULE_VERSIONS = iteration.VERSIONS
 DEFAULT_SENDER = "Quality report <quality.report@plant.example>"
 DEFAULT_RECIPIENTS = ("Quality lead <quality.lead@plant.example>",)
 MAX_REJECTED_LISTED = 50
@@ -159,20 +164,12 @@ def check_month_format(month: str) -> str:
 def rule_versions(
     shift_log: pd.DataFrame, economics: PlantEconomics = ECONOMICS
 ) -> dict[str, Rule]:
-    """Rule v1 (chosen on the history) and v2 (v1 read differently on the night shift)."""
-    history = factory.in_months(shift_log, factory.TRAIN_MONTHS)
-    if history.empty:
-        raise ReportError(
-            f"the shift log has no history months ({factory.TRAIN_MONTHS[0]} to "
-            f"{factory.TRAIN_MONTHS[-1]}) to choose the rule on"
-        )
-    capacity = economics.inspection_capacity_share
+    """Every version of the live rule (:func:`pocmvp.iteration.rule_versions`): v1 chosen on
+    the history, v2 read differently on the night shift."""
     try:
-        v1 = rule.find_rule(history, factory.TARGET, capacity, rule.RULE_COLUMNS)
-        v2 = iteration.revise_for_night_shift(v1, history, capacity)
+        return iteration.rule_versions(shift_log, economics)
     except (ShiftLogError, ValueError) as error:
         raise ReportError(f"cannot choose the rule on the history: {error}") from error
-    return {"v1": v1, "v2": v2}
 
 
 def choose_rule(
@@ -226,13 +223,29 @@ def check_recipients(recipients: str | Iterable[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class MonthFigures:
-    """One month's figures, the fate of every row, and the months up to it for the chart."""
+    """One month's figures as known on the report's morning, the fate of every row, and the
+    months up to it (for the chart and the table of earlier months)."""
 
     figures: dict
     accounting: Accounting
     monthly: pd.DataFrame
+    """The months the rule has been live, up to the report's (just the report's month before
+    the first release), as known on ``as_of``: parts, capacity, flagged,
+    tested, caught, false alarms, ``shipped_so_far`` (returns booked by then), ``status``
+    ("final" or "so far"), ``final_on``, and, for final months only, ``shipped_defects``,
+    ``catch_rate``, ``today_caught``, ``extra_caught`` and ``value_eur`` (NaN otherwise)."""
     accepted: pd.DataFrame
     """The month's rows that were not rejected: what the workbook holds."""
+
+
+FINAL, SO_FAR = "final", "so far"
+EARLIER_MONTHS = 3
+"""How many earlier months a report lists with their shipped defects updated."""
+
+
+def report_morning(month: str) -> pd.Timestamp:
+    """The morning the report for ``month`` goes out: the first of the next month."""
+    return pd.Timestamp(f"{check_month_format(month)}-01") + pd.offsets.MonthBegin(1)
 
 
 def month_figures(
@@ -240,15 +253,30 @@ def month_figures(
     month: str,
     chosen: Rule,
     economics: PlantEconomics = ECONOMICS,
+    *,
+    seed: int = factory.DEFAULT_SEED,
+    booking: returns.Booking = returns.AS_IT_HAPPENED,
+    as_of: pd.Timestamp | str | None = None,
+    versions: Mapping[str, Rule] | None = None,
 ) -> MonthFigures:
-    """The figures of ``month`` for the rule ``chosen``; every row of the month accounted for.
+    """The figures of ``month`` for the rule ``chosen``, as known on the morning ``as_of``
+    (default: the report's, the first of the next month); every row of the month accounted.
+    Earlier months are the rule in force then (:func:`pocmvp.iteration.flags_in_force`, with
+    ``versions``, default :func:`pocmvp.iteration.rule_versions` of the shift log).
 
-    ``monthly`` holds every month up to ``month`` (parts, defects, capacity, flagged,
-    tested, caught, false alarms and shipped defects, today's catches), for the chart.
+    The X-ray results are known at once: parts tested, defects caught, false alarms. A
+    defect that was shipped is known only once its return is booked (:mod:`pocmvp.returns`,
+    with the returns' random stream of ``seed`` and ``booking``), so shipped defects are
+    reported **so far** until every return that can come is in; from that morning on the
+    month is **final**, and only then are its catch rate and the value captured beyond
+    today's every-n-th-part sample stated.
     """
     check_month(shift_log, month)
+    as_of = report_morning(month) if as_of is None else pd.Timestamp(as_of).normalize()
     months = factory.month_of(shift_log)
-    upto = shift_log[months <= month]
+    # The months the rule has been live up to the report's (just the month, before that).
+    since = min(month, iteration.RELEASES[0].live_from.strftime("%Y-%m"))
+    upto = shift_log[((months >= since) & (months <= month)).to_numpy()]
     accounting = rule.account_rows(upto, chosen)
     kept = accounting.decisions["decision"] != rule.REJECTED
     accepted = _numeric(upto[kept], chosen)
@@ -257,30 +285,25 @@ def month_figures(
             f"the shift log needs a boolean {factory.TARGET!r} column (the inspection outcome) "
             "to count defects caught and shipped"
         )
-    comparison = rule.compare_with_today(accepted, chosen, economics)
-    monthly = comparison.rename(
-        columns={
-            "rule_tested": "tested",
-            "rule_caught": "caught",
-            "rule_false_alarms": "false_alarms",
-            "rule_shipped_defects": "shipped_defects",
-        }
-    )
-    monthly["extra_caught"] = monthly["caught"] - monthly["today_caught"]
-    monthly["value_eur"] = monthly["extra_caught"] * economics.cost_per_shipped_defect
-
-    in_month = (months[months <= month] == month).to_numpy()
+    in_month = (factory.month_of(upto) == month).to_numpy()
     month_accounting = Accounting(accounting.decisions[in_month])
-    counts = month_accounting.counts
-    if month not in monthly.index:
+    if not (factory.month_of(accepted) == month).any():
         raise ReportError(f"every row of {month} was rejected: see the reasons in the figures")
+    seen = returns.returns_of(shift_log, seed, booking).for_parts(accepted.index)
+    flags = _flags_as_reported(shift_log, accepted, month, chosen, economics, versions)
+    monthly = _known_monthly(accepted, flags, seen, as_of, economics)
     row = monthly.loc[month]
-    capacity = int(row["capacity"])
-    flagged = int(row["flagged"])
-    defects = int(row["defects"])
+    counts = month_accounting.counts
+    capacity, flagged = int(row["capacity"]), int(row["flagged"])
+    caught, so_far = int(row["caught"]), int(row["shipped_so_far"])
     rejected = month_accounting.rejected()
+    first_live = iteration.RELEASES[0].live_from.strftime("%Y-%m")
+    earlier = monthly.index[(monthly.index < month) & (monthly.index >= first_live)]
+    earlier = earlier[-EARLIER_MONTHS:]
+    final_months = monthly.index[(monthly["status"] == FINAL) & (monthly.index < month)]
     figures = {
         "month": month,
+        "as_of": as_of.strftime("%Y-%m-%d"),
         "rows": month_accounting.rows,
         "flagged": counts[rule.FLAGGED],
         "passed": counts[rule.PASSED],
@@ -289,14 +312,16 @@ def month_figures(
         "capacity_used": flagged / capacity if capacity else float("nan"),
         "overflow": max(0, flagged - capacity),
         "tested": int(row["tested"]),
-        "defects": defects,
-        "caught": int(row["caught"]),
+        "caught": caught,
         "false_alarms": int(row["false_alarms"]),
-        "shipped_defects": int(row["shipped_defects"]),
-        "catch_rate": int(row["caught"]) / defects if defects else float("nan"),
-        "today_caught": int(row["today_caught"]),
-        "extra_caught": int(row["extra_caught"]),
-        "value_eur": float(row["value_eur"]),
+        "shipped_so_far": so_far,
+        "defects_known": caught + so_far,
+        "catch_rate_so_far": caught / (caught + so_far) if caught + so_far else float("nan"),
+        "status": row["status"],
+        "final_on": row["final_on"].strftime("%Y-%m-%d"),
+        **{k: _final_value(row, k) for k in _FINAL_ONLY},
+        "last_final_month": str(final_months[-1]) if len(final_months) else None,
+        "earlier_months": [_earlier(m, monthly.loc[m]) for m in earlier],
         "rejected_rows": [
             {"part_id": str(p), "reason": str(r)}
             for p, r in zip(
@@ -312,6 +337,102 @@ def month_figures(
         monthly=monthly,
         accepted=accepted[(factory.month_of(accepted) == month).to_numpy()],
     )
+
+
+_FINAL_ONLY = (
+    "shipped_defects",
+    "defects",
+    "catch_rate",
+    "today_caught",
+    "extra_caught",
+    "value_eur",
+)
+
+
+def _final_value(row: pd.Series, name: str):
+    """A figure that needs every return: stated once the month is final, None before."""
+    if row["status"] != FINAL:
+        return None
+    value = row[name]
+    return float(value) if name in ("catch_rate", "value_eur") else int(value)
+
+
+def _earlier(month: str, row: pd.Series) -> dict:
+    return {
+        "month": month,
+        "caught": int(row["caught"]),
+        "shipped_so_far": int(row["shipped_so_far"]),
+        "status": row["status"],
+        "final_on": row["final_on"].strftime("%Y-%m-%d"),
+        "catch_rate": _final_value(row, "catch_rate"),
+        "value_eur": _final_value(row, "value_eur"),
+    }
+
+
+def _flags_as_reported(
+    shift_log: pd.DataFrame,
+    accepted: pd.DataFrame,
+    month: str,
+    chosen: Rule,
+    economics: PlantEconomics,
+    versions: Mapping[str, Rule] | None = None,
+) -> pd.Series:
+    """``chosen``'s flags in the report's month; in earlier months, the flags of the version
+    that was in force then (:func:`pocmvp.iteration.flags_in_force`), which is what their
+    reports said. A source without history months to make the versions uses ``chosen``."""
+    flags = chosen.flag(accepted)
+    if versions is None:
+        try:
+            versions = iteration.rule_versions(shift_log, economics)
+        except (ShiftLogError, ValueError):
+            return flags
+    earlier = (factory.month_of(accepted) < month).to_numpy()
+    if not earlier.any():
+        return flags
+    before = iteration.flags_in_force(accepted[earlier], versions)
+    return flags.where(~earlier, before.reindex(accepted.index, fill_value=False)).astype(bool)
+
+
+def _known_monthly(
+    accepted: pd.DataFrame,
+    flagged: pd.Series,
+    seen: returns.Returns,
+    as_of: pd.Timestamp,
+    economics: PlantEconomics,
+) -> pd.DataFrame:
+    """Per month, what is known on ``as_of`` (see :attr:`MonthFigures.monthly`)."""
+    tested = rule.within_capacity(accepted, flagged, economics)
+    defect = accepted[factory.TARGET].astype(bool)
+    booked = seen.booked_returns(tested, defect)
+    month = factory.month_of(accepted)
+    frame = pd.DataFrame(
+        {
+            "parts": 1,
+            "flagged": flagged,
+            "tested": tested,
+            "caught": tested & defect,
+            "false_alarms": tested & ~defect,
+            "shipped_so_far": (booked <= as_of).fillna(False),
+        }
+    )
+    table = frame.groupby(month).sum().astype("int64")
+    table.index.name = "month"
+    table.insert(1, "capacity", table["parts"].map(economics.capacity))
+    table["final_on"] = [seen.final_on(accepted["cast_at"][month == m]) for m in table.index]
+    table["status"] = np.where(table["final_on"] <= as_of, FINAL, SO_FAR)
+    # What every return in tells: the month's defects, and what today's sample would have done.
+    final = status_quo.monthly_outcome(accepted, tested, economics)
+    today = status_quo.monthly_outcome(
+        accepted, status_quo.every_nth_part(accepted, economics), economics
+    )
+    is_final = table["status"] == FINAL
+    table["shipped_defects"] = final["shipped_defects"].where(is_final)
+    table["defects"] = final["defects"].where(is_final)
+    table["catch_rate"] = final["catch_rate"].where(is_final)
+    table["today_caught"] = today["caught"].where(is_final)
+    table["extra_caught"] = (table["caught"] - today["caught"]).where(is_final)
+    table["value_eur"] = table["extra_caught"] * economics.cost_per_shipped_defect
+    return table
 
 
 def _numeric(rows: pd.DataFrame, chosen: Rule) -> pd.DataFrame:
@@ -384,10 +505,19 @@ def run_report(
     recipients: str | Iterable[str] = DEFAULT_RECIPIENTS,
     sender: str = DEFAULT_SENDER,
     economics: PlantEconomics = ECONOMICS,
+    seed: int = factory.DEFAULT_SEED,
+    booking: returns.Booking = returns.AS_IT_HAPPENED,
+    versions: Mapping[str, Rule] | None = None,
 ) -> MonthlyReport:
-    """Make the month's report and write its files into ``output_dir`` (see the module)."""
+    """Make the month's report and write its files into ``output_dir`` (see the module).
+
+    ``seed`` draws the returns' timing (:func:`pocmvp.returns.returns_of`), ``booking`` says
+    how returns were booked (the monthly list, then the returns feed), ``versions`` the rule
+    versions whose flags the earlier months show (see :func:`month_figures`)."""
     check_recipients(recipients)
-    computed = month_figures(shift_log, month, chosen, economics)
+    computed = month_figures(
+        shift_log, month, chosen, economics, seed=seed, booking=booking, versions=versions
+    )
     figures = {"rule_version": rule_version, "rule": chosen.describe(), **computed.figures}
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -405,7 +535,12 @@ def run_report(
         raise ReportError(f"the rows of {month} cannot go into the workbook: {error}") from error
 
     chart = delivery.render_monthly_chart(
-        computed.monthly, month, flagged="flagged", caught="caught", shipped="shipped_defects"
+        computed.monthly,
+        month,
+        flagged="flagged",
+        caught="caught",
+        shipped="shipped_so_far",
+        shipped_so_far=True,
     )
     (folder / names["chart"]).write_bytes(chart.png)
     message = delivery.compose_report_email(
@@ -419,6 +554,7 @@ def run_report(
         subject=f"Quality report: {delivery.month_name(month)} (rule {rule_version})",
         alert=overflow_alert(figures),
         notes=_notes(figures, rule_version),
+        tables={EARLIER_TITLE: earlier_table(figures)} if figures["earlier_months"] else None,
     )
     written = delivery.write_email(message, folder)
     written.replace(folder / names["email"])
@@ -441,19 +577,52 @@ def run_report(
 
 
 def email_table(figures: dict) -> dict[str, str]:
-    """The month's figures as the email shows them (label -> formatted value)."""
-    return {
+    """The month's figures as the email shows them (label -> formatted value): what is
+    known on the morning the report goes out."""
+    table = {
         "Parts cast (rows received)": num(figures["rows"]),
         "Rows rejected (entry errors)": num(figures["rejected"]),
         "Parts flagged for the X-ray test": num(figures["flagged"]),
         "X-ray capacity (parts)": num(figures["capacity"]),
-        "Capacity used": pct(figures["capacity_used"], 0),
-        "Defects caught": num(figures["caught"]),
-        "Defects shipped": num(figures["shipped_defects"]),
-        "Catch rate": pct(figures["catch_rate"]),
-        "Caught beyond today's sample": num(figures["extra_caught"]),
-        "Value captured": eur(figures["value_eur"]),
+        "Flags / X-ray capacity": pct(figures["capacity_used"], 0),
+        "Defects caught (X-ray)": num(figures["caught"]),
     }
+    if figures["status"] == FINAL:
+        table["Defects shipped (final)"] = num(figures["shipped_defects"])
+        table["Catch rate (final)"] = pct(figures["catch_rate"])
+        table["Value captured (final)"] = eur(figures["value_eur"])
+        return table
+    table["Defects shipped, returned so far"] = num(figures["shipped_so_far"])
+    table["Catch rate so far"] = pct(figures["catch_rate_so_far"])
+    table["Final figures on"] = delivery.day_name(figures["final_on"])
+    last = next((e for e in reversed(figures["earlier_months"]) if e["status"] == FINAL), None)
+    if last is not None:
+        table[f"Value captured in {delivery.month_name(last['month'])} (final)"] = eur(
+            last["value_eur"]
+        )
+    return table
+
+
+EARLIER_TITLE = "Earlier months, as their returns have come in"
+
+
+def earlier_table(figures: dict) -> pd.DataFrame:
+    """The earlier months of a report, their shipped defects updated to its morning."""
+    rows = {}
+    for item in figures["earlier_months"]:
+        final = item["status"] == FINAL
+        rows[item["month"]] = {
+            "caught": num(item["caught"]),
+            "shipped": num(item["shipped_so_far"]),
+            "status": FINAL
+            if final
+            else f"so far (final on {delivery.day_name(item['final_on'])})",
+            "catch rate": pct(item["catch_rate"]) if final else "",
+            "value captured": eur(item["value_eur"]) if final else "",
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "month"
+    return table
 
 
 def overflow_alert(figures: dict) -> str | None:
@@ -468,6 +637,12 @@ def overflow_alert(figures: dict) -> str | None:
 
 def _notes(figures: dict, rule_version: str) -> list[str]:
     notes = [f"Rule {rule_version}: {figures['rule']}"]
+    if figures["status"] != FINAL:
+        notes.append(
+            "The X-ray results of the month are complete. Defects shipped are counted as "
+            "their customer returns are booked: the figure above is so far, and a later "
+            f"report gives it final (from {delivery.day_name(figures['final_on'])})."
+        )
     if figures["rejected"]:
         notes.append(
             f"{num(figures['rejected'])} rows were rejected for entry errors and are not in the "
@@ -495,4 +670,18 @@ def figures_markdown(figures: dict, rows: Sequence[str] | None = None) -> str:
     shown = rows or list(table)
     lines = ["| Figure | Value |", "| --- | ---: |"]
     lines += [f"| {label} | {table[label]} |" for label in shown]
+    return "\n".join(lines)
+
+
+def earlier_markdown(figures: dict) -> str:
+    """The email's table of earlier months as a Markdown table (empty if there are none)."""
+    if not figures["earlier_months"]:
+        return ""
+    table = earlier_table(figures)
+    lines = ["| Month | " + " | ".join(table.columns) + " |"]
+    lines.append("| --- |" + " ---: |" * len(table.columns))
+    lines += [
+        f"| {m} | " + " | ".join(row) + " |"
+        for m, row in zip(table.index, table.to_numpy().tolist(), strict=True)
+    ]
     return "\n".join(lines)

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pocmvp import fire, firefighting, rule
+from pocmvp import fire, firefighting, returns, rule
 from pocmvp.selfcheck import Feedback, check_choice, check_number
 from pocmvp.status_quo import ECONOMICS
 
 
-def _tested(shift_log: pd.DataFrame) -> pd.Series:
-    live = firefighting.rule_in_force(shift_log)
-    return rule.within_capacity(shift_log, live.flag(shift_log))
-
-
-def weekly_days_with_slow_returns(
-    answer: object, shift_log: pd.DataFrame, return_delay_days: int = 14
-) -> Feedback:
+def weekly_days_without_the_feed(answer: object, shift_log: pd.DataFrame, seed: int) -> Feedback:
+    december = firefighting.replay(shift_log, seed)
     expected = firefighting.days_to_notice(
-        shift_log, _tested(shift_log), "weekly check", return_delay_days
+        shift_log, december.tested, december.seen, "weekly check", returns.MONTHLY_LIST
     )
     return check_number(
         "7.1",
@@ -26,23 +20,24 @@ def weekly_days_with_slow_returns(
         expected,
         rel_tol=0.0,
         abs_tol=0.5,
-        hint="pass return_delays=(14,) to firefighting.detection_times (or call "
-        "firefighting.days_to_notice) with the parts the live rule sent to the X-ray test, "
-        "and read the weekly check's days_to_notice.",
+        hint="call firefighting.days_to_notice with the parts tested, the returns, the "
+        "cadence 'weekly check' and booking=returns.MONTHLY_LIST (or read the weekly check's "
+        "row for the monthly returns list in firefighting.detection_times).",
     )
 
 
 _PATCH_HINT = (
-    "flag firefighting.new_supplier_outcomes(shift_log, firefighting.patch_day()) with "
+    "flag the NordAlloy parts known on the alarm's morning (firefighting.new_supplier_outcomes "
+    "with december.tested, december.seen and december.alarm_on) with "
     "Rule.of(('melt_temp_c', '<', T)) for a few values of T and look at the share flagged: "
     "it must not exceed the capacity share, and should use at least 80 % of it."
 )
 
 
-def patch_threshold(answer: object, shift_log: pd.DataFrame) -> Feedback:
+def patch_threshold(answer: object, shift_log: pd.DataFrame, seed: int) -> Feedback:
     """Right when ``melt_temp_c < answer`` flags between 80 % and 100 % of the capacity share
-    of the NordAlloy parts known on the patch day. The feedback's direction (too high / too
-    low) is that of the share flagged, which grows with the threshold."""
+    of the NordAlloy parts known on the alarm's morning. The feedback's direction (too high
+    / too low) is that of the share flagged, which grows with the threshold."""
     capacity = ECONOMICS.inspection_capacity_share
     target, tolerance = 0.9 * capacity, 0.1 / 0.9 + 1e-9
     if answer is Ellipsis or answer is None:
@@ -51,7 +46,10 @@ def patch_threshold(answer: object, shift_log: pd.DataFrame) -> Feedback:
         threshold = float(answer)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return check_number("7.2", answer, target, hint=_PATCH_HINT)
-    parts = firefighting.new_supplier_outcomes(shift_log, firefighting.patch_day())
+    december = firefighting.replay(shift_log, seed)
+    parts = firefighting.new_supplier_outcomes(
+        shift_log, december.tested, december.seen, december.alarm_on
+    )
     share = float(rule.Rule.of(("melt_temp_c", "<", threshold)).flag(parts).mean())
     return check_number("7.2", share, target, rel_tol=tolerance, hint=_PATCH_HINT)
 
