@@ -127,3 +127,10 @@ def test_the_tracked_figures_files_are_well_formed():
             assert figures.plain(value, name=name) == value, f"{path.name}: {name} unrounded"
         canonical = json.dumps(values, indent=2, sort_keys=True) + "\n"
         assert path.read_text(encoding="utf-8") == canonical, f"{path.name} is not canonical"
+
+
+def test_add_all_flattens_mappings_and_lists(in_chapters):
+    chapter = display.Figures("01_business_problem")
+    chapter.add_all({"days": {"daily check": 9, "weekly": 14}, "sent": ["a", "b"], "n": 3})
+    text = chapter.text()
+    assert '"days_daily_check": 9' in text and '"sent": "a, b"' in text and '"n": 3' in text

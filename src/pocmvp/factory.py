@@ -350,7 +350,7 @@ def _defect_logit(
         + VAC * (vacuum - 70)
         + VALVE * stuck_valve
         + 0.15 * np.abs(fill_delay)
-        + after_change * (1.3 * _softplus((684 - melt) / 3) + 0.2)
+        + after_change * (1.8 * _softplus((683 - melt) / 3) + 0.2)
         + noise
     )
 

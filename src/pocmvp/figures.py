@@ -101,6 +101,18 @@ class Figures:
     def path(self) -> Path:
         return figures_dir() / f"{self.name}.json"
 
+    def add_all(self, figures: dict, prefix: str = "") -> None:
+        """Record every entry of ``figures``: a nested mapping adds ``name_key`` figures, a
+        list becomes one text figure (its items joined by commas)."""
+        for name, value in figures.items():
+            key = prefix + re.sub(r"\W+", "_", str(name)).strip("_")
+            if isinstance(value, dict):
+                self.add_all(value, prefix=f"{key}_")
+            elif isinstance(value, list | tuple):
+                self.add(key, ", ".join(str(item) for item in value))
+            else:
+                self.add(key, value)
+
     def write(self) -> Summary:
         """Write the figures (only if they changed) and return a one-line summary."""
         path = self.path()

@@ -308,6 +308,11 @@ def find_patch(
     the morning of ``on`` (the alarm's), at the same capacity and columns."""
     on = pd.Timestamp(on)
     parts = new_supplier_outcomes(shift_log, tested, seen, on)
+    # The last days' parts have X-ray results but no returns yet: their known defects are
+    # only the ones the live rule found. Learn from parts old enough for the first returns
+    # to be in, so the patch also sees what the live rule misses.
+    settled = on.normalize() - pd.Timedelta(days=returns.CUSTOMER_DELAY.days[0])
+    parts = parts[parts["cast_at"] < settled]
     if parts.empty or not parts[factory.TARGET].any():
         raise ValueError(f"no NordAlloy defects are known on {on.date()}: nothing to fit a patch")
     return rule.find_rule(

@@ -1,72 +1,51 @@
-"""Checks for chapter 5's exercises: POC versus MVP, the business case."""
+"""Checks for chapter 5's exercises: three plans, valued over the months after the decision."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from pocmvp import bill, business_case, factory, rule, status_quo
+from pocmvp import business_case, status_quo
 from pocmvp.selfcheck import Feedback, check_number
 
 
-def poc_option(saving_per_month: float, chance_of_shipping: float) -> business_case.Option:
-    """The POC as an option, with the production bill's months and costs."""
-    return business_case.Option(
-        name="POC",
-        monthly_saving=saving_per_month,
-        months_to_go_live=bill.months_to_go_live(),
-        one_off_cost=bill.one_off_cost(),
-        running_cost_per_month=bill.running_cost_per_month(),
-        chance_of_shipping=chance_of_shipping,
-    )
-
-
 def poc_break_even_if_certain(answer: object, saving_per_month: float) -> Feedback:
-    expected = business_case.break_even_month(poc_option(saving_per_month, 1.0))
+    plan = business_case.poc_first(saving_per_month, chance=1.0)
     return check_number(
         "5.1",
         answer,
-        expected,
+        business_case.break_even_month(plan),
         rel_tol=0,
         abs_tol=0.5,
-        hint="build the option with chance_of_shipping=1.0 and ask business_case for the "
-        "first month whose cumulative value is positive.",
+        hint="build POC first with chance=1.0 and ask business_case for the month from which "
+        "its cumulative value stays above zero.",
     )
 
 
-def mvp_net_value_at(answer: object, shift_log: pd.DataFrame, cost_of_return: float) -> Feedback:
+def mvp_value_at(answer: object, shift_log: pd.DataFrame, cost_of_return: float) -> Feedback:
     economics = status_quo.PlantEconomics(cost_per_shipped_defect=cost_of_return)
-    history = factory.in_months(shift_log, factory.TRAIN_MONTHS)
-    held_out = factory.in_months(shift_log, factory.HELD_OUT_MONTHS)
-    found = rule.find_rule(
-        history, factory.TARGET, economics.inspection_capacity_share, rule.RULE_COLUMNS
+    _, promise = business_case.measure_rule(shift_log, economics)
+    per_month = (
+        promise.fewer_shipped / len(promise.months) * business_case.scale_to_plant(shift_log)
     )
-    match = business_case.head_to_head(
-        held_out,
-        {
-            "today": status_quo.every_nth_part(held_out, economics),
-            "MVP": rule.within_capacity(held_out, found.flag(held_out), economics),
-        },
-        economics.minutes_per_extra_test,
-    )
-    option = business_case.mvp_option(match.saving_per_month("MVP", cost_of_return))
-    expected = business_case.cumulative_value(option).iloc[-1]
+    plan = business_case.mvp_only(per_month * cost_of_return)
     return check_number(
         "5.2",
         answer,
-        expected,
-        hint="the saving per month changes with the cost of a return; the rule and the "
-        "parts it catches do not.",
+        business_case.value_at(plan),
+        hint="the saving per month changes with the cost of a return; the rule and the parts "
+        "it catches do not. Did you scale the counts to the plant and count per month?",
     )
 
 
 def chance_to_break_even(answer: object, saving_per_month: float, horizon: int) -> Feedback:
-    never = business_case.cumulative_value(poc_option(saving_per_month, 0.0), horizon).iloc[-1]
-    sure = business_case.cumulative_value(poc_option(saving_per_month, 1.0), horizon).iloc[-1]
-    expected = -never / (sure - never)
+    never, sure = (
+        business_case.value_at(business_case.poc_first(saving_per_month, chance=c), horizon)
+        for c in (0.0, 1.0)
+    )
     return check_number(
         "5.3",
         answer,
-        expected,
+        -never / (sure - never),
         hint="the expected value is a straight line in the chance of shipping: compute it at "
         "0 and at 1, then find where the line crosses zero.",
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pocmvp import baselines, bill, poc
+from pocmvp import baselines, bill, business_case, poc
 from pocmvp.story.ch02 import trained_poc
 from pocmvp.story.claims import Band, Claim, Story
 
@@ -16,6 +16,11 @@ def poc_promise(story: Story) -> poc.Promise:
     return story.shared("poc_promise", make)
 
 
+def plant_saving(story: Story) -> float:
+    """The POC's promised saving a month, scaled to the plant's size (fast mode has fewer)."""
+    return poc_promise(story).saving_per_month() * business_case.scale_to_plant(story.shift_log)
+
+
 def the_bill(story: Story) -> bill.Bill:
     return story.shared("bill", lambda: bill.production_bill(trained_poc(story)))
 
@@ -25,14 +30,14 @@ CLAIMS = (
         "bill_one_off_in_months_of_saving",
         3,
         "the one-off cost exceeds a year of the promised saving",
-        lambda story: the_bill(story).one_off_cost / poc_promise(story).saving_per_month(),
+        lambda story: the_bill(story).one_off_cost / plant_saving(story),
         Band(12.0),
     ),
     Claim(
         "bill_payback_months",
         3,
         "the POC takes more than a year of live running to repay, if it ships",
-        lambda story: the_bill(story).payback_months(poc_promise(story).saving_per_month()),
+        lambda story: the_bill(story).payback_months(plant_saving(story)),
         Band(12.0),
     ),
     Claim(
