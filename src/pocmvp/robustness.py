@@ -124,9 +124,13 @@ def evaluate(
             max_workers=min(workers, len(tasks)), mp_context=context, initializer=_start_worker
         ) as pool:
             futures = {pool.submit(evaluate_one, *task): i for i, task in enumerate(tasks)}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                bar.update(1)
+            try:
+                for future in as_completed(futures):
+                    results[futures[future]] = future.result()
+                    bar.update(1)
+            except BaseException:  # a story that cannot even start, or Ctrl-C: stop at once
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
         bar.close()
     return [row for result in results for row in result or []]
 
