@@ -44,14 +44,14 @@ CLAIMS = (
         "the rule catches several times as many defects as today's sample with the same tests",
         lambda story: catch_multiple(held_out_totals(story)),
         Band(2.0),
-        fast_band=Band(1.5),
+        fast_band=Band(1.2),
     ),
     Claim(
         "rule_capacity_used",
         4,
         "on new months the rule flags about the X-ray cell's capacity",
         lambda story: capacity_used(held_out_totals(story)),
-        Band(0.8, 1.2),
+        Band(0.75, 1.25),
         fast_band=Band(0.7, 1.3),
     ),
     Claim(
