@@ -16,13 +16,18 @@ def trained_poc(story: Story) -> poc.PocModel:
     )
 
 
+def fitted_baselines(story: Story) -> dict[str, baselines.FittedBaseline]:
+    """The four baselines, trained once per story (chapter 5's claims reuse them)."""
+    return story.shared("baselines", lambda: baselines.train_baselines(story.plant, story.seed))
+
+
 def panel(story: Story):
     """Chapter 2's panel: the POC and the four baselines on the held-out months."""
 
     def make():
         window = baselines.routing_window(story.shift_log)
         risks = {baselines.POC_NAME: trained_poc(story).risk(window, story.plant.mes)}
-        for name, fitted in baselines.train_baselines(story.plant, story.seed).items():
+        for name, fitted in fitted_baselines(story).items():
             risks[name] = fitted.risk(window, story.plant.mes)
         return baselines.panel(story.plant, risks)
 

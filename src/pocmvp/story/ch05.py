@@ -7,18 +7,13 @@ baselines, the rule found on the history, each routed the one way on the held-ou
 
 from __future__ import annotations
 
-from pocmvp import baselines, bench, business_case, poc
-from pocmvp.story.ch02 import trained_poc
+from pocmvp import bench, business_case, poc
+from pocmvp.story.ch02 import fitted_baselines, trained_poc
 from pocmvp.story.ch04 import mvp_rule
 from pocmvp.story.claims import Band, Claim, Story
 
 SPEED_PARTS = 20_000
 """Parts scored to compare the rule's speed with the POC's (a per-part ratio)."""
-
-
-def fitted_baselines(story: Story) -> dict[str, baselines.FittedBaseline]:
-    """The four baselines, trained once per story (shared with other chapters)."""
-    return story.shared("baselines", lambda: baselines.train_baselines(story.plant, story.seed))
 
 
 def measurement(story: Story) -> business_case.Measurement:
