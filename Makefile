@@ -13,7 +13,7 @@ KERNEL := pocmvp
 PYTEST_WORKERS ?= 2
 QUARTO_VERSION := 1.10.19
 # The monthly report notebook ships inside the package (pocmvp report runs it).
-REPORT_NOTEBOOK := src/pocmvp/report_notebook/monthly_report.ipynb
+REPORT_NOTEBOOK := src/pocmvp/toolkit/report_notebook/monthly_report.ipynb
 
 .PHONY: help venv lab test lint format notebooks exercises report bench robustness site clean
 MONTH ?= 2025-10

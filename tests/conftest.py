@@ -6,7 +6,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from local_servers import Inbox, free_port
 
-from pocmvp import factory, report
+from pocmvp.case import factory
+from pocmvp.toolkit import report
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pocmvp import notebooks
+from pocmvp.machinery import notebooks
 
 FAST = {"fast_mode": True}
 SECOND_SEED = 7

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pocmvp import baselines, factory, poc
+from pocmvp.case import baselines, factory, poc
 
 
 @pytest.fixture(scope="module")

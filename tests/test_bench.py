@@ -1,6 +1,6 @@
 import json
 
-from pocmvp import bench
+from pocmvp.machinery import bench
 
 
 def test_median_of_runs():
@@ -18,6 +18,10 @@ def test_record_merges_sections(tmp_path):
     assert data["machine"]["cores"] >= 1
 
 
-def test_step_benchmarks_are_callables():
-    for name, step in bench.step_benchmarks().items():
+def test_step_benchmarks_are_found_in_the_case_and_the_machinery():
+    steps = bench.step_benchmarks()
+    assert {"poc", "rule_scoring_1m_parts", "find_rule_default_year", "workbook_100k_rows"} <= set(
+        steps
+    )
+    for name, step in steps.items():
         assert callable(step), name

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from pocmvp import bill, factory, poc
+from pocmvp.case import bill, factory, poc
 
 QUICK_PARAMS = poc.STORED_PARAMS
 

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pocmvp import bill, factory, poc, upkeep
-from pocmvp import business_case as bc
+from pocmvp.case import bill, factory, poc, upkeep
+from pocmvp.case import business_case as bc
 
 
 def step(**changes) -> bc.Step:

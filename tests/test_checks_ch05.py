@@ -2,8 +2,9 @@
 
 import pytest
 
-from pocmvp import bill, business_case, selfcheck, status_quo
-from pocmvp.checks import ch05
+from pocmvp.case import bill, business_case, status_quo
+from pocmvp.machinery import selfcheck
+from pocmvp.machinery.checks import ch05
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,9 @@
 """Chapter 6's self-checks: right answers pass, wrong ones get a hint but not the answer."""
 
-from pocmvp import factory, iteration, report, selfcheck
-from pocmvp.checks import ch06
+from pocmvp.case import factory, iteration
+from pocmvp.machinery import selfcheck
+from pocmvp.machinery.checks import ch06
+from pocmvp.toolkit import report
 
 SEED = factory.DEFAULT_SEED
 

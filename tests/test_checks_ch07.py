@@ -2,8 +2,9 @@
 
 import pytest
 
-from pocmvp import factory, fire, firefighting, returns, selfcheck
-from pocmvp.checks import ch07
+from pocmvp.case import factory, fire, firefighting, returns
+from pocmvp.machinery import selfcheck
+from pocmvp.machinery.checks import ch07
 
 SEED = factory.DEFAULT_SEED
 

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from local_servers import Inbox, free_port
 
-from pocmvp import delivery, status_quo
+from pocmvp.case import status_quo
+from pocmvp.toolkit import delivery
 
 MONTH = "2025-11"
 SENDER = "Quality report <report@plant.example>"

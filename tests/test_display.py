@@ -6,7 +6,7 @@ import os
 import numpy as np
 import pytest
 
-from pocmvp import display, figures, notebooks
+from pocmvp.machinery import display, figures, notebooks
 
 
 def test_numbers_are_formatted_for_prose():

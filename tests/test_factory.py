@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pocmvp import factory
-from pocmvp.factory import ShiftLogError, validate_shift_log
+from pocmvp.case import factory
+from pocmvp.case.factory import ShiftLogError, validate_shift_log
 
 
 def test_same_seed_same_data_other_seed_other_data(fast_plant):

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pocmvp import fire
-from pocmvp.display import PALETTE
+from pocmvp.case import fire
+from pocmvp.machinery.display import PALETTE
 
 SEEDS = [*range(10), 2026]
 

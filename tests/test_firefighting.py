@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from pocmvp import factory, firefighting, iteration, monitoring, returns, status_quo
-from pocmvp.firefighting import CHANGE_DATE
+from pocmvp.case import factory, firefighting, iteration, returns, status_quo
+from pocmvp.case.firefighting import CHANGE_DATE
+from pocmvp.toolkit import monitoring
 
 
 @pytest.fixture(scope="module")

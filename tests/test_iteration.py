@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pocmvp import factory, iteration, rule, status_quo
-from pocmvp.rule import Condition, Rule
+from pocmvp.case import factory, iteration, status_quo
+from pocmvp.toolkit import rule
+from pocmvp.toolkit.rule import Condition, Rule
 
 CAPACITY = status_quo.ECONOMICS.inspection_capacity_share
 

@@ -14,7 +14,7 @@ import pytest
 from browser import CHROMIUM, CHROMIUM_FLAGS, chromium_or_skip
 from local_servers import LAB_TOKEN, get_json, lab_environment, running_lab
 
-from pocmvp import notebooks
+from pocmvp.machinery import notebooks
 
 POCMVP = str(Path(sys.executable).with_name("pocmvp"))
 CHAPTER = "chapters/01_business_problem.ipynb"

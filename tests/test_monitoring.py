@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pocmvp import factory, monitoring, returns, status_quo
+from pocmvp.case import factory, returns, status_quo
+from pocmvp.toolkit import monitoring
 
 
 def make_log(parts: list[tuple[str, bool, bool]]) -> tuple[pd.DataFrame, pd.Series]:

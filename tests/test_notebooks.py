@@ -8,7 +8,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from pocmvp import notebooks, story
+from pocmvp.case import story
+from pocmvp.machinery import notebooks
 
 
 def solution_notebook():
@@ -244,17 +245,17 @@ def test_the_assertion_cell_keeps_its_assertions(path):
 
 @pytest.mark.parametrize("path", notebooks.chapter_notebooks(), ids=lambda p: p.stem)
 def test_every_claim_of_a_chapter_is_checked_in_it(path):
-    """The registry (pocmvp.story.chNN) and the chapter cannot drift apart."""
+    """The registry (pocmvp.case.story.chNN) and the chapter cannot drift apart."""
     number = chapter_number(path)
     declared = [c.name for c in story.claims_of(number)]
     checked = checked_claims(nbformat.read(path, as_version=4))
     unknown = sorted(checked - {c.name for c in story.CLAIMS})
     assert not unknown, f"{path.name} checks claims no story module declares: {unknown}"
     if not declared:
-        pytest.skip(f"pocmvp.story.ch{number:02d} declares no claims yet")
+        pytest.skip(f"pocmvp.case.story.ch{number:02d} declares no claims yet")
     missing = [name for name in declared if name not in checked]
     assert not missing, (
-        f"{path.name} never checks {missing}, declared in pocmvp.story.ch{number:02d}: "
+        f"{path.name} never checks {missing}, declared in pocmvp.case.story.ch{number:02d}: "
         f'add check("name", value, fast_mode=fast_mode) to its assertion cell'
     )
 

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import ParameterGrid
 
-from pocmvp import baselines, factory, poc, status_quo
+from pocmvp.case import baselines, factory, poc, status_quo
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pocmvp import cli, factory, iteration, report, rule, spreadsheet_engine, status_quo, workbook
+from pocmvp import cli
+from pocmvp.case import factory, iteration, status_quo
+from pocmvp.toolkit import report, rule, spreadsheet_engine, workbook
 
 MONTH = "2025-10"
 CAPACITY = status_quo.ECONOMICS.inspection_capacity_share

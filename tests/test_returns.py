@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pocmvp import factory, returns, rule, upkeep
+from pocmvp.case import factory, returns, upkeep
+from pocmvp.toolkit import rule
 
 
 def test_the_delay_is_declared_data_that_adds_up():

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pocmvp import routing
+from pocmvp.toolkit import routing
 
 
 def parts(n_per_month=(200, 160), start="2025-01-01"):

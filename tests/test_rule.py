@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pocmvp import factory, rule, status_quo
-from pocmvp.factory import ShiftLogError
-from pocmvp.rule import Condition, Rule
+from pocmvp.case import factory, status_quo
+from pocmvp.case.factory import ShiftLogError
+from pocmvp.toolkit import rule
+from pocmvp.toolkit.rule import Condition, Rule
 
 HOT_OR_COLD = Rule.of(("melt_temp_c", ">", 707.2), ("die_temp_c", "<", 195.5))
 
@@ -320,10 +321,6 @@ def test_accounting_refuses_a_table_without_the_rule_columns(shift_log):
         rule.account_rows(shift_log.drop(columns="die_temp_c"), HOT_OR_COLD)
     with pytest.raises(ShiftLogError, match="DataFrame"):
         rule.account_rows([1, 2], HOT_OR_COLD)
-
-
-def test_benchmarks_are_registered():
-    assert set(rule.BENCHMARKS) == {"rule_scoring_1m_parts", "find_rule_default_year"}
 
 
 def test_comparison_with_today_holds_both_to_the_capacity(shift_log):

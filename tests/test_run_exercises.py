@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from notebook_runs import EXERCISES, FAST, NOTEBOOK_TIMEOUT_S, ids, run, text_outputs
 
-from pocmvp import selfcheck
+from pocmvp.machinery import selfcheck
 
 FEEDBACK = re.compile(r"Exercise (\d+\.\d+): (.*)")
 

@@ -1,6 +1,6 @@
 import pytest
 
-from pocmvp import selfcheck
+from pocmvp.machinery import selfcheck
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from browser import CHROMIUM, CHROMIUM_FLAGS
 
-from pocmvp import notebooks
+from pocmvp.machinery import notebooks
 
 ROOT = notebooks.ROOT
 

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pocmvp import factory, rule, spreadsheet_engine, status_quo, workbook
-from pocmvp.rule import Rule
+from pocmvp.case import factory, status_quo
+from pocmvp.toolkit import rule, spreadsheet_engine, workbook
+from pocmvp.toolkit.rule import Rule
 
 needs_libreoffice = pytest.mark.skipif(
     not spreadsheet_engine.libreoffice_available(),

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from pocmvp import factory, status_quo
+from pocmvp.case import factory, status_quo
 
 
 def test_every_nth_part_uses_the_capacity(shift_log):

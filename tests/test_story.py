@@ -7,8 +7,10 @@ import math
 
 import pytest
 
-from pocmvp import cli, robustness, story
-from pocmvp.story import Band, Claim, claims
+from pocmvp import cli
+from pocmvp.case import story
+from pocmvp.case.story import Band, Claim, claims
+from pocmvp.machinery import robustness
 
 FAST_SEEDS = "1-5"  # make test evaluates the real claims on these seeds, in fast mode
 
@@ -68,7 +70,7 @@ def test_an_unknown_claim_is_a_clear_key_error(registry):
 
 
 def test_a_name_declared_twice_is_refused(monkeypatch):
-    from pocmvp.story import ch01, ch02
+    from pocmvp.case.story import ch01, ch02
 
     monkeypatch.setattr(ch01, "CLAIMS", (fake_claim("defect_rate"),))
     monkeypatch.setattr(ch02, "CLAIMS", (fake_claim("defect_rate", chapter=2),))

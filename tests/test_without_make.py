@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from local_servers import LAB_TOKEN, get_json, lab_environment, running_lab
 
-from pocmvp import notebooks
+from pocmvp.machinery import notebooks
 
 ROOT = notebooks.ROOT
 VENV_BIN = ".venv/bin/"

@@ -5,9 +5,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pocmvp import factory, workbook
-from pocmvp.factory import ShiftLogError
-from pocmvp.rule import WORKBOOK_COLUMNS, Rule
+from pocmvp.case import factory
+from pocmvp.case.factory import ShiftLogError
+from pocmvp.toolkit import workbook
+from pocmvp.toolkit.rule import WORKBOOK_COLUMNS, Rule
 
 HOT_OR_COLD = Rule.of(("melt_temp_c", ">", 707.2), ("die_temp_c", "<", 195.5))
 
@@ -137,10 +138,6 @@ def test_tricky_rows_are_valid_and_sit_on_the_thresholds(shift_log):
     assert (tricky["melt_temp_c"] == 707.2).any() and tricky["melt_temp_c"].isna().any()
     assert (tricky["die_temp_c"] == 195.5).any()
     assert set(workbook.TRICKY_TEXTS) <= set(tricky["supplier"])
-
-
-def test_benchmark_is_registered():
-    assert callable(workbook.BENCHMARKS["workbook_100k_rows"])
 
 
 # --- A rule scoped to shifts (rule v2) -------------------------------------------------------

@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from pocmvp import notebooks
+from pocmvp.machinery import notebooks
 
 ROOT = Path(__file__).resolve().parents[1]  # the checkout this script is in
 
@@ -112,7 +112,7 @@ def convert(path: Path, *, chapter: bool) -> list[str]:
 def main() -> int:
     targets = [(path, True) for path in notebooks.chapter_notebooks(ROOT)]
     targets += [(path, False) for path in notebooks.solution_notebooks(ROOT)]
-    targets.append((ROOT / "src/pocmvp/report_notebook/monthly_report.ipynb", False))
+    targets.append((ROOT / "src/pocmvp/toolkit/report_notebook/monthly_report.ipynb", False))
     for path, chapter in targets:
         changes = convert(path, chapter=chapter)
         print(f"{path.relative_to(ROOT)}: {', '.join(changes) if changes else 'unchanged'}")

@@ -1,9 +1,14 @@
 """pocmvp: the package behind the workbook "Ship the rule, then the model".
 
-Modules follow the story's stages: ``factory`` (the data), ``status_quo`` (today's cost),
-``poc`` and ``bill`` (the overbuilt proof of concept and what it would take to go live),
-``rule`` and ``workbook`` (the spreadsheet MVP), ``business_case`` (the two side by side),
-``report`` (the monthly email) and ``fire`` (unplanned work).
+It has three parts, one folder each:
+
+* ``pocmvp.toolkit``: what a learner takes home to their own data (``pocmvp rule``,
+  ``pocmvp report``); it imports nothing from the other two;
+* ``pocmvp.case``: the die-casting plant, its POC, its rule, its fire, and the claims each
+  chapter makes;
+* ``pocmvp.machinery``: self-checks, exercises, notebook running, display, benchmarks.
+
+``pocmvp.cli`` is the command line over all three.
 """
 
 __version__ = "0.1.0"

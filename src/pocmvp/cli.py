@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from pocmvp import notebooks
+from pocmvp.machinery import notebooks
 
 
 def _notebooks(args: argparse.Namespace) -> int:
@@ -40,7 +40,7 @@ def _exercises(args: argparse.Namespace) -> int:
 # sources and the rendered site (whose instructor edition holds the teaching notes).
 LAB_FIRST_PAGE = "chapters/01_business_problem.ipynb"
 HIDDEN_IN_LAB = ["instructor", "_site"]
-LAB_DEFAULTS = Path(__file__).resolve().parent / "jupyterlab_defaults.json5"
+LAB_DEFAULTS = Path(__file__).resolve().parent / "machinery" / "jupyterlab_defaults.json5"
 
 
 def _install_lab_defaults() -> None:
@@ -96,7 +96,7 @@ def _lab(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from pocmvp import bench
+    from pocmvp.machinery import bench
 
     bench.run(Path(args.output), runs=args.runs, with_notebooks=not args.steps_only)
     print(f"wrote {args.output}")
@@ -104,7 +104,7 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _seeds(text: str) -> list[int]:
-    from pocmvp import robustness
+    from pocmvp.machinery import robustness
 
     try:
         return robustness.parse_seeds(text)
@@ -113,7 +113,7 @@ def _seeds(text: str) -> list[int]:
 
 
 def _sizes(text: str) -> list[str]:
-    from pocmvp import robustness
+    from pocmvp.machinery import robustness
 
     try:
         return robustness.parse_sizes(text)
@@ -123,7 +123,7 @@ def _sizes(text: str) -> list[str]:
 
 def _robustness(args: argparse.Namespace) -> int:
     """Every claim of the story for each seed and size; exit 1 if any claim fails."""
-    from pocmvp import robustness
+    from pocmvp.machinery import robustness
 
     result = robustness.run(
         args.seeds, args.sizes, Path(args.output), workers=args.workers, show_progress=True
@@ -163,7 +163,7 @@ def _report(args: argparse.Namespace) -> int:
 
     from papermill.exceptions import PapermillExecutionError
 
-    from pocmvp import delivery, report
+    from pocmvp.toolkit import delivery, report
 
     recipients = args.to or list(report.DEFAULT_RECIPIENTS)
     source = args.source
@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     rb = commands.add_parser(
         "robustness",
         help="evaluate every claim of the story for many seeds and both sizes",
-        description="Evaluate every claim declared in pocmvp.story through the package (no "
+        description="Evaluate every claim declared in pocmvp.case.story through the package (no "
         "notebook runs) for each seed and size, and write robustness.json and robustness.md "
         "into the output folder. Exit code 1 when any claim fails on any seed.",
     )

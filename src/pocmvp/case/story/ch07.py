@@ -1,0 +1,198 @@
+"""The claims chapter 7 makes; see :mod:`pocmvp.case.story`.
+
+Chapter 7 looks back from late January 2026, when every December return is in: what the
+plant could see and when (returns booked by the monthly list, then by the returns feed), how
+soon each check noticed the fall, the patch that followed the first alarm, the model, and a
+season of unplanned requests.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from pocmvp.case import factory, fire, firefighting, returns
+from pocmvp.case.story.claims import Band, Claim, Story
+
+
+def _december(story: Story) -> firefighting.December:
+    return story.shared("ch07.december", lambda: firefighting.replay(story.shift_log, story.seed))
+
+
+def _before_and_after(story: Story):
+    return story.shared(
+        "ch07.before_and_after",
+        lambda: firefighting.before_and_after(story.shift_log, _december(story).tested),
+    )
+
+
+def december_catch_rate_ratio(story: Story) -> float:
+    """December's catch rate over the live months' before the change (final figures)."""
+    table = _before_and_after(story)
+    return float(table["catch_rate"].iloc[1] / table["catch_rate"].iloc[0])
+
+
+def xray_hit_rate_ratio(story: Story) -> float:
+    """December's X-ray hit rate over the live months': what the X-ray log showed."""
+    table = _before_and_after(story)
+    return float(table["hit_rate"].iloc[1] / table["hit_rate"].iloc[0])
+
+
+def days_to_first_alarm(story: Story) -> float:
+    """Days from the supplier change until the first check rang, as it happened."""
+    return float((_december(story).alarm_on - firefighting.CHANGE_DATE).days)
+
+
+def days_gained_by_the_feed(story: Story) -> float:
+    """How many days sooner the first check rang with the returns feed than it would have
+    with the monthly list only (never noticed counts as the list's first report after)."""
+    december = _december(story)
+    without = december.detection["noticed_on"].xs(returns.MONTHLY_LIST.name, level="booking")
+    first_without = without.min()
+    if pd.isna(first_without):
+        return math.inf
+    return float((first_without - december.alarm_on).days)
+
+
+def alarm_before_production_ends(story: Story) -> float:
+    """Production days left in December after the patch goes live (its parts to protect)."""
+    december = _december(story)
+    cast = story.shift_log["cast_at"]
+    left = cast[(cast >= december.patch_day) & (factory.month_of(story.shift_log) == "2025-12")]
+    return float(left.dt.normalize().nunique())
+
+
+def _from_patch_day(story: Story):
+    def make():
+        december = _december(story)
+        return firefighting.compare_at_capacity(
+            story.shift_log,
+            {"rule in force": december.flags, "with the patch": december.patched_flags},
+            december.patch_day,
+        )
+
+    return story.shared("ch07.from_patch_day", make)
+
+
+def patch_gain(story: Story) -> float:
+    """From the patch day on: the patch's catch rate minus the stale rule's."""
+    table = _from_patch_day(story)
+    return float(
+        table.loc["with the patch", "catch_rate"] - table.loc["rule in force", "catch_rate"]
+    )
+
+
+def patch_looks_for_cold_melts(story: Story) -> float:
+    """1 if the patch has a condition on a cold melt reading."""
+    patch = _december(story).patch
+    cold = any(c.column == "melt_temp_c" and c.operator in ("<", "<=") for c in patch.conditions)
+    return float(cold)
+
+
+def _season(story: Story):
+    return story.shared("ch07.season", lambda: fire.compare_designs(seed=story.seed))
+
+
+def three_groups_faster_h(story: Story) -> float:
+    """One team's median hours until a fire is out minus three groups'."""
+    table = _season(story)
+    return float(
+        table.loc[fire.ONE_TEAM, "fire_response_median_h"]
+        - table.loc[fire.THREE_GROUPS, "fire_response_median_h"]
+    )
+
+
+def three_groups_long_term_ratio(story: Story) -> float:
+    """Three groups' long-term hours over one team's."""
+    table = _season(story)
+    return float(
+        table.loc[fire.THREE_GROUPS, "long_term_hours"]
+        / table.loc[fire.ONE_TEAM, "long_term_hours"]
+    )
+
+
+def same_requests(story: Story) -> float:
+    """1 if both designs faced the same would-be fires and questions."""
+    table = _season(story)
+    return float(table["fire_requests"].nunique() == 1 and table["questions"].nunique() == 1)
+
+
+CLAIMS = (
+    Claim(
+        "ch07.december_catch_rate_ratio",
+        7,
+        "the catch rate falls after the supplier change",
+        december_catch_rate_ratio,
+        Band(0, 0.75),
+        fast_band=Band(0, 0.85),
+    ),
+    Claim(
+        "ch07.xray_hit_rate_ratio",
+        7,
+        "the X-ray log gives no warning: its hit rate does not fall",
+        xray_hit_rate_ratio,
+        Band(0.8, math.inf),
+        fast_band=Band(0.5, math.inf),  # a quarter of the tests: a few defects found a month
+    ),
+    Claim(
+        "ch07.days_to_first_alarm",
+        7,
+        "with the returns feed, a check notices the fall within December",
+        days_to_first_alarm,
+        Band(1, 22),
+    ),
+    Claim(
+        "ch07.days_gained_by_the_feed",
+        7,
+        "without the returns feed, the first alarm would have come later",
+        days_gained_by_the_feed,
+        Band(1, math.inf),
+    ),
+    Claim(
+        "ch07.production_days_after_patch",
+        7,
+        "the patch is live while December's production still runs",
+        alarm_before_production_ends,
+        Band(1, math.inf),
+    ),
+    Claim(
+        "ch07.patch_looks_for_cold_melts",
+        7,
+        "the patch looks for cold melts",
+        patch_looks_for_cold_melts,
+        Band(1, 1),
+        # A quarter of the parts knows too few December outcomes on the alarm's morning:
+        # reported, not asserted.
+        fast_band=Band(),
+    ),
+    Claim(
+        "ch07.patch_gain",
+        7,
+        "from the patch day on, the patch catches clearly more than the stale rule",
+        patch_gain,
+        Band(0.05, 1),
+        fast_band=Band(),  # reported at the fast size, as the patch's columns are
+    ),
+    Claim(
+        "ch07.three_groups_faster_h",
+        7,
+        "three groups put fires out faster than one team",
+        three_groups_faster_h,
+        Band(0, math.inf),
+    ),
+    Claim(
+        "ch07.three_groups_long_term_ratio",
+        7,
+        "and still do more long-term work",
+        three_groups_long_term_ratio,
+        Band(1, math.inf),
+    ),
+    Claim(
+        "ch07.same_requests",
+        7,
+        "both designs face exactly the same requests",
+        same_requests,
+        Band(1, 1),
+    ),
+)

@@ -1,0 +1,86 @@
+"""Benchmarks: how long each notebook and each heavy step takes, written to a results file.
+
+Speed is measured here, never asserted in tests. Each figure is the median of a few runs,
+and the file keeps the machine it was measured on, so figures are compared like for like.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pkgutil
+import platform
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pocmvp.machinery import notebooks
+
+
+def median_seconds(action: Callable[[], object], runs: int) -> float:
+    """The median wall time of ``runs`` calls of ``action``, in seconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def notebook_timings(paths: list[Path], runs: int) -> dict[str, float]:
+    """Median execution time of each notebook at its default parameters."""
+    timings = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        os.environ["POCMVP_OUTPUT_DIR"] = scratch
+        os.environ["POCMVP_FIGURES_DIR"] = str(Path(scratch) / "figures")
+        for path in paths:
+            target = Path(scratch) / path.name
+            timings[str(path.relative_to(notebooks.ROOT))] = round(
+                median_seconds(lambda p=path, t=target: notebooks.execute(p, t), runs), 3
+            )
+            print(f"{path.name}: {timings[str(path.relative_to(notebooks.ROOT))]:.1f} s")
+    return timings
+
+
+def record(results_file: Path, section: str, figures: dict) -> dict:
+    """Merge ``figures`` under ``section`` into the JSON results file and return it all."""
+    results_file = Path(results_file)
+    data = json.loads(results_file.read_text()) if results_file.exists() else {}
+    data["machine"] = {
+        "python": platform.python_version(),
+        "processor": platform.machine(),
+        "cores": os.cpu_count(),
+    }
+    # Seconds to a tenth of a millisecond: finer digits are noise on a shared machine.
+    data[section] = {k: round(v, 4) if isinstance(v, float) else v for k, v in figures.items()}
+    results_file.parent.mkdir(parents=True, exist_ok=True)
+    results_file.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    return data
+
+
+def step_benchmarks() -> dict[str, Callable[[int], dict]]:
+    """Heavy steps to time, found in the package: any module may define ``BENCHMARKS``, a
+    dict of name -> function(runs) returning ``{figure: value}``."""
+    from pocmvp import case, machinery
+
+    steps = {}
+    for package in (case, machinery):
+        for module in pkgutil.iter_modules(package.__path__):
+            loaded = importlib.import_module(f"{package.__name__}.{module.name}")
+            steps.update(getattr(loaded, "BENCHMARKS", {}))
+    return steps
+
+
+def run(results_file: Path, runs: int = 3, *, with_notebooks: bool = True) -> dict:
+    """Time every notebook and every registered step; write them to ``results_file``."""
+    data = {}
+    if with_notebooks:
+        paths = notebooks.chapter_notebooks() + notebooks.solution_notebooks()
+        data = record(results_file, "notebook_seconds", notebook_timings(paths, runs))
+    for name, step in step_benchmarks().items():
+        print(f"step {name} ...", flush=True)
+        data = record(results_file, name, step(runs))
+    return data

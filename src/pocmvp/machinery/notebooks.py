@@ -1,0 +1,181 @@
+"""The workbook's own notebook tooling: execute notebooks, generate exercises, find them.
+
+* :func:`execute` runs a notebook with papermill in its own folder, with the project's
+  kernel, and strips the run's timestamps so that stored outputs only change when results do.
+* :func:`exercise_from_solution` turns a solutions notebook into its exercise notebook:
+  code between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` becomes a placeholder, cells
+  tagged ``solution`` are dropped, outputs are cleared, and the title (the first cell)
+  says "Exercises". ``solutions/`` is the one source.
+* Each chapter's teaching notes live apart from it, in ``instructor/`` (see
+  :func:`teaching_notes`): only the instructor edition of the site renders them.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[3]
+KERNEL_NAME = "pocmvp"
+BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
+SOLUTION_TAG = "solution"
+_ANSWER = re.compile(r"^(answer\w*)\s*=", re.MULTILINE)
+
+
+def chapter_notebooks(root: Path = ROOT) -> list[Path]:
+    return sorted((root / "chapters").glob("[0-9][0-9]_*.ipynb"))
+
+
+def solution_notebooks(root: Path = ROOT) -> list[Path]:
+    return sorted((root / "solutions").glob("[0-9][0-9]_*_solutions.ipynb"))
+
+
+def teaching_notes(chapter: Path) -> Path:
+    """The instructor-only page of teaching notes that goes with ``chapter``."""
+    return chapter.parent.parent / "instructor" / f"{chapter.stem}.qmd"
+
+
+def is_workbook(folder: Path) -> bool:
+    """Whether ``folder`` holds the workbook (its chapters and exercises)."""
+    return (folder / "chapters").is_dir() and (folder / "exercises").is_dir()
+
+
+def report_notebook() -> Path:
+    """The parameterised monthly report notebook, shipped inside the package."""
+    return (
+        Path(__file__).resolve().parents[1] / "toolkit" / "report_notebook" / "monthly_report.ipynb"
+    )
+
+
+def exercise_path(solution: Path) -> Path:
+    name = solution.name.replace("_solutions.ipynb", "_exercises.ipynb")
+    return solution.parent.parent / "exercises" / name
+
+
+def execute(
+    notebook: Path,
+    output: Path | None = None,
+    parameters: dict | None = None,
+    *,
+    kernel_name: str = KERNEL_NAME,
+    timeout: int = 600,
+    progress: bool = False,
+) -> nbformat.NotebookNode:
+    """Run ``notebook`` top to bottom in its own folder and write the result to ``output``.
+
+    ``output`` defaults to the notebook itself, which is how stored outputs are made.
+    """
+    import papermill
+
+    notebook = Path(notebook).resolve()
+    output = Path(output).resolve() if output else notebook
+    executed = papermill.execute_notebook(
+        str(notebook),
+        str(output),
+        parameters=parameters or {},
+        kernel_name=kernel_name,
+        cwd=str(notebook.parent),
+        execution_timeout=timeout,
+        progress_bar=progress,
+        request_save_on_cell_execute=False,
+    )
+    strip_run_metadata(executed)
+    write(executed, output)
+    return executed
+
+
+def write(notebook: nbformat.NotebookNode, path: Path) -> None:
+    """Write a notebook the way JupyterLab does (one trailing newline)."""
+    Path(path).write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
+
+
+def strip_run_metadata(notebook: nbformat.NotebookNode) -> None:
+    """Drop what changes on every run (timestamps, durations) and keep the results."""
+    notebook.metadata.pop("papermill", None)
+    for cell in notebook.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    notebook.metadata.get("widgets", {}).clear()
+
+
+def exercise_from_solution(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The exercise notebook generated from a solutions notebook."""
+    exercise = copy.deepcopy(solution)
+    cells = []
+    for cell in exercise.cells:
+        if SOLUTION_TAG in cell.metadata.get("tags", []):
+            continue
+        if not cells:  # the title
+            cell.source = cell.source.replace("Solutions", "Exercises")
+        if cell.cell_type == "code":
+            cell.source = _replace_solution_blocks(cell.source)
+            cell.outputs = []
+            cell.execution_count = None
+        cell.metadata.pop("execution", None)
+        cells.append(cell)
+    exercise.cells = cells
+    exercise.metadata.pop("papermill", None)
+    return exercise
+
+
+def _replace_solution_blocks(source: str) -> str:
+    lines = source.splitlines()
+    out: list[str] = []
+    block: list[str] | None = None
+    for line in lines:
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if block is not None:
+                raise ValueError(f"nested {BEGIN!r} in:\n{source}")
+            block = []
+            indent = line[: len(line) - len(line.lstrip())]
+        elif stripped == END:
+            if block is None:
+                raise ValueError(f"{END!r} without {BEGIN!r} in:\n{source}")
+            names = list(dict.fromkeys(_ANSWER.findall("\n".join(x.strip() for x in block))))
+            out.append(f"{indent}# Your code here.")
+            out.extend(f"{indent}{name} = ...  # replace ... with your answer" for name in names)
+            block = None
+        elif block is not None:
+            block.append(line)
+        else:
+            out.append(line)
+    if block is not None:
+        raise ValueError(f"{BEGIN!r} without {END!r} in:\n{source}")
+    return "\n".join(out)
+
+
+def generate_exercises(root: Path = ROOT, *, check: bool = False) -> list[Path]:
+    """Write every exercise notebook from its solutions; with ``check``, only compare.
+
+    Returns the exercise notebooks that differ from what generation gives (with ``check``)
+    or that were written.
+    """
+    changed = []
+    for solution in solution_notebooks(root):
+        target = exercise_path(solution)
+        generated = exercise_from_solution(nbformat.read(str(solution), as_version=4))
+        text = nbformat.writes(generated) + "\n"
+        current = target.read_text(encoding="utf-8") if target.exists() else None
+        if current != text:
+            changed.append(target)
+            if not check:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+    if check:
+        expected = {exercise_path(s).name for s in solution_notebooks(root)}
+        strays = [p for p in (root / "exercises").glob("*.ipynb") if p.name not in expected]
+        changed.extend(strays)
+    return changed
+
+
+def output_dir(name: str = "") -> Path:
+    """Where notebooks write files (workbooks, reports): ``$POCMVP_OUTPUT_DIR`` or ``output/``."""
+    base = Path(os.environ.get("POCMVP_OUTPUT_DIR", ROOT / "output"))
+    path = base / name if name else base
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,141 @@
+"""``rule.json``: the approved rule as a file, the one thing every later step reads.
+
+``pocmvp rule`` writes it; ``pocmvp report`` reads it and never fits a rule again. The file
+holds the rule's conditions (column, operator, threshold, and for a scoped condition the
+text column and the values it applies to), the inspection capacity it was chosen for, the
+table's target, id and time columns, the data it was chosen on (file name, rows, the last
+month of history, when), and the day it went live (``live_from``, or null until someone
+says). It is plain JSON, sorted and indented, so a change to the rule is a readable diff.
+
+Example::
+
+    {
+      "capacity": 0.05,
+      "chosen_on": {"data": "shift_log.csv", "history_until": "2025-08", "rows": 80000},
+      "conditions": [
+        {"column": "melt_temp_c", "operator": ">", "threshold": 712.3},
+        {"column": "melt_temp_c", "operator": ">", "threshold": 718.3,
+         "scope": {"column": "shift", "values": ["night"]}}
+      ],
+      "format": "pocmvp-rule/1",
+      "id": "part_id",
+      "live_from": "2025-09-01",
+      "sticky_note": "Send a part to the X-ray test if ...",
+      "target": "defect",
+      "time": "cast_at"
+    }
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pocmvp.toolkit.rule import Condition, Rule
+
+FORMAT = "pocmvp-rule/1"
+
+
+class RuleFileError(ValueError):
+    """A ``rule.json`` that cannot be read as a rule: the message names the file and why."""
+
+
+@dataclass(frozen=True)
+class RuleFile:
+    """A rule with what it was chosen for and on, and when it went live."""
+
+    rule: Rule
+    capacity: float
+    target: str
+    id: str | None = None
+    time: str | None = None
+    chosen_on: dict = field(default_factory=dict)
+    live_from: dt.date | None = None
+
+    def to_dict(self) -> dict:
+        conditions = []
+        for c in self.rule.conditions:
+            item = {"column": c.column, "operator": c.operator, "threshold": c.threshold}
+            if c.scoped:
+                item["scope"] = {"column": _scope_column(c), "values": list(c.shifts)}
+            conditions.append(item)
+        return {
+            "format": FORMAT,
+            "sticky_note": self.rule.describe(),
+            "conditions": conditions,
+            "capacity": self.capacity,
+            "target": self.target,
+            "id": self.id,
+            "time": self.time,
+            "chosen_on": self.chosen_on,
+            "live_from": None if self.live_from is None else self.live_from.isoformat(),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.write_text(self.to_json(), encoding="utf-8")
+        return path
+
+
+def _scope_column(condition: Condition) -> str:
+    return getattr(condition, "scope_column", None) or "shift"
+
+
+def from_dict(data: object, source: str = "rule.json") -> RuleFile:
+    """A :class:`RuleFile` from parsed JSON; :class:`RuleFileError` names what is wrong."""
+    if not isinstance(data, dict):
+        raise RuleFileError(f"{source}: expected a JSON object, got {type(data).__name__}")
+    if data.get("format") != FORMAT:
+        raise RuleFileError(f"{source}: 'format' must be {FORMAT!r}, got {data.get('format')!r}")
+    for key in ("conditions", "capacity", "target"):
+        if key not in data:
+            raise RuleFileError(f"{source}: the key {key!r} is missing")
+    try:
+        conditions = []
+        for item in data["conditions"]:
+            scope = item.get("scope")
+            shifts = tuple(scope["values"]) if scope else None
+            conditions.append(
+                Condition(item["column"], item["operator"], item["threshold"], shifts)
+            )
+        rule = Rule(tuple(conditions))
+    except (KeyError, TypeError, ValueError) as error:
+        raise RuleFileError(f"{source}: a condition cannot be read: {error}") from None
+    capacity = data["capacity"]
+    if isinstance(capacity, bool) or not isinstance(capacity, int | float) or not 0 < capacity < 1:
+        raise RuleFileError(
+            f"{source}: 'capacity' must be a share between 0 and 1, got {capacity!r}"
+        )
+    live_from = data.get("live_from")
+    try:
+        live = None if live_from is None else dt.date.fromisoformat(live_from)
+    except (TypeError, ValueError):
+        raise RuleFileError(
+            f"{source}: 'live_from' must be a date like 2025-09-01, got {live_from!r}"
+        ) from None
+    return RuleFile(
+        rule=rule,
+        capacity=float(capacity),
+        target=str(data["target"]),
+        id=data.get("id"),
+        time=data.get("time"),
+        chosen_on=dict(data.get("chosen_on") or {}),
+        live_from=live,
+    )
+
+
+def load(path: str | Path) -> RuleFile:
+    """Read a ``rule.json``; an unreadable or malformed file raises :class:`RuleFileError`."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise RuleFileError(f"cannot read the rule file {path}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise RuleFileError(f"{path} is not JSON: {error.msg} at line {error.lineno}") from None
+    return from_dict(data, str(path))

@@ -1,0 +1,179 @@
+"""A real spreadsheet engine as the judge: LibreOffice recalculates the rule workbook.
+
+openpyxl writes formulas but never computes them. To check that the formula the quality
+lead sees gives the same answer as the Python rule, :func:`recalculate` opens the workbook
+in LibreOffice Calc (headless), which computes every formula, and saves a copy;
+:func:`read_sheet` and :func:`read_flags` read the computed values back with openpyxl.
+
+Each LibreOffice process gets its own fresh profile folder (a second process on the same
+profile returns at once, before its output exists), told to recalculate every formula on
+load, and runs with ``LC_ALL=C.UTF-8``. Where LibreOffice is not installed,
+:func:`libreoffice_available` says so and callers skip (tests) or say so (chapters).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from pocmvp.toolkit.workbook import (
+    DATA_SHEET,
+    FLAG_HEADER,
+    MONTH_TABLE_FIRST_ROW,
+    SUMMARY_CELLS,
+    SUMMARY_SHEET,
+)
+
+CANDIDATES = ("soffice", "libreoffice")
+# Recalculate every formula when a file is loaded (0 = always), whatever cached values say.
+_RECALC_ON_LOAD = (
+    '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
+    '<prop oor:name="{name}" oor:op="fuse"><value>0</value></prop></item>'
+)
+_PROFILE_SETTINGS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+    'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+    + _RECALC_ON_LOAD.format(name="OOXMLRecalcMode")
+    + "\n"
+    + _RECALC_ON_LOAD.format(name="ODFRecalcMode")
+    + "\n</oor:items>\n"
+)
+
+
+class SpreadsheetEngineError(RuntimeError):
+    """LibreOffice is missing, failed, or wrote no output."""
+
+
+def libreoffice_command() -> str | None:
+    """The path of the LibreOffice command, or None when it is not installed."""
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def libreoffice_available() -> bool:
+    """True when LibreOffice (``soffice``) is installed and can recalculate workbooks."""
+    return libreoffice_command() is not None
+
+
+def recalculate(
+    path: str | Path, output_dir: str | Path | None = None, *, timeout: int = 600
+) -> Path:
+    """Open ``path`` in headless LibreOffice, compute every formula, and save a copy.
+
+    Returns the recalculated ``.xlsx`` (same file name, in ``output_dir``; by default a
+    ``recalculated`` folder beside the input). Raises :class:`SpreadsheetEngineError`.
+    """
+    command = libreoffice_command()
+    if command is None:
+        raise SpreadsheetEngineError(
+            "LibreOffice is not installed (no 'soffice' on PATH); "
+            "install Debian's libreoffice-calc to recalculate workbooks"
+        )
+    source = Path(path).resolve()
+    if not source.is_file():
+        raise SpreadsheetEngineError(f"no workbook at {source}")
+    target_dir = Path(output_dir) if output_dir else source.parent / "recalculated"
+    target_dir = target_dir.resolve()
+    if target_dir == source.parent:
+        raise SpreadsheetEngineError("output_dir must differ from the input's folder")
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / source.name
+    target.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="pocmvp-lo-") as profile:
+        settings = Path(profile) / "user" / "registrymodifications.xcu"
+        settings.parent.mkdir(parents=True)
+        settings.write_text(_PROFILE_SETTINGS, encoding="utf-8")
+        env = {**os.environ, "LC_ALL": "C.UTF-8", "HOME": profile}
+        arguments = [
+            command,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(target_dir),
+            str(source),
+        ]
+        try:
+            finished = subprocess.run(
+                arguments, capture_output=True, text=True, timeout=timeout, env=env, check=False
+            )
+        except subprocess.TimeoutExpired as error:
+            raise SpreadsheetEngineError(f"LibreOffice took longer than {timeout} s") from error
+    if finished.returncode != 0 or not target.is_file():
+        raise SpreadsheetEngineError(
+            f"LibreOffice did not write {target.name} (exit {finished.returncode}): "
+            f"{(finished.stderr or finished.stdout).strip()[-500:]}"
+        )
+    return target
+
+
+def read_sheet(path: str | Path, sheet: str = DATA_SHEET) -> pd.DataFrame:
+    """The values of one sheet (computed values where cells hold formulas), first row as
+    headers. Read a recalculated workbook: openpyxl's own files hold no computed values."""
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = list(book[sheet].iter_rows(values_only=True))
+    finally:
+        book.close()
+    if not rows:
+        return pd.DataFrame()
+    return pd.DataFrame(rows[1:], columns=list(rows[0]))
+
+
+def read_flags(path: str | Path) -> pd.Series:
+    """The rule column as the spreadsheet computed it: one bool per row, in row order.
+
+    A cell that is not a boolean (an error value, or text) raises
+    :class:`SpreadsheetEngineError` naming the row, since it means the formula broke.
+    """
+    values = read_sheet(path, DATA_SHEET)
+    if FLAG_HEADER not in values.columns:
+        raise SpreadsheetEngineError(f"no {FLAG_HEADER!r} column in {path}")
+    flags = values[FLAG_HEADER]
+    broken = ~flags.map(lambda v: isinstance(v, bool))
+    if broken.any():
+        first = int(broken.to_numpy().argmax())
+        raise SpreadsheetEngineError(
+            f"row {first + 2} of {FLAG_HEADER!r} is {flags.iloc[first]!r}, not TRUE/FALSE"
+        )
+    return flags.astype(bool).rename("flagged")
+
+
+def read_summary(path: str | Path) -> dict[str, float]:
+    """The Summary sheet's overall figures as the spreadsheet computed them: ``parts``,
+    ``flagged``, ``flagged_share``, ``capacity_share``, ``capacity``, ``capacity_used``."""
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = book[SUMMARY_SHEET]
+        return {name: sheet[ref].value for name, ref in SUMMARY_CELLS.items()}
+    finally:
+        book.close()
+
+
+def read_monthly_summary(path: str | Path) -> pd.DataFrame:
+    """The Summary sheet's per-month table as computed: parts, flagged, capacity and
+    capacity used, indexed by month (``YYYY-MM``)."""
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = list(
+            book[SUMMARY_SHEET].iter_rows(min_row=MONTH_TABLE_FIRST_ROW - 1, values_only=True)
+        )
+    finally:
+        book.close()
+    table = pd.DataFrame(rows[1:], columns=list(rows[0])).dropna(subset=["month"])
+    table = table.set_index("month")[["parts", "flagged", "capacity", "capacity used"]]
+    return table.astype({"parts": "int64", "flagged": "int64", "capacity": "int64"})
