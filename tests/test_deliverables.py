@@ -137,3 +137,24 @@ def test_downloads_go_where_the_variable_says_and_are_rewritten_only_when_change
     assert path.read_bytes() == b"two"
     with pytest.raises(ValueError, match="plain file name"):
         deliverables.write_download(b"x", "../a.bin")
+
+
+@pytest.mark.parametrize(
+    "chapter", ["04_spreadsheet_rule", "06_ship_monthly"], ids=["chapter4", "chapter6"]
+)
+def test_the_chapters_downloads_are_the_same_bytes_from_run_to_run(chapter, tmp_path, monkeypatch):
+    """Two runs of the chapter (fast mode, scratch folders) write identical downloads."""
+    from notebook_runs import FAST, run
+
+    from pocmvp.machinery import notebooks
+
+    path = notebooks.ROOT / "chapters" / f"{chapter}.ipynb"
+    written = []
+    for attempt in ("first", "second"):
+        run(path, FAST, tmp_path / attempt, monkeypatch)
+        folder = tmp_path / attempt / "downloads"
+        written.append({p.name: p.read_bytes() for p in sorted(folder.iterdir())})
+    assert written[0], "the chapter writes its downloads"
+    assert written[0].keys() == written[1].keys()
+    differ = [name for name in written[0] if written[0][name] != written[1][name]]
+    assert differ == [], f"not byte-identical from run to run: {differ}"

@@ -36,6 +36,7 @@ def notebook_timings(paths: list[Path], runs: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["POCMVP_OUTPUT_DIR"] = scratch
         os.environ["POCMVP_FIGURES_DIR"] = str(Path(scratch) / "figures")
+        os.environ["POCMVP_DOWNLOADS_DIR"] = str(Path(scratch) / "downloads")
         for path in paths:
             target = Path(scratch) / path.name
             timings[str(path.relative_to(notebooks.ROOT))] = round(

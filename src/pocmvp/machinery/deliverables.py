@@ -19,7 +19,9 @@ from __future__ import annotations
 import base64
 import email
 import email.policy
+import html
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -219,3 +221,41 @@ def email_image(eml: Path | str, png: Path | str, *, width: int = 720) -> Render
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return Rendered(data, f"the HTML part of {source.name}", target)
+
+
+def picture(rendered: Rendered, alt: str, caption: str):
+    """The picture as a notebook shows it (Markdown: the PNG inline, its alt text, a caption),
+    or, when it could not be made here, the reason in its place."""
+    from pocmvp.machinery.display import say
+
+    if not alt.strip() or not caption.strip():
+        raise ValueError("a picture needs alt text and a caption")
+    if not rendered:
+        return say(f"*No picture here: {rendered.reason}.* It would show {alt[0].lower()}{alt[1:]}")
+    data = base64.b64encode(rendered.png).decode("ascii")
+    return say(
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
+        f'style="max-width:100%">\n\n*{caption}*'
+    )
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def describe_email(message: EmailMessage) -> str:
+    """What the email's HTML part shows, read from it: for alt text."""
+    page = message.get_body(("html",)).get_content()
+    heading = re.search(r"<h2[^>]*>(.*?)</h2>", page, re.S)
+    tables = re.findall(r"<table.*?</table>", page, re.S)
+    rows = [len(re.findall(r"<tr", table)) - 1 for table in tables]  # less the header row
+    images = re.findall(r'<img [^>]*alt="([^"]*)"', page)
+    alert = re.search(r"<strong>Attention:</strong>(.*?)</p>", page, re.S)
+    title = html.unescape(_TAG.sub("", heading.group(1))) if heading else message["Subject"]
+    parts = [f"An email headed '{title}'"]
+    if alert:
+        parts.append(f"an attention line in red ({html.unescape(alert.group(1)).strip()})")
+    if rows:
+        counted = " and ".join(f"{n} row{'s' if n != 1 else ''}" for n in rows)
+        parts.append(f"{len(rows)} table{'s' if len(rows) > 1 else ''} of figures ({counted})")
+    parts += [f"a chart: {html.unescape(alt)}" for alt in images]
+    return ", ".join(parts).rstrip(".") + "."
