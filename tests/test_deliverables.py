@@ -118,6 +118,20 @@ def test_the_email_picture_in_chromium(tmp_path):
     assert (0, 114, 178) in colours, "the inline chart is shown"
 
 
+def test_the_email_picture_inside_an_asyncio_loop_as_in_a_kernel(tmp_path):
+    """A Jupyter kernel runs an asyncio loop, where Playwright's sync API refuses to start."""
+    import asyncio
+
+    needs_chromium()
+    eml = tmp_path / "m.eml"
+    eml.write_bytes(a_message().as_bytes())
+
+    async def in_a_loop():
+        return deliverables.email_image(eml, tmp_path / "m.png")
+
+    assert asyncio.run(in_a_loop())
+
+
 def test_without_chromium_the_email_picture_is_none_with_a_reason(tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     rendered = deliverables.email_image(tmp_path / "m.eml", tmp_path / "m.png")
@@ -158,3 +172,21 @@ def test_the_chapters_downloads_are_the_same_bytes_from_run_to_run(chapter, tmp_
     assert written[0].keys() == written[1].keys()
     differ = [name for name in written[0] if written[0][name] != written[1][name]]
     assert differ == [], f"not byte-identical from run to run: {differ}"
+
+
+def test_the_email_is_described_from_its_html_part():
+    said = deliverables.describe_email(a_message())
+    assert said == "An email headed 'Quality report', a chart: a chart."
+
+
+def test_a_picture_shows_the_png_with_its_alt_text_or_says_why_not():
+    shown = deliverables.picture(
+        deliverables.Rendered(b"\x89PNG", "ok"), alt='Rows "1" to 2', caption="The rows."
+    )
+    assert 'alt="Rows &quot;1&quot; to 2"' in shown.data and "*The rows.*" in shown.data
+    missing = deliverables.picture(
+        deliverables.Rendered(None, "LibreOffice is not installed"), alt="Rows", caption="c"
+    )
+    assert "No picture here: LibreOffice is not installed" in missing.data
+    with pytest.raises(ValueError, match="alt text"):
+        deliverables.picture(deliverables.Rendered(None, "x"), alt=" ", caption="c")

@@ -17,6 +17,7 @@ outputs, not tracked files: neither program promises the same bytes on every run
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import email
 import email.policy
 import html
@@ -201,23 +202,30 @@ def read_email(eml: Path | str) -> EmailMessage:
         return email.message_from_binary_file(handle, policy=email.policy.default)
 
 
-def email_image(eml: Path | str, png: Path | str, *, width: int = 720) -> Rendered:
-    """The email's HTML part, inline chart included, as headless Chromium shows it."""
-    reason = chromium_missing()
-    if reason:
-        return Rendered(None, reason)
+def _screenshot(page_html: str, width: int) -> bytes:
     from playwright.sync_api import sync_playwright
 
-    source, target = Path(eml), Path(png)
-    page_html = html_with_inline_images(read_email(source))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
         try:
             page = browser.new_page(viewport={"width": width, "height": 600})
             page.set_content(page_html, wait_until="load")
-            data = page.screenshot(full_page=True, type="png")
+            return page.screenshot(full_page=True, type="png")
         finally:
             browser.close()
+
+
+def email_image(eml: Path | str, png: Path | str, *, width: int = 720) -> Rendered:
+    """The email's HTML part, inline chart included, as headless Chromium shows it."""
+    reason = chromium_missing()
+    if reason:
+        return Rendered(None, reason)
+    source, target = Path(eml), Path(png)
+    page_html = html_with_inline_images(read_email(source))
+    # Playwright's sync API refuses to run inside an asyncio loop, which a Jupyter kernel
+    # has: it runs in a thread of its own.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        data = pool.submit(_screenshot, page_html, width).result()
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return Rendered(data, f"the HTML part of {source.name}", target)

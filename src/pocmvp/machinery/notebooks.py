@@ -65,8 +65,9 @@ def with_download_line(title: str, name: str) -> str:
     return _DOWNLOAD_LINE.sub("", title.rstrip()) + "\n\n" + DOWNLOAD_LINE.format(name=name)
 
 
-def add_download_lines(root: Path = ROOT) -> list[Path]:
-    """Give every chapter and solutions notebook its download line; returns those changed.
+def add_download_lines(root: Path = ROOT, *, check: bool = False) -> list[Path]:
+    """Give every chapter and solutions notebook its download line; returns those changed
+    (with ``check``, those that lack it, changing nothing).
 
     Only the first cell's text changes, so stored outputs stay as they are; the exercises
     get theirs from their solutions (:func:`exercise_from_solution`).
@@ -77,9 +78,10 @@ def add_download_lines(root: Path = ROOT) -> list[Path]:
         title = notebook.cells[0]
         source = with_download_line(title.source, path.name)
         if source != title.source:
-            title.source = source
-            write(notebook, path)
             changed.append(path)
+            if not check:
+                title.source = source
+                write(notebook, path)
     return changed
 
 
