@@ -30,11 +30,12 @@ def run(
 ) -> nbformat.NotebookNode:
     """Execute ``notebook`` through its parameters cell; outputs go to ``tmp_path``.
 
-    Its figures too: a run in fast mode or with another seed must not rewrite the tracked
-    ``chapters/figures/*.json``.
+    Its figures and downloads too: a run in fast mode or with another seed must not rewrite
+    the tracked ``chapters/figures/*.json`` or ``chapters/downloads/*``.
     """
     monkeypatch.setenv("POCMVP_OUTPUT_DIR", str(tmp_path / "output"))
     monkeypatch.setenv("POCMVP_FIGURES_DIR", str(tmp_path / "figures"))
+    monkeypatch.setenv("POCMVP_DOWNLOADS_DIR", str(tmp_path / "downloads"))
     return notebooks.execute(
         notebook,
         tmp_path / notebook.name,

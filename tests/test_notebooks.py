@@ -45,6 +45,27 @@ def test_solution_cells_are_dropped_and_title_renamed():
     assert all("Why it works" not in c.source for c in exercise.cells)
 
 
+def test_the_exercise_offers_itself_not_its_solutions():
+    solution = solution_notebook()
+    title = solution.cells[0]
+    title.source = notebooks.with_download_line(title.source, "09_test_solutions.ipynb")
+    exercise = notebooks.exercise_from_solution(solution)
+    assert "09_test_exercises.ipynb" in exercise.cells[0].source
+    assert "solutions" not in exercise.cells[0].source.lower()
+
+
+def test_the_download_line_is_added_once_and_follows_the_name():
+    once = notebooks.with_download_line("# 1 · A title\n\n*A subtitle.*", "01_a.ipynb")
+    assert once.startswith('# 1 · A title\n\n*A subtitle.*\n\n<a href="01_a.ipynb" download')
+    assert notebooks.with_download_line(once, "01_a.ipynb") == once
+    renamed = notebooks.with_download_line(once, "01_b.ipynb")
+    assert "01_a.ipynb" not in renamed and renamed.count("<a href=") == 1
+
+
+def test_every_stored_notebook_already_has_its_download_line():
+    assert notebooks.add_download_lines(check=True) == [], "run notebooks.add_download_lines()"
+
+
 def test_indentation_is_kept():
     source = "if True:\n    # BEGIN SOLUTION\n    answer = 1\n    # END SOLUTION\n    pass"
     out = notebooks._replace_solution_blocks(source)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
+import fnmatch
 import functools
 import http.server
 import re
 import shutil
 import subprocess
 import threading
+import urllib.parse
 
 import nbformat
 import pytest
@@ -44,6 +48,8 @@ QUARTO_KEYS = {
     "project.type",
     "project.output-dir",
     "project.render",
+    # same page, "resources": files copied verbatim to the output directory (globs)
+    "project.resources",
     # https://quarto.org/docs/projects/profiles.html
     "profile",
     "profile.default",
@@ -197,7 +203,7 @@ def test_render_both_editions_without_leaking_solutions(tmp_path):
     import html
 
     for edition in ("learner", "instructor"):
-        subprocess.run(["quarto", "render", "--profile", edition], cwd=ROOT, check=True)
+        render(edition)
     # Drop the syntax-highlighting tags so code reads as it was written.
     learner_html = " ".join(
         html.unescape(re.sub(r"<[^>]+>", "", p.read_text(errors="ignore")))
@@ -223,8 +229,7 @@ def test_learner_site_in_a_real_browser():
     from playwright.sync_api import sync_playwright
 
     site = ROOT / "_site/learner"
-    if not (site / "index.html").exists():
-        subprocess.run(["quarto", "render", "--profile", "learner"], cwd=ROOT, check=True)
+    render("learner")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -260,7 +265,8 @@ def pages() -> list:
 def test_links_between_pages_resolve_and_learner_pages_never_link_to_solutions():
     learner_pages = set(profile("learner")["project"]["render"])
     for page in pages():
-        for target in LINK.findall(page.read_text(encoding="utf-8")):
+        text = page.read_text(encoding="utf-8")
+        for target in LINK.findall(text) + [h for h in HREF.findall(text) if ".ipynb" in h]:
             resolved = (page.parent / target).resolve()
             assert resolved.exists(), f"{page.name} links to missing {target}"
             if str(page.relative_to(ROOT)) in learner_pages:
@@ -274,3 +280,189 @@ def test_every_chapter_closes_with_links_to_its_exercises_and_the_next_chapter()
         targets = LINK.findall(nbformat.read(chapter, as_version=4).cells[-1].source)
         assert f"../exercises/{chapter.stem}_exercises.ipynb" in targets, chapter.name
         assert following is None or following.name in targets, chapter.name
+
+
+# Downloads: every page offers its own notebook, chapters 4 and 6 their workbook and email.
+DOWNLOAD_LINK = re.compile(r"\]\((downloads/[^)\s]+)\)")
+HREF = re.compile(r'<a href="([^"]+)"')
+
+
+def rendered_pages(name: str) -> list[str]:
+    return [page for page in profile(name)["project"]["render"] if page.endswith(".ipynb")]
+
+
+def copied(name: str, path: str) -> bool:
+    """Whether the edition's ``project.resources`` globs copy ``path`` into the site."""
+    return any(fnmatch.fnmatch(path, glob) for glob in profile(name)["project"]["resources"])
+
+
+def tracked_files() -> set[str]:
+    listed = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    return set(listed.splitlines())
+
+
+def check_download(path) -> None:
+    """The file is of the kind its name says: a notebook, a workbook, an email."""
+    from openpyxl import load_workbook
+
+    if path.suffix == ".ipynb":
+        nbformat.validate(nbformat.read(path, as_version=4))
+    elif path.suffix == ".xlsx":
+        assert load_workbook(path, read_only=True).sheetnames, path
+    elif path.suffix == ".eml":
+        with open(path, "rb") as handle:
+            message = email.message_from_binary_file(handle, policy=email.policy.default)
+        assert message["Subject"] and message.get_body(("html",)) is not None, path
+    else:
+        raise AssertionError(f"{path.name}: not a download the site offers")
+
+
+@pytest.mark.parametrize("name", ["learner", "instructor"])
+def test_every_page_offers_its_own_notebook_and_the_edition_copies_it(name):
+    for page in rendered_pages(name):
+        title = nbformat.read(ROOT / page, as_version=4).cells[0]
+        assert title.cell_type == "markdown", page
+        own = (ROOT / page).name
+        assert [own] == HREF.findall(title.source), f"{page} offers {own}, nothing else"
+        assert f'download="{own}"' in title.source and "data-noresolveinput" in title.source
+        assert copied(name, page), f"{name}: {page} is not copied into the site"
+
+
+def test_the_learner_edition_neither_renders_nor_copies_any_solution():
+    learner = profile("learner")["project"]
+    assert not [page for page in learner["render"] if "solution" in page]
+    files = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*") if ".venv" not in p.parts]
+    leaked = [path for path in files if copied("learner", path) and "solution" in path]
+    assert leaked == [], f"the learner edition would copy {leaked}"
+    assert any(
+        copied("instructor", str(p.relative_to(ROOT))) for p in notebooks.solution_notebooks()
+    )
+
+
+def download_links() -> list[tuple]:
+    pages = notebooks.chapter_notebooks()
+    pages += [notebooks.exercise_path(s) for s in notebooks.solution_notebooks()]
+    links = []
+    for page in pages:
+        for cell in nbformat.read(page, as_version=4).cells:
+            if cell.cell_type == "markdown":
+                links += [(page, target) for target in DOWNLOAD_LINK.findall(cell.source)]
+    return links
+
+
+def test_every_download_link_resolves_to_a_tracked_file_of_its_kind():
+    links = download_links()
+    targets = {target for _, target in links}
+    assert {"downloads/04_rule_workbook_2025-09.xlsx", "downloads/06_report_2025-10.eml"} <= targets
+    tracked = tracked_files()
+    for page, target in links:
+        path = (page.parent / target).resolve()
+        relative_path = str(path.relative_to(ROOT))
+        assert relative_path in tracked, f"{page.name} links to {target}, which git does not track"
+        check_download(path)
+        for name in ("learner", "instructor"):
+            assert copied(name, relative_path), f"{name} does not copy {relative_path}"
+
+
+def test_the_email_offered_carries_the_workbook_offered():
+    eml = ROOT / "chapters/downloads/06_report_2025-10.eml"
+    with open(eml, "rb") as handle:
+        message = email.message_from_binary_file(handle, policy=email.policy.default)
+    attachment = next(message.iter_attachments()).get_content()
+    assert attachment == (ROOT / "chapters/downloads/06_report_2025-10.xlsx").read_bytes()
+
+
+# A rendered site, wherever Quarto is installed.
+needs_quarto = pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto not installed")
+PROGRESS_LINE = re.compile(r"^.*:\s*\d+/\d+\b.*$", re.MULTILINE)
+
+
+@functools.cache
+def render(edition: str) -> str:
+    """Render ``edition`` once per test session; returns what Quarto printed."""
+    finished = subprocess.run(
+        ["quarto", "render", "--profile", edition],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return finished.stdout + finished.stderr
+
+
+def site_pages(edition: str) -> list:
+    return sorted((ROOT / "_site" / edition).rglob("*.html"))
+
+
+def local_links(page) -> list[str]:
+    hrefs = re.findall(r'<a [^>]*href="([^"#]+)', page.read_text(errors="ignore"))
+    return [h for h in hrefs if not re.match(r"^\w+:", h) and not h.startswith("//")]
+
+
+@needs_quarto
+@pytest.mark.parametrize("edition", ["learner", "instructor"])
+def test_the_rendered_edition_builds_cleanly_and_its_downloads_are_real(edition):
+    printed = render(edition)
+    assert "WARN" not in printed and "ERROR" not in printed, printed[-2000:]
+    site = ROOT / "_site" / edition
+    if edition == "learner":
+        assert not [p for p in site.rglob("*") if "solution" in p.name], "no solutions at all"
+    for page in site_pages(edition):
+        text = page.read_text(errors="ignore")
+        for img in re.findall(r"<img\b[^>]*>", text):
+            assert re.search(r'alt="[^"]+"', img), f"{page.name}: an image without alt text"
+        for pre in re.findall(r"<pre[^>]*>(.*?)</pre>", text, re.S):
+            lines = PROGRESS_LINE.findall(re.sub(r"<[^>]+>", "", pre))
+            assert len(lines) <= 1, f"{page.name}: stacked progress lines {lines[:3]}"
+        for href in local_links(page):
+            target = (page.parent / urllib.parse.unquote(href)).resolve()
+            assert target.exists(), f"{page.name}: broken link {href}"
+            if target.suffix in {".ipynb", ".xlsx", ".eml"}:
+                check_download(target)
+    for ipynb in site.rglob("*.ipynb"):
+        source = ROOT / ipynb.relative_to(site)
+        assert ipynb.read_bytes() == source.read_bytes(), f"{ipynb.name} is served as written"
+
+
+@pytest.mark.skipif(
+    shutil.which("quarto") is None or shutil.which(CHROMIUM) is None,
+    reason="quarto not installed (and needs Debian's chromium at /usr/bin/chromium)",
+)
+@pytest.mark.parametrize("edition", ["learner", "instructor"])
+def test_every_page_of_the_edition_in_a_real_browser(edition):
+    from playwright.sync_api import sync_playwright
+
+    render(edition)
+    site = ROOT / "_site" / edition
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    problems = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            page = browser.new_page()
+            page.on(
+                "console",
+                lambda m: problems.append(f"{page.url}: {m.text}") if m.type == "error" else None,
+            )
+            page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+            for html_page in site_pages(edition):
+                url = f"{base}/{html_page.relative_to(site).as_posix()}"
+                response = page.goto(url)
+                assert response is not None and response.ok, url
+                for img in page.locator("main img").all():
+                    assert img.get_attribute("alt"), f"{url}: an image without alt text"
+                    assert img.evaluate("img => img.naturalWidth") > 0, f"{url}: broken image"
+                hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+                for href in {h.split("#")[0] for h in hrefs if h.startswith(base)}:
+                    status = page.request.get(href).status
+                    if status != 200:
+                        problems.append(f"{url}: broken link {href} ({status})")
+            browser.close()
+    finally:
+        server.shutdown()
+    assert problems == [], problems[:5]

@@ -41,14 +41,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
 from pocmvp.case import factory, iteration, returns, status_quo
 from pocmvp.case.returns import Booking, Returns
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
 from pocmvp.case.upkeep import ENGINEERING_WORK, Automation
-from pocmvp.toolkit import monitoring, rule
+from pocmvp.toolkit import cells, monitoring, rule
 from pocmvp.toolkit.rule import Rule
 
 CHANGE_DATE = factory.SUPPLIER_CHANGE_DATE
@@ -647,7 +646,6 @@ SHEET_COLUMNS = (
 FLAG_HEADER = "send_to_xray"
 VERSION_HEADER = "rule_version"
 HEADERS = (*SHEET_COLUMNS, FLAG_HEADER, VERSION_HEADER)
-_TEXT = {"part_id", "cell", "shift", "mould_id", "supplier", "alloy_lot", VERSION_HEADER}
 _HIGHLIGHT = PatternFill(start_color="FFE69F00", end_color="FFE69F00", fill_type="solid")
 
 
@@ -717,6 +715,7 @@ def write_flags_for_day(
     flags = decisions.loc[accepted.index, "decision"] == rule.FLAGGED
 
     book, sheet = _open_sheet(path)
+    cells.check_row_count(sheet.max_row - 1 + len(accepted), sheet=SHEET)  # at most this many
     existing = {
         str(row[0].value): row[0].row
         for row in sheet.iter_rows(min_row=2, max_col=1)
@@ -726,7 +725,7 @@ def write_flags_for_day(
     flag_index = HEADERS.index(FLAG_HEADER)
     records = accepted[list(SHEET_COLUMNS)].to_dict("records")
     for record, flag in zip(records, flags.to_numpy(), strict=True):
-        values = [_cell_value(record[c]) for c in SHEET_COLUMNS]
+        values = [cells.cell_value(record[c]) for c in SHEET_COLUMNS]
         values += [bool(flag), rule_version]
         at = existing.get(str(record["part_id"]))
         if at is None:
@@ -742,10 +741,7 @@ def write_flags_for_day(
             flags_changed += current[flag_index] != values[flag_index]
         _write_row(sheet, at, values)
     # Fixed document dates: the same day and rule give the same workbook on every run.
-    stamp = dt.datetime.combine(day.date(), dt.time(6, 0))
-    book.properties.created = book.properties.modified = stamp
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    cells.save_reproducibly(book, path, dt.datetime.combine(day.date(), dt.time(6, 0)))
     return WriteBack(
         day=day,
         path=path,
@@ -784,35 +780,15 @@ def _open_sheet(path: Path):
     sheet = book.active
     sheet.title = SHEET
     for index, name in enumerate(HEADERS, start=1):
-        cell = sheet.cell(1, index, name)
-        cell.data_type = "s"
-        cell.font = Font(bold=True)
+        cells.set_data_cell(sheet.cell(1, index), name).font = Font(bold=True)
     sheet.freeze_panes = "A2"
     return book, sheet
 
 
-def _cell_value(value: object) -> object:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-    return value
-
-
 def _write_row(sheet, row: int, values: list) -> None:
     for index, (name, value) in enumerate(zip(HEADERS, values, strict=True), start=1):
-        cell = sheet.cell(row, index)
-        cell.value = value
-        if name in _TEXT and value is not None:
-            cell.data_type = "s"  # never a formula, even for "=HYPERLINK(...)"
+        # Text is text in every column (a "=HYPERLINK(...)" in a number column too).
+        cell = cells.set_data_cell(sheet.cell(row, index), value)
         if name == "cast_at":
             cell.number_format = "yyyy-mm-dd hh:mm"
         if name == FLAG_HEADER:

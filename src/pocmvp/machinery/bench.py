@@ -12,8 +12,11 @@ import os
 import pkgutil
 import platform
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,12 +33,49 @@ def median_seconds(action: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
+def traced(action: Callable[[], object]) -> tuple[object, float, float]:
+    """``action()``'s result, its wall time in seconds and the peak memory Python allocated
+    during it in megabytes (:mod:`tracemalloc`, which sees numpy's arrays too)."""
+    tracemalloc.start()
+    try:
+        start = time.perf_counter()
+        result = action()
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return result, seconds, peak / 1e6
+
+
+def in_child(function: str, *arguments: str) -> dict:
+    """Run ``module:function(*arguments)`` in a fresh Python and return its JSON result with
+    ``peak_rss_megabytes``, the child's own peak resident memory (:func:`os.wait4`): a
+    library's native memory (DuckDB) is invisible to tracemalloc."""
+    module, name = function.split(":")
+    code = (
+        "import json, sys; from importlib import import_module; "
+        f"print(json.dumps(getattr(import_module({module!r}), {name!r})(*sys.argv[1:])))"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, *arguments], stdout=subprocess.PIPE, text=True
+    )
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"benchmark {function} failed (exit {child.returncode})")
+    result = json.loads(output.strip().splitlines()[-1])
+    result["peak_rss_megabytes"] = round(usage.ru_maxrss / 1024, 1)  # Linux: kilobytes
+    return result
+
+
 def notebook_timings(paths: list[Path], runs: int) -> dict[str, float]:
     """Median execution time of each notebook at its default parameters."""
     timings = {}
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["POCMVP_OUTPUT_DIR"] = scratch
         os.environ["POCMVP_FIGURES_DIR"] = str(Path(scratch) / "figures")
+        os.environ["POCMVP_DOWNLOADS_DIR"] = str(Path(scratch) / "downloads")
         for path in paths:
             target = Path(scratch) / path.name
             timings[str(path.relative_to(notebooks.ROOT))] = round(

@@ -24,6 +24,15 @@ KERNEL_NAME = "pocmvp"
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 SOLUTION_TAG = "solution"
 _ANSWER = re.compile(r"^(answer\w*)\s*=", re.MULTILINE)
+# Every page offers its own notebook in its first cell. Quarto turns a link to a page it
+# renders into a link to that page's .html; `data-noresolveinput` keeps this one on the
+# .ipynb itself (quarto-cli, src/project/types/website/website-utils.ts), which each edition
+# copies into the site as a resource (_quarto-learner.yml, _quarto-instructor.yml).
+DOWNLOAD_LINE = (
+    '<a href="{name}" download="{name}" data-noresolveinput="true">Download this notebook</a>'
+    " ({name}) to run it yourself in JupyterLab."
+)
+_DOWNLOAD_LINE = re.compile(r"\n*<a href=\"[^\"]+\.ipynb\" download=[^\n]*$")
 
 
 def chapter_notebooks(root: Path = ROOT) -> list[Path]:
@@ -49,6 +58,31 @@ def report_notebook() -> Path:
     return (
         Path(__file__).resolve().parents[1] / "toolkit" / "report_notebook" / "monthly_report.ipynb"
     )
+
+
+def with_download_line(title: str, name: str) -> str:
+    """A title cell's text ending with the line that offers notebook ``name`` (once)."""
+    return _DOWNLOAD_LINE.sub("", title.rstrip()) + "\n\n" + DOWNLOAD_LINE.format(name=name)
+
+
+def add_download_lines(root: Path = ROOT, *, check: bool = False) -> list[Path]:
+    """Give every chapter and solutions notebook its download line; returns those changed
+    (with ``check``, those that lack it, changing nothing).
+
+    Only the first cell's text changes, so stored outputs stay as they are; the exercises
+    get theirs from their solutions (:func:`exercise_from_solution`).
+    """
+    changed = []
+    for path in chapter_notebooks(root) + solution_notebooks(root):
+        notebook = nbformat.read(path, as_version=4)
+        title = notebook.cells[0]
+        source = with_download_line(title.source, path.name)
+        if source != title.source:
+            changed.append(path)
+            if not check:
+                title.source = source
+                write(notebook, path)
+    return changed
 
 
 def exercise_path(solution: Path) -> Path:
@@ -109,8 +143,9 @@ def exercise_from_solution(solution: nbformat.NotebookNode) -> nbformat.Notebook
     for cell in exercise.cells:
         if SOLUTION_TAG in cell.metadata.get("tags", []):
             continue
-        if not cells:  # the title
+        if not cells:  # the title, and the notebook it offers
             cell.source = cell.source.replace("Solutions", "Exercises")
+            cell.source = cell.source.replace("_solutions.ipynb", "_exercises.ipynb")
         if cell.cell_type == "code":
             cell.source = _replace_solution_blocks(cell.source)
             cell.outputs = []

@@ -6,8 +6,10 @@ They live here, not in the toolkit, because they generate the case's plant to ti
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pocmvp.case import factory
@@ -65,7 +67,147 @@ def _bench_workbook(runs: int) -> dict:
     return figures
 
 
+GENERATED_SEED = 20251201
+DEFECT = "defect"
+
+
+def generated_table(rows: int, columns: int = 20, seed: int = GENERATED_SEED) -> pd.DataFrame:
+    """A seeded table of ``rows`` parts: ``columns`` numeric readings ``x01``, ``x02``, ...
+    uniform on [0, 100), and a boolean ``defect`` (1 % of parts, more when ``x03`` is high or
+    ``x11`` low), for timing the rule's search on any table, not only the plant's."""
+    rng = np.random.default_rng(seed)
+    names = [f"x{i:02d}" for i in range(1, columns + 1)]
+    table = pd.DataFrame({name: rng.random(rows) * 100 for name in names})
+    risk = np.full(rows, 0.01)
+    if columns >= 3:
+        risk += 0.3 * (table["x03"].to_numpy() > 97)
+    if columns >= 11:
+        risk += 0.2 * (table["x11"].to_numpy() < 2)
+    table[DEFECT] = rng.random(rows) < risk
+    return table
+
+
+def _bench_rule_on_generated_table(runs: int) -> dict:
+    """The rule search and its flags on 1,000,000 rows x 20 numeric columns (seconds and
+    peak memory); ``runs`` is ignored: one search is already the slow part."""
+    rows, columns = 1_000_000, 20
+    table = generated_table(rows, columns)
+    names = [c for c in table.columns if c != DEFECT]
+    capacity = ECONOMICS.inspection_capacity_share
+    found, search_seconds, search_peak = bench.traced(
+        lambda: rule.find_rule(table, DEFECT, capacity, names)
+    )
+    flags, flag_seconds, flag_peak = bench.traced(lambda: found.flag(table))
+    return {
+        "rows": rows,
+        "numeric_columns": columns,
+        "rules_compared": rule.last_search().rules_compared,
+        "find_rule_seconds": search_seconds,
+        "find_rule_peak_megabytes": round(search_peak, 1),
+        "flag_seconds": flag_seconds,
+        "flag_peak_megabytes": round(flag_peak, 1),
+        "flagged_share": round(float(flags.mean()), 4),
+        "table_megabytes": round(table.memory_usage(deep=True).sum() / 1e6, 1),
+        "rule": found.sql_where(),
+    }
+
+
+MONTHLY_PARQUET_ROWS = 50_000_000
+MONTHLY_COLUMNS = ("x01", "x02", "x03", "x04")
+
+
+def _generated_parquet_sql(rows: int) -> str:
+    """SELECT of a seeded table of ``rows`` parts over 2025 made by DuckDB from ``range()``:
+    hash-based readings (hundredths on [0, 100)), a ``defect`` more likely when ``x03`` is
+    high, and ``cast_at`` spread evenly over the year."""
+    readings = ", ".join(
+        f"(hash(i * 8 + {k}) % 10000) / 100.0 AS {name}" for k, name in enumerate(MONTHLY_COLUMNS)
+    )
+    year = 365 * 86400
+    return (
+        f"SELECT TIMESTAMP '2025-01-01' + to_seconds((i * {year}) // {rows}) AS cast_at, "
+        f"{readings}, "
+        "(hash(i * 8 + 7) % 10000) < (CASE WHEN (hash(i * 8 + 2) % 10000) >= 9700 "
+        "THEN 3000 ELSE 100 END) AS defect "
+        f"FROM range({rows}) AS t(i)"
+    )
+
+
+def write_generated_parquet(path: str, rows: str) -> dict:
+    """Write the generated table to ``path`` with DuckDB (for :func:`bench.in_child`)."""
+    import duckdb
+
+    start = time.perf_counter()
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"COPY ({_generated_parquet_sql(int(rows))}) TO '{path}' (FORMAT PARQUET)"
+        )
+    return {"seconds": time.perf_counter() - start}
+
+
+def monthly_figures_sql(parquet: str, where: str) -> str:
+    """The monthly figures of a shift log in ``parquet``: parts, parts flagged by the rule's
+    ``where`` clause and defects among them (caught), one row per month."""
+    return (
+        "SELECT strftime(date_trunc('month', cast_at), '%Y-%m') AS month, "
+        "count(*) AS parts, "
+        f"count(*) FILTER (WHERE {where}) AS flagged, "
+        f"count(*) FILTER (WHERE defect AND ({where})) AS caught "
+        f"FROM read_parquet('{parquet}') GROUP BY month ORDER BY month"
+    )
+
+
+def monthly_figures(parquet: str, where: str) -> dict:
+    """Run :func:`monthly_figures_sql` with DuckDB (for :func:`bench.in_child`)."""
+    import duckdb
+
+    start = time.perf_counter()
+    with duckdb.connect() as connection:
+        table = connection.execute(monthly_figures_sql(parquet, where)).fetchdf()
+    return {
+        "seconds": time.perf_counter() - start,
+        "months": len(table),
+        "parts": int(table["parts"].sum()),
+        "flagged": int(table["flagged"].sum()),
+        "caught": int(table["caught"].sum()),
+    }
+
+
+def _bench_monthly_parquet(runs: int) -> dict:
+    """The monthly figures of a 50,000,000-row Parquet table through DuckDB: the rule is
+    found on the table's first 200,000 rows, then one GROUP BY month query with its WHERE
+    clause runs over every row in a fresh process (seconds, peak RSS). ``runs`` is ignored."""
+    import duckdb
+
+    rows = MONTHLY_PARQUET_ROWS
+    with duckdb.connect() as connection:
+        sample = connection.execute(_generated_parquet_sql(rows) + " LIMIT 200000").fetchdf()
+    capacity = ECONOMICS.inspection_capacity_share
+    found = rule.find_rule(sample, DEFECT, capacity, list(MONTHLY_COLUMNS))
+    where = found.sql_where()
+    here = f"{__name__}:"
+    with tempfile.TemporaryDirectory() as scratch:
+        parquet = str(Path(scratch) / "shift_log.parquet")
+        written = bench.in_child(here + "write_generated_parquet", parquet, str(rows))
+        megabytes = Path(parquet).stat().st_size / 1e6
+        figures = bench.in_child(here + "monthly_figures", parquet, where)
+    return {
+        "rows": rows,
+        "rule": where,
+        "parquet_megabytes": round(megabytes, 1),
+        "write_parquet_seconds": written["seconds"],
+        "write_parquet_peak_rss_megabytes": written["peak_rss_megabytes"],
+        "monthly_query_seconds": figures["seconds"],
+        "monthly_query_peak_rss_megabytes": figures["peak_rss_megabytes"],
+        "months": figures["months"],
+        "flagged_share": round(figures["flagged"] / figures["parts"], 4),
+        "caught": figures["caught"],
+    }
+
+
 BENCHMARKS = {
+    "rule_search_1m_rows_20_columns": _bench_rule_on_generated_table,
+    "monthly_figures_50m_parquet": _bench_monthly_parquet,
     "rule_scoring_1m_parts": _bench_scoring,
     "find_rule_default_year": _bench_find_rule,
     "workbook_100k_rows": _bench_workbook,

@@ -88,7 +88,24 @@ def recalculate(
     if target_dir == source.parent:
         raise SpreadsheetEngineError("output_dir must differ from the input's folder")
     target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / source.name
+    return convert(source, target_dir, "xlsx:Calc MS Excel 2007 XML", timeout=timeout)
+
+
+def convert(source: Path, target_dir: Path, convert_to: str, *, timeout: int = 600) -> Path:
+    """Run headless LibreOffice ``--convert-to convert_to`` on ``source`` into ``target_dir``.
+
+    Each run gets its own fresh profile (a second process on a shared profile returns at
+    once, before its output exists) that recalculates every formula on load. Returns the
+    written file (``source``'s stem, the extension of ``convert_to``); raises
+    :class:`SpreadsheetEngineError`.
+    """
+    command = libreoffice_command()
+    if command is None:
+        raise SpreadsheetEngineError(
+            "LibreOffice is not installed (no 'soffice' on PATH); "
+            "install Debian's libreoffice-calc to use it"
+        )
+    target = target_dir / f"{source.stem}.{convert_to.split(':')[0]}"
     target.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="pocmvp-lo-") as profile:
         settings = Path(profile) / "user" / "registrymodifications.xcu"
@@ -102,7 +119,7 @@ def recalculate(
             "--norestore",
             "--nolockcheck",
             "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
+            convert_to,
             "--outdir",
             str(target_dir),
             str(source),

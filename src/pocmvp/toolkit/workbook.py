@@ -13,10 +13,11 @@
   capacity used, overall and per month (``COUNTIFS`` over the cast dates).
 * **Rule**: the rule in plain words, its formula and SQL, and how missing values are treated.
 
-Text from the data never becomes a formula: every text cell is forced to a string
-(``cell.data_type = "s"``), so a supplier named ``=HYPERLINK(...)`` stays text (OWASP's CSV
-injection advice, applied to .xlsx). Characters a spreadsheet cannot hold (control
-characters) are replaced by U+FFFD. Datetimes are real dates with a number format. openpyxl
+Text from the data never becomes a formula: every cell is made by :mod:`pocmvp.toolkit.cells`,
+so a supplier named ``=HYPERLINK(...)`` stays text (OWASP's CSV injection advice, applied to
+.xlsx). Characters a spreadsheet cannot hold (control characters) are replaced by U+FFFD.
+Datetimes are real dates with a number format. The same rows and rule give a byte-identical
+file (fixed document dates and zip timestamps). openpyxl
 stores no computed values, so a spreadsheet computes every formula when it opens the file;
 :mod:`pocmvp.toolkit.spreadsheet_engine` does that with LibreOffice to check the Python rule.
 """
@@ -24,7 +25,6 @@ stores no computed values, so a spreadsheet computes every formula when it opens
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,13 +32,13 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pocmvp.case import factory
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
+from pocmvp.toolkit import cells
 from pocmvp.toolkit.rule import SHIFT_COLUMN, WORKBOOK_COLUMNS, Rule, validate_for_rule
 
 DATA_SHEET = "Shift log"
@@ -72,6 +72,8 @@ SUMMARY_CELLS = {
     "capacity": "B7",
     "capacity_used": "B8",
 }
+FIXED_DATE = dt.datetime(2000, 1, 1)
+"""The workbook's document date when the shift log has no date (otherwise its last cast)."""
 MONTH_TABLE_FIRST_ROW = 12
 """First row of the summary's per-month table (month, from, to, parts, flagged, capacity,
 capacity used), one row per month in the workbook."""
@@ -89,11 +91,12 @@ def write_rule_workbook(
 
     The shift log is validated first (:func:`pocmvp.toolkit.rule.validate_for_rule`); truth columns
     may be present and are left out. ``notes`` are extra lines for the Rule sheet (e.g. the
-    months the rule was chosen on).
+    months the rule was chosen on). More rows than a sheet holds raise
+    :class:`pocmvp.toolkit.cells.TooManyRowsError` before anything is written.
     """
+    cells.check_row_count(len(shift_log), sheet=DATA_SHEET)  # before any work
     validate_for_rule(shift_log, rule)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook(write_only=True)
     data = book.create_sheet(DATA_SHEET)
     _write_data_sheet(data, shift_log, rule)
@@ -101,17 +104,14 @@ def write_rule_workbook(
     _write_summary_sheet(summary, shift_log, economics)
     explained = book.create_sheet(RULE_SHEET)
     _write_rule_sheet(explained, rule, economics, notes)
-    book.save(path)
-    return path
+    # Fixed properties and zip dates: the same rows and rule give the same bytes every run.
+    last = shift_log["cast_at"].max()
+    return cells.save_reproducibly(book, path, FIXED_DATE if pd.isna(last) else last)
 
 
 def _text(sheet, value: str, **style) -> WriteOnlyCell:
     """A cell that holds ``value`` as text, whatever it starts with."""
-    cell = WriteOnlyCell(sheet, value=_clean(value))
-    cell.data_type = "s"  # never a formula, even for "=HYPERLINK(...)"
-    for key, setting in style.items():
-        setattr(cell, key, setting)
-    return cell
+    return cells.data_cell(sheet, str(value), **style)
 
 
 def _write_data_sheet(sheet, shift_log: pd.DataFrame, rule: Rule) -> None:
@@ -144,48 +144,19 @@ def _write_data_sheet(sheet, shift_log: pd.DataFrame, rule: Rule) -> None:
 
 
 def _column_writer(sheet, name: str, values: pd.Series):
-    """How to turn one column's values into cells, and the values as Python objects.
+    """How to turn one column's values into cells (:mod:`pocmvp.toolkit.cells`), and the
+    values as Python objects.
 
     Rows are written as they are appended (write-only mode), so one styled cell per column is
     reused for every row: only its value changes.
     """
     template = WriteOnlyCell(sheet)
-    if pd.api.types.is_datetime64_any_dtype(values):
-        python = [None if pd.isna(v) else v.to_pydatetime() for v in values]
-        template.number_format = _FORMATS.get(name, "yyyy-mm-dd hh:mm")
-    elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
-        whole = pd.api.types.is_integer_dtype(values)
-        python = [None if math.isnan(v) else (int(v) if whole else float(v)) for v in numbers]
-        template.number_format = _FORMATS.get(name, "General")
-    else:
-        python = [None if _missing(v) else _clean(str(v)) for v in values]
-
-        def make_text(v):
-            if v is None:
-                return None
-            template.value = v
-            template.data_type = "s"  # never a formula, even for "=HYPERLINK(...)"
-            return template
-
-        return make_text, python
+    template.number_format = _FORMATS.get(name, "General")
 
     def make(v):
-        if v is None:
-            return None
-        template.value = v
-        return template
+        return None if v is None else cells.set_data_cell(template, v)
 
-    return make, python
-
-
-def _clean(text: str) -> str:
-    """Text a spreadsheet can hold: control characters become U+FFFD."""
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+    return make, cells.python_values(values)
 
 
 def _months(shift_log: pd.DataFrame) -> list[tuple[str, dt.datetime, dt.datetime]]:
