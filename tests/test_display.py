@@ -4,9 +4,9 @@ import math
 import os
 import re
 
+import nbformat
 import numpy as np
 import pandas as pd
-import nbformat
 import pytest
 
 from pocmvp.machinery import display, figures, notebooks
@@ -79,8 +79,12 @@ def test_progress_in_a_notebook_updates_one_display_in_place(monkeypatch):
     monkeypatch.setattr(IPython.display, "display", fake_display)
     for _ in display.progress(range(2), desc="search", unit="fits"):
         pass
-    assert shown == ["search: 2 fits", "search: 1/2 fits ██████████··········",
-                     "search: 2/2 fits ████████████████████", "search: 2 fits"]
+    assert shown == [
+        "search: 2 fits",
+        "search: 1/2 fits ██████████··········",
+        "search: 2/2 fits ████████████████████",
+        "search: 2 fits",
+    ]
     assert shown[0] == shown[-1], "nbval records the first state, the notebook stores the last"
 
 
