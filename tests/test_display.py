@@ -245,7 +245,26 @@ def test_add_all_flattens_mappings_and_lists(in_chapters):
 # --- What the stored notebook outputs show -------------------------------------------------
 
 PROGRESS_LINE = re.compile(r"^[^\n:]+: \d+/\d+\b", re.MULTILINE)
-FLOAT_COUNT_CELL = re.compile(r"<td>-?\d[\d,]*\.0</td>")
+FLOAT_COUNT = re.compile(r"-?\d[\d,]*\.0")
+MISSING_TEXT = {"", "NaN", "nan", "<NA>", "None", "NaT", display.MISSING}
+
+
+def float_count_columns(html: str) -> list[int]:
+    """Positions of the table columns whose every value reads like ``1581.0``: counts stored
+    as floats. A measure given to one decimal (``49.0`` among ``53.2``) is not one of them."""
+    rows = [
+        re.findall(r"<td>(.*?)</td>", row, re.DOTALL)
+        for row in re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL)
+    ]
+    rows = [row for row in rows if row]
+    width = max((len(row) for row in rows), default=0)
+    found = []
+    for position in range(width):
+        values = [row[position] for row in rows if len(row) > position]
+        values = [value for value in values if value not in MISSING_TEXT]
+        if values and all(FLOAT_COUNT.fullmatch(value) for value in values):
+            found.append(position)
+    return found
 
 
 def stored_outputs():
@@ -266,10 +285,11 @@ def output_texts(output) -> list[str]:
 def test_the_scans_catch_a_staircase_and_float_counts():
     staircase = "\r".join(f"search (fits): {n}/3 {'█' * n}" for n in range(4))
     assert len(PROGRESS_LINE.findall(staircase.replace("\r", "\n"))) == 4
-    assert FLOAT_COUNT_CELL.search("<td>1581.0</td>") and FLOAT_COUNT_CELL.search("<td>2.0</td>")
-    assert not FLOAT_COUNT_CELL.search("<td>0.05</td>") and not FLOAT_COUNT_CELL.search(
-        "<td>1,581</td>"
-    )
+    html = pd.DataFrame(
+        {"n": [1581.0, np.nan], "t": [49.0, 53.2], "rate": [0.05, 0.0], "k": ["1,581", "2"]}
+    ).to_html()
+    assert float_count_columns(html) == [0], "only the float counts"
+    assert float_count_columns(display.table(pd.DataFrame({"n": [1581.0]})).to_html()) == []
 
 
 def test_no_stored_output_holds_a_progress_staircase():
@@ -289,7 +309,7 @@ def test_no_stored_table_shows_a_count_as_a_float():
     for path, number, outputs in stored_outputs():
         for output in outputs:
             html = output.get("data", {}).get("text/html", "")
-            found = FLOAT_COUNT_CELL.findall(html)
+            found = float_count_columns(html)
             if found:
-                floats.append(f"{path} cell {number}: {found[:3]}")
+                floats.append(f"{path} cell {number}: columns {found}")
     assert floats == [], "show these tables with display.table(...)"
