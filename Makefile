@@ -50,8 +50,9 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests tools chapters solutions
 	$(BIN)/ruff format src tests tools chapters solutions
 
-notebooks: $(STAMP) ## Re-execute chapters, solutions and the report notebook; store their outputs
+notebooks: $(STAMP) ## Re-execute chapters, solutions and the report notebook; store their outputs; update index.qmd
 	$(BIN)/pocmvp notebooks chapters solutions $(REPORT_NOTEBOOK)
+	$(BIN)/pocmvp home
 
 exercises: $(STAMP) ## Regenerate exercises/ from solutions/
 	$(BIN)/pocmvp exercises

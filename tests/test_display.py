@@ -2,8 +2,11 @@ import io
 import json
 import math
 import os
+import re
 
+import nbformat
 import numpy as np
+import pandas as pd
 import pytest
 
 from pocmvp.machinery import display, figures, notebooks
@@ -16,21 +19,124 @@ def test_numbers_are_formatted_for_prose():
     assert display.measured(1.234, "s").endswith("(measured)")
 
 
-def test_progress_prints_counts_only(monkeypatch):
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_in_a_log_prints_one_final_line_of_counts():
     out = io.StringIO()
-    monkeypatch.setattr(display.sys, "stdout", out)
-    for _ in display.progress(range(3), desc="fits"):
+    assert list(display.progress(range(3), desc="search", unit="fits", stream=out)) == [0, 1, 2]
+    assert out.getvalue() == "search: 3 fits\n", "one line, no staircase, no time or rate"
+
+
+def test_progress_in_a_terminal_rewrites_one_line():
+    out = Terminal()
+    for _ in display.progress(range(2), desc="search", unit="fits", stream=out):
         pass
     text = out.getvalue()
-    assert "fits: 3/3" in text
+    assert "\n" not in text[:-1] and text.endswith("\n"), "every update rewrites the same line"
+    assert "search: 1/2 fits" in text and text.rstrip().endswith("search: 2 fits")
     assert "it/s" not in text and "00:0" not in text
 
 
-def test_progress_can_be_silent(monkeypatch):
+def test_progress_can_be_silent():
     out = io.StringIO()
-    monkeypatch.setattr(display.sys, "stdout", out)
-    assert list(display.progress(range(2), desc="quiet", disable=True)) == [0, 1]
+    assert list(display.progress(range(2), desc="quiet", disable=True, stream=out)) == [0, 1]
     assert out.getvalue() == ""
+
+
+def test_progress_needs_a_total_it_can_know():
+    with pytest.raises(TypeError, match="'total'"):
+        display.progress(iter([1, 2]), desc="stories")
+    bar = display.progress(desc="stories", total=4, stream=io.StringIO())
+    bar.update(3)
+    assert bar.line() == "stories: 3/4 ███████████████·····"
+    bar.close()
+    bar.close()  # twice is harmless
+
+
+class FakeHandle:
+    def __init__(self, shown):
+        self.shown = shown
+
+    def update(self, obj):
+        self.shown.append(repr(obj))
+
+
+def test_progress_in_a_notebook_updates_one_display_in_place(monkeypatch):
+    """In a kernel: one display, updated; it ends on the text it began with (what nbval sees)."""
+    shown: list[str] = []
+
+    def fake_display(obj, display_id=False):
+        assert display_id is True, "an updatable display"
+        shown.append(repr(obj))
+        return FakeHandle(shown)
+
+    import IPython.display
+
+    monkeypatch.setattr(display, "_in_kernel", lambda: True)
+    monkeypatch.setattr(IPython.display, "display", fake_display)
+    for _ in display.progress(range(2), desc="search", unit="fits"):
+        pass
+    assert shown == [
+        "search: 2 fits",
+        "search: 1/2 fits ██████████··········",
+        "search: 2/2 fits ████████████████████",
+        "search: 2 fits",
+    ]
+    assert shown[0] == shown[-1], "nbval records the first state, the notebook stores the last"
+
+
+# --- Tables as a person reads them ---------------------------------------------------------
+
+
+def test_table_formats_counts_money_and_shares():
+    frame = pd.DataFrame(
+        {
+            "tested": [1581.0, 1472.0],
+            "cost": [12345.6, -20.0],
+            "catch_rate": [0.2101, 0.0442],
+            "ratio": [1.25, 0.5],
+            "option": ["POC", "MVP"],
+        },
+        index=["POC", "MVP"],
+    )
+    shown = display.table(frame, money=["cost"], shares=["catch_rate"])
+    assert shown["tested"].tolist() == ["1,581", "1,472"], "a float count shows as a count"
+    assert shown["cost"].tolist() == ["€12,346", "-€20"]
+    assert shown["catch_rate"].tolist() == ["21.0 %", "4.4 %"]
+    assert shown["ratio"].tolist() == [1.25, 0.5], "other measures stay as they are"
+    assert frame["tested"].dtype == float, "the frame itself is left alone"
+    html = shown.to_html()
+    assert "1581.0" not in html and "<td>1,581</td>" in html
+    assert "1,581" in repr(shown), "plain in text too"
+
+
+def test_table_keeps_what_it_is_told_to_and_shows_missing_values():
+    frame = pd.DataFrame({"year": [2025, 2026], "defects": [3.0, np.nan], "ok": [True, False]})
+    shown = display.table(frame, keep=["year"])
+    assert shown["year"].tolist() == [2025, 2026]
+    assert shown["defects"].tolist() == ["3", display.MISSING]
+    assert shown["ok"].tolist() == [True, False], "booleans are not counts"
+    assert display.table(pd.Series([1.0, 2.0], name="n"))["n"].tolist() == ["1", "2"]
+
+
+def test_table_names_a_bad_column_and_its_argument():
+    frame = pd.DataFrame({"a": [1.5], "b": ["x"]})
+    with pytest.raises(KeyError, match="money names 'cost'"):
+        display.table(frame, money=["cost"])
+    with pytest.raises(ValueError, match="'a' is named twice"):
+        display.table(frame, counts=["a"], shares=["a"])
+    with pytest.raises(TypeError, match="shares names 'b', which is not numeric"):
+        display.table(frame, shares=["b"])
+
+
+def test_table_handles_two_level_columns():
+    columns = pd.MultiIndex.from_tuples([("defect_rate", "Nov"), ("parts", "Nov")])
+    frame = pd.DataFrame([[0.012, 9000.0]], columns=columns)
+    shown = display.table(frame, shares=[("defect_rate", "Nov")])
+    assert shown.iloc[0].tolist() == ["1.2 %", "9,000"]
 
 
 # --- A chapter's headline figures as data -------------------------------------------------
@@ -134,3 +240,76 @@ def test_add_all_flattens_mappings_and_lists(in_chapters):
     chapter.add_all({"days": {"daily check": 9, "weekly": 14}, "sent": ["a", "b"], "n": 3})
     text = chapter.text()
     assert '"days_daily_check": 9' in text and '"sent": "a, b"' in text and '"n": 3' in text
+
+
+# --- What the stored notebook outputs show -------------------------------------------------
+
+PROGRESS_LINE = re.compile(r"^[^\n:]+: \d+/\d+\b", re.MULTILINE)
+FLOAT_COUNT = re.compile(r"-?\d[\d,]*\.0")
+MISSING_TEXT = {"", "NaN", "nan", "<NA>", "None", "NaT", display.MISSING}
+
+
+def float_count_columns(html: str) -> list[int]:
+    """Positions of the table columns whose every value reads like ``1581.0``: counts stored
+    as floats. A measure given to one decimal (``49.0`` among ``53.2``) is not one of them."""
+    rows = [
+        re.findall(r"<td>(.*?)</td>", row, re.DOTALL)
+        for row in re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL)
+    ]
+    rows = [row for row in rows if row]
+    width = max((len(row) for row in rows), default=0)
+    found = []
+    for position in range(width):
+        values = [row[position] for row in rows if len(row) > position]
+        values = [value for value in values if value not in MISSING_TEXT]
+        if values and all(FLOAT_COUNT.fullmatch(value) for value in values):
+            found.append(position)
+    return found
+
+
+def stored_outputs():
+    """(notebook, cell number, outputs) of every code cell of the chapters and solutions."""
+    for path in notebooks.chapter_notebooks() + notebooks.solution_notebooks():
+        notebook = nbformat.read(path, as_version=4)
+        for number, cell in enumerate(notebook.cells):
+            if cell.cell_type == "code" and cell.get("outputs"):
+                yield path.relative_to(notebooks.ROOT), number, cell.outputs
+
+
+def output_texts(output) -> list[str]:
+    if output.get("output_type") == "stream":
+        return [output.get("text", "")]
+    return [output.get("data", {}).get("text/plain", "")]
+
+
+def test_the_scans_catch_a_staircase_and_float_counts():
+    staircase = "\r".join(f"search (fits): {n}/3 {'█' * n}" for n in range(4))
+    assert len(PROGRESS_LINE.findall(staircase.replace("\r", "\n"))) == 4
+    html = pd.DataFrame(
+        {"n": [1581.0, np.nan], "t": [49.0, 53.2], "rate": [0.05, 0.0], "k": ["1,581", "2"]}
+    ).to_html()
+    assert float_count_columns(html) == [0], "only the float counts"
+    assert float_count_columns(display.table(pd.DataFrame({"n": [1581.0]})).to_html()) == []
+
+
+def test_no_stored_output_holds_a_progress_staircase():
+    """A long step leaves one progress line in its cell, never one per update."""
+    stacked = []
+    for path, number, outputs in stored_outputs():
+        texts = [text for output in outputs for text in output_texts(output)]
+        lines = sum(len(PROGRESS_LINE.findall(text.replace("\r", "\n"))) for text in texts)
+        if lines > 1 or any("\r" in text for text in texts):
+            stacked.append(f"{path} cell {number}: {lines} progress lines")
+    assert stacked == [], "re-execute these notebooks (pocmvp notebooks ...)"
+
+
+def test_no_stored_table_shows_a_count_as_a_float():
+    """Counts read 1,581, not 1581.0: every displayed DataFrame goes through display.table."""
+    floats = []
+    for path, number, outputs in stored_outputs():
+        for output in outputs:
+            html = output.get("data", {}).get("text/html", "")
+            found = float_count_columns(html)
+            if found:
+                floats.append(f"{path} cell {number}: columns {found}")
+    assert floats == [], "show these tables with display.table(...)"

@@ -36,6 +36,21 @@ def _exercises(args: argparse.Namespace) -> int:
     return 0
 
 
+def _home(args: argparse.Namespace) -> int:
+    from pocmvp.machinery import course
+
+    try:
+        changed = course.update_home(check=args.check)
+    except ValueError as error:
+        print(f"pocmvp home: {error}", file=sys.stderr)
+        return 2
+    if args.check and changed:
+        print("index.qmd's schedules are out of date: run 'pocmvp home' and commit the result.")
+        return 1
+    print("index.qmd " + ("rewritten" if changed else "is current") + ".")
+    return 0
+
+
 # What JupyterLab opens first, and what its file browser does not list: the instructor-only
 # sources and the rendered site (whose instructor edition holds the teaching notes).
 LAB_FIRST_PAGE = "chapters/01_business_problem.ipynb"
@@ -231,6 +246,13 @@ def main(argv: list[str] | None = None) -> int:
     ex = commands.add_parser("exercises", help="generate exercises/ from solutions/")
     ex.add_argument("--check", action="store_true", help="only check, exit 1 on any difference")
     ex.set_defaults(handler=_exercises)
+
+    home = commands.add_parser(
+        "home",
+        help="regenerate the home page's schedules (index.qmd) from the teaching notes' timing",
+    )
+    home.add_argument("--check", action="store_true", help="only check, exit 1 if out of date")
+    home.set_defaults(handler=_home)
 
     lab = commands.add_parser(
         "lab",

@@ -383,7 +383,9 @@ def hyperparameter_search(
     candidates = [(name, params) for name, g in grid.items() for params in ParameterGrid(g)]
     total = len(candidates) * len(VALIDATION_MONTHS)
     rows = []
-    bar = progress(range(total), desc="hyperparameter search (fits)", disable=not show_progress)
+    bar = progress(
+        range(total), desc="hyperparameter search", unit="fits", disable=not show_progress
+    )
     with threadpool_limits(limits=1):
         rows = _search_folds(joined, months, candidates, with_leak, seed, bar)
     bar.close()

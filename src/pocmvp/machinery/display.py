@@ -10,15 +10,28 @@ headline figures go to a tracked JSON file through :class:`Figures`
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import TextIO
 
+import numpy as np
+import pandas as pd
 from IPython.display import Markdown
-from tqdm import tqdm
 
 from pocmvp.machinery.figures import Figures
 from pocmvp.toolkit.formats import PALETTE, eur, num, pct, set_style
 
-__all__ = ["PALETTE", "Figures", "eur", "measured", "num", "pct", "progress", "say", "set_style"]
+__all__ = [
+    "PALETTE",
+    "Figures",
+    "eur",
+    "measured",
+    "num",
+    "pct",
+    "progress",
+    "say",
+    "set_style",
+    "table",
+]
 
 
 def measured(value: float, unit: str, digits: int = 2) -> str:
@@ -26,23 +39,207 @@ def measured(value: float, unit: str, digits: int = 2) -> str:
     return f"{value:,.{digits}f} {unit} (measured)"
 
 
+MISSING = "—"
+
+
+def table(
+    frame: pd.DataFrame | pd.Series,
+    *,
+    counts: Iterable = (),
+    money: Iterable = (),
+    shares: Iterable = (),
+    share_digits: int = 1,
+    keep: Iterable = (),
+) -> pd.DataFrame:
+    """A table as a person reads it: counts ``1,581``, money ``€12,345``, shares ``2.3 %``.
+
+    Returns a copy whose cells are text, for display only (the last line of a cell): JupyterLab
+    and Quarto render it as an HTML table, and its text form is the same plain table. Columns
+    named in ``counts``, ``money`` and ``shares`` get :func:`num`, :func:`eur` and :func:`pct`;
+    any other numeric column whose values are all whole numbers is a count too, so a count
+    stored as a float never shows as ``1581.0``; ``keep`` names columns to leave as they are
+    (a year, an identifier). Other columns stay as they are. A missing value shows as a dash.
+    """
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"table: 'frame' must be a DataFrame or a Series, not {type(frame)}")
+    formats: dict = {}
+    for argument, columns, formatter in (
+        ("counts", counts, num),
+        ("money", money, eur),
+        ("shares", shares, lambda value: pct(value, share_digits)),
+        ("keep", keep, None),
+    ):
+        for column in columns:
+            if column not in frame.columns:
+                raise KeyError(f"table: {argument} names {column!r}, which is not a column")
+            if column in formats:
+                raise ValueError(f"table: {column!r} is named twice (in {argument} too)")
+            formats[column] = (argument, formatter)
+    shown = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if column in formats:
+            argument, formatter = formats[column]
+            if formatter is None:
+                continue
+            if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+                raise TypeError(f"table: {argument} names {column!r}, which is not numeric")
+        elif _whole_numbers(values):
+            formatter = num
+        else:
+            continue
+        shown[column] = [MISSING if pd.isna(v) else formatter(v) for v in values]
+    return shown
+
+
+def _whole_numbers(values: pd.Series) -> bool:
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return False
+    present = values.dropna()
+    return (
+        bool(len(present))
+        and bool(np.isfinite(present).all())
+        and bool((present == present.round()).all())
+    )
+
+
 def say(text: str) -> Markdown:
     """Show computed prose as Markdown (Quarto renders it as part of the page)."""
     return Markdown(text)
 
 
+class Progress:
+    """Progress of a long step, shown live and kept as ONE deterministic line.
+
+    In a notebook the line is an IPython display updated in place (``display_id``), so a
+    learner sees the count move and the stored output holds a single line. Its text at the
+    end is the text it started with (``"hyperparameter search: 18 fits"``): nbval records a
+    display as first shown and ignores its updates, and the stored output keeps the last
+    update, so the two agree only that way. Counts only, never a time or a rate. Outside
+    IPython it rewrites one line of a terminal, or prints only the final line elsewhere (a
+    log, a pipe).
+    """
+
+    def __init__(
+        self,
+        iterable: Iterable | None = None,
+        *,
+        desc: str,
+        unit: str = "",
+        total: int | None = None,
+        disable: bool = False,
+        stream: TextIO | None = None,
+    ):
+        if total is None:
+            if iterable is None or not hasattr(iterable, "__len__"):
+                raise TypeError(f"progress({desc!r}): give 'total', the number of steps")
+            total = len(iterable)  # type: ignore[arg-type]
+        if total < 0:
+            raise ValueError(f"progress({desc!r}): 'total' must be 0 or more, not {total}")
+        self.iterable, self.desc, self.unit, self.total = iterable, desc, unit, int(total)
+        self.n = 0
+        self.disable = disable
+        self._closed = False
+        self._stream = stream
+        self._handle = None
+        if disable:
+            return
+        if stream is None and _in_kernel():
+            from IPython.display import display
+
+            self._handle = display(_Line(self.summary()), display_id=True)
+        elif self._live_terminal():
+            self._write("\r" + self.summary())
+
+    def summary(self) -> str:
+        """The line shown before the first step and after the last: the step and its size."""
+        return f"{self.desc}: {self.total} {self.unit}".rstrip()
+
+    def line(self) -> str:
+        """The line while it runs: done out of total, and a bar of 20 cells."""
+        filled = 20 * self.n // self.total if self.total else 20
+        bar = "█" * filled + "·" * (20 - filled)
+        return f"{self.desc}: {self.n}/{self.total} {self.unit} {bar}".replace("  ", " ")
+
+    def update(self, steps: int = 1) -> None:
+        self.n += steps
+        if self.disable:
+            return
+        if self._handle is not None:
+            self._handle.update(_Line(self.line()))
+        elif self._live_terminal():
+            self._write("\r" + self.line())
+
+    def close(self) -> None:
+        """Show the final line (the summary) once; closing twice does nothing."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.disable:
+            return
+        if self._handle is not None:
+            self._handle.update(_Line(self.summary()))
+        elif self._live_terminal():
+            self._write("\r" + self.summary().ljust(len(self.line())) + "\n")
+        else:
+            self._write(self.summary() + "\n")
+
+    def __iter__(self) -> Iterator:
+        if self.iterable is None:
+            raise TypeError(f"progress({self.desc!r}) was made without an iterable")
+        for item in self.iterable:
+            yield item
+            self.update(1)
+        self.close()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _target(self) -> TextIO:
+        return self._stream if self._stream is not None else sys.stdout
+
+    def _live_terminal(self) -> bool:
+        isatty = getattr(self._target(), "isatty", None)
+        return bool(isatty and isatty())
+
+    def _write(self, text: str) -> None:
+        self._target().write(text)
+        self._target().flush()
+
+
+class _Line:
+    """One line of text as a notebook shows it (text/plain, no quotes)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _in_kernel() -> bool:
+    """True in a Jupyter kernel (JupyterLab, papermill, nbval), where displays update."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
 def progress(
-    iterable: Iterable, *, desc: str, total: int | None = None, disable: bool = False
-) -> tqdm:
-    """A text progress bar whose final text is deterministic: counts only, no elapsed time or
-    rate, so stored notebook outputs do not change from run to run."""
-    return tqdm(
-        iterable,
-        desc=desc,
-        total=total,
-        file=sys.stdout,
-        mininterval=0,
-        miniters=1,
-        bar_format="{desc}: {n_fmt}/{total_fmt} {bar:20}",
-        disable=disable,
-    )
+    iterable: Iterable | None = None,
+    *,
+    desc: str,
+    unit: str = "",
+    total: int | None = None,
+    disable: bool = False,
+    stream: TextIO | None = None,
+) -> Progress:
+    """A :class:`Progress` over ``iterable`` (or updated by hand with ``total`` steps)."""
+    return Progress(iterable, desc=desc, unit=unit, total=total, disable=disable, stream=stream)
