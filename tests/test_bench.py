@@ -20,8 +20,35 @@ def test_record_merges_sections(tmp_path):
 
 def test_step_benchmarks_are_found_in_the_case_and_the_machinery():
     steps = bench.step_benchmarks()
-    assert {"poc", "rule_scoring_1m_parts", "find_rule_default_year", "workbook_100k_rows"} <= set(
-        steps
-    )
+    expected = {"poc", "rule_scoring_1m_parts", "find_rule_default_year", "workbook_100k_rows"}
+    expected |= {"rule_search_1m_rows_20_columns", "monthly_figures_50m_parquet"}
+    assert expected <= set(steps)
     for name, step in steps.items():
         assert callable(step), name
+
+
+def test_traced_measures_time_and_python_memory():
+    result, seconds, megabytes = bench.traced(lambda: bytearray(20_000_000))
+    assert len(result) == 20_000_000 and seconds >= 0 and megabytes >= 20
+
+
+def test_the_generated_tables_and_the_monthly_query_add_up(tmp_path):
+    import duckdb
+
+    from pocmvp.machinery import toolkit_benchmarks as tb
+    from pocmvp.toolkit import rule
+
+    table = tb.generated_table(20_000, columns=12)
+    assert list(table.columns[:2]) == ["x01", "x02"] and table[tb.DEFECT].dtype == bool
+    assert table.equals(tb.generated_table(20_000, columns=12))  # seeded
+    parquet = str(tmp_path / "log.parquet")
+    written = bench.in_child(f"{tb.__name__}:write_generated_parquet", parquet, "24000")
+    assert written["peak_rss_megabytes"] > 0
+    chosen = rule.Rule.of(("x03", ">", 97.0), ("x01", "<", 1.0))
+    figures = bench.in_child(f"{tb.__name__}:monthly_figures", parquet, chosen.sql_where())
+    with duckdb.connect() as connection:
+        rows = connection.execute(f"SELECT * FROM read_parquet('{parquet}')").fetchdf()
+    flags = chosen.flag(rows)
+    assert figures["months"] == 12 and figures["parts"] == len(rows) == 24_000
+    assert figures["flagged"] == flags.sum()
+    assert figures["caught"] == (flags & rows[tb.DEFECT]).sum()

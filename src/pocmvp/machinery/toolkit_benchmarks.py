@@ -116,19 +116,23 @@ MONTHLY_PARQUET_ROWS = 50_000_000
 MONTHLY_COLUMNS = ("x01", "x02", "x03", "x04")
 
 
-def _generated_parquet_sql(rows: int) -> str:
+def _generated_parquet_sql(rows: int, seed: int = GENERATED_SEED) -> str:
     """SELECT of a seeded table of ``rows`` parts over 2025 made by DuckDB from ``range()``:
-    hash-based readings (hundredths on [0, 100)), a ``defect`` more likely when ``x03`` is
-    high, and ``cast_at`` spread evenly over the year."""
+    hash-based readings (hundredths on [0, 100), few distinct values, so the file stays
+    small), a ``defect`` more likely when ``x03`` is high, and ``cast_at`` spread evenly over
+    the year. Streamed by DuckDB: the table is never held in memory."""
+
+    def uniform(k: int) -> str:  # 0 to 9999, pseudo-random per row and per k
+        return f"(hash(i * 8 + {k}, {seed}) % 10000)"
+
     readings = ", ".join(
-        f"(hash(i * 8 + {k}) % 10000) / 100.0 AS {name}" for k, name in enumerate(MONTHLY_COLUMNS)
+        f"{uniform(k)} / 100.0 AS {name}" for k, name in enumerate(MONTHLY_COLUMNS)
     )
     year = 365 * 86400
     return (
         f"SELECT TIMESTAMP '2025-01-01' + to_seconds((i * {year}) // {rows}) AS cast_at, "
         f"{readings}, "
-        "(hash(i * 8 + 7) % 10000) < (CASE WHEN (hash(i * 8 + 2) % 10000) >= 9700 "
-        "THEN 3000 ELSE 100 END) AS defect "
+        f"{uniform(7)} < (CASE WHEN {uniform(2)} >= 9700 THEN 3000 ELSE 100 END) AS defect "
         f"FROM range({rows}) AS t(i)"
     )
 

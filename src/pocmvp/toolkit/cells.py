@@ -72,7 +72,8 @@ def clean_text(text: str) -> str:
     """Text a spreadsheet can hold: control characters become U+FFFD, and a carriage return
     a line feed (an .xlsx is XML, whose readers turn one into the other anyway; doing it
     here means the text read back is the text written)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
 
 
@@ -86,6 +87,8 @@ def is_missing(value: object) -> bool:
 def cell_value(value: object) -> object:
     """The Python value a cell holds for ``value``: None (missing), str, bool, int, float,
     datetime or date. Anything else is shown as its text."""
+    if type(value) is str:  # the commonest case first: a workbook writes millions of cells
+        return clean_text(value)
     if is_missing(value):
         return None
     if isinstance(value, str):
@@ -125,7 +128,8 @@ def python_values(values: pd.Series) -> list:
 def set_data_cell(cell, value: object, number_format: str | None = None):
     """Put ``value`` into ``cell`` (a normal sheet's cell, or a reused write-only cell) by the
     rules of this module; return the cell. Strings are stored as text, never as formulas."""
-    value = cell_value(value)
+    if type(value) is not float or not math.isfinite(value):  # a finite float is ready
+        value = cell_value(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, even for "=HYPERLINK(...)"

@@ -17,8 +17,8 @@ Text from the data never becomes a formula: every cell is made by :mod:`pocmvp.t
 so a supplier named ``=HYPERLINK(...)`` stays text (OWASP's CSV injection advice, applied to
 .xlsx). Characters a spreadsheet cannot hold (control characters) are replaced by U+FFFD.
 Datetimes are real dates with a number format. The same rows and rule give a byte-identical
-file (fixed document dates and zip timestamps). openpyxl
-stores no computed values, so a spreadsheet computes every formula when it opens the file;
+file (fixed document dates and zip timestamps). openpyxl stores no computed values, so a
+spreadsheet computes every formula when it opens the file;
 :mod:`pocmvp.toolkit.spreadsheet_engine` does that with LibreOffice to check the Python rule.
 """
 
