@@ -195,7 +195,6 @@ def _report(args: argparse.Namespace) -> int:
     import email
     import shutil
     import smtplib
-    import tempfile
     from email import policy
 
     from papermill.exceptions import PapermillExecutionError
@@ -217,7 +216,10 @@ def _report(args: argparse.Namespace) -> int:
     name = report.rule_name(args.rule)
     names = report.file_names(args.month, name)
     # Written into a temporary folder beside the output, moved into place once complete.
-    work = Path(tempfile.mkdtemp(prefix=f".{args.month}-report-", dir=folder.parent))
+    # (a fixed name, so that the executed notebook is the same bytes from run to run).
+    work = folder.parent / f".{folder.name}-{name}.partial"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
     executed = work / names["notebook"]
     parameters = {
         "month": args.month,
