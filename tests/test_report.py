@@ -13,8 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pocmvp import cli
-from pocmvp.case import factory, iteration, status_quo
-from pocmvp.case import report
+from pocmvp.case import factory, iteration, report, status_quo
 from pocmvp.toolkit import rule, spreadsheet_engine, workbook
 
 MONTH = "2025-10"
