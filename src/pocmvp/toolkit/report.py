@@ -146,7 +146,10 @@ def parse_times(frame: pd.DataFrame, column: str, name: str) -> pd.DataFrame:
             dates[iso] = pd.to_datetime(local[iso], errors="coerce", format="ISO8601")
         if day_first.any():
             dates[day_first] = pd.to_datetime(
-                local[day_first].str.replace(".", "/", regex=False), errors="coerce", dayfirst=True
+                local[day_first].str.replace(".", "/", regex=False),
+                errors="coerce",
+                dayfirst=True,
+                format="mixed",
             )
     bad = dates.isna()
     if bad.any():
