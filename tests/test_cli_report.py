@@ -209,3 +209,35 @@ def test_the_month_must_be_exactly_yyyy_mm():
 def test_the_default_folder_is_under_the_current_one(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert report.default_output_dir(MONTH) == tmp_path / "reports" / MONTH
+
+
+@pytest.mark.timeout(300)
+def test_the_report_is_sent_to_an_ipv6_relay(tmp_path, capfd):
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from local_servers import Inbox
+
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+            port = probe.getsockname()[1]
+    except OSError as error:
+        pytest.skip(f"this machine has no IPv6 loopback (::1): {error}")
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="::1", port=port)
+    controller.start()
+    try:
+        path = tmp_path / "orders.csv"
+        orders(600).to_csv(path, index=False)
+        arguments = ["report", "--data", str(path), "--rule", str(write_rule(tmp_path))]
+        arguments += ["--month", MONTH, "--output", str(tmp_path / "out"), "--send"]
+        arguments += ["--smtp", f"[::1]:{port}", "--to", "lead@shop.example"]
+        assert cli.main(arguments) == 0
+    finally:
+        controller.stop()
+    captured = capfd.readouterr()
+    assert captured.err == ""
+    assert f"through ::1:{port}" in captured.out
+    (envelope,) = inbox.envelopes
+    assert envelope.rcpt_tos == ["lead@shop.example"]
