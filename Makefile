@@ -57,7 +57,7 @@ notebooks: $(STAMP) ## Re-execute chapters, solutions and the report notebook; s
 exercises: $(STAMP) ## Regenerate exercises/ from solutions/
 	$(BIN)/pocmvp exercises
 
-report: $(STAMP) ## The monthly report for MONTH (default 2025-10) into output/reports/MONTH
+report: $(STAMP) ## The monthly report for MONTH (default 2025-10) into reports/MONTH
 	$(BIN)/pocmvp report --month $(MONTH)
 
 bench: $(STAMP) ## Time every notebook and the heavy steps; writes benchmarks/results.json

@@ -1,9 +1,8 @@
 """Chapter 6's self-checks: right answers pass, wrong ones get a hint but not the answer."""
 
-from pocmvp.case import factory, iteration
+from pocmvp.case import factory, iteration, report
 from pocmvp.machinery import selfcheck
 from pocmvp.machinery.checks import ch06
-from pocmvp.toolkit import report
 
 SEED = factory.DEFAULT_SEED
 

@@ -251,3 +251,34 @@ def test_value_captured_uses_the_economics(held_out, v1):
         iteration.value_captured(held_out, v1, dear)["value_eur"]
         == 4 * iteration.value_captured(held_out, v1)["value_eur"]
     ).all()
+
+
+# --- The approved rules stored with the case ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def default_plant_log():
+    return factory.generate_plant(factory.parts_for(False), seed=factory.DEFAULT_SEED).shift_log
+
+
+def test_the_stored_rules_are_what_the_chapters_derive(default_plant_log):
+    """tools/make_case_rules.py wrote them; at the default seed and size they still match."""
+    derived = iteration.derived_rule_files(default_plant_log)
+    for version in iteration.VERSIONS:
+        assert iteration.rule_file(version) == derived[version], version
+    assert iteration.stored_versions() == iteration.rule_versions(default_plant_log)
+
+
+def test_the_calendar_is_read_from_the_stored_files():
+    assert [r.version for r in iteration.RELEASES] == ["v1", "v2"]
+    assert [str(r.live_from.date()) for r in iteration.RELEASES] == ["2025-09-01", "2025-12-01"]
+    assert iteration.version_in_force("2025-11-30") == "v1"
+    assert iteration.version_in_force("2025-12-01") == "v2"
+    assert iteration.version_in_force("2025-08-31") is None
+    with pytest.raises(ValueError, match="must be one of v1, v2"):
+        iteration.rule_file("v3")
+
+
+def test_flags_in_force_default_to_the_stored_rules(log):
+    stored = iteration.stored_versions()
+    assert iteration.flags_in_force(log).equals(iteration.flags_in_force(log, stored))

@@ -3,6 +3,7 @@
 import email
 import json
 from email import policy
+from pathlib import Path
 
 import duckdb
 import nbformat
@@ -12,8 +13,8 @@ import pytest
 from openpyxl import load_workbook
 
 from pocmvp import cli
-from pocmvp.case import factory, iteration, status_quo
-from pocmvp.toolkit import report, rule, spreadsheet_engine, workbook
+from pocmvp.case import factory, iteration, report, status_quo
+from pocmvp.toolkit import rule, spreadsheet_engine, workbook
 
 MONTH = "2025-10"
 CAPACITY = status_quo.ECONOMICS.inspection_capacity_share
@@ -61,10 +62,10 @@ def test_csv_parquet_and_xlsx_read_back_as_the_shift_log(log, csv_source, tmp_pa
     ("name", "content", "message"),
     [
         ("missing.csv", None, "there is no such file"),
-        ("shift_log.txt", b"part_id\n", "give 'generated' or a .csv, .parquet, .xlsx file"),
-        ("empty.csv", b"", "cannot read the shift log 'empty.csv' (EmptyDataError"),
-        ("binary.parquet", b"\x00\x01not parquet", "cannot read the shift log 'binary.parquet'"),
-        ("broken.xlsx", b"PK\x03\x04 broken zip", "cannot read the shift log 'broken.xlsx'"),
+        ("shift_log.txt", b"part_id\n", "give a .csv, .parquet, .xlsx file"),
+        ("empty.csv", b"", "cannot read 'empty.csv' (EmptyDataError"),
+        ("binary.parquet", b"\x00\x01not parquet", "cannot read 'binary.parquet'"),
+        ("broken.xlsx", b"PK\x03\x04 broken zip", "cannot read 'broken.xlsx'"),
         ("no_dates.csv", b"part_id,melt_temp_c\nP1,700\n", "has no 'cast_at' column"),
         (
             "bad_dates.csv",
@@ -116,19 +117,20 @@ def test_rule_versions_are_v1_and_its_night_revision(log, versions):
     assert versions["v2"].scoped and not versions["v1"].scoped
     with pytest.raises(report.ReportError, match="must be one of v1, v2"):
         report.choose_rule(log, "v3")
-    with pytest.raises(report.ReportError, match="no history months"):
-        report.rule_versions(factory.in_months(log, factory.HELD_OUT_MONTHS))
 
 
 def test_prepare_checks_everything_before_anything_is_written(log):
-    shift_log, chosen = report.prepare("generated", MONTH, "v1", fast_mode=True)
+    shift_log, approved = report.prepare(MONTH, None, "v1", fast_mode=True)
     pd.testing.assert_frame_equal(shift_log, log)
+    assert approved == iteration.rule_file("v1"), "the approved file, never fitted again"
     with pytest.raises(report.ReportError, match="not one email address"):
-        report.prepare("generated", MONTH, "v1", fast_mode=True, recipients=["nobody"])
+        report.prepare(MONTH, None, "v1", ["nobody"], fast_mode=True)
     with pytest.raises(report.ReportError, match="at least one recipient"):
-        report.prepare("generated", MONTH, "v1", fast_mode=True, recipients=[])
-    with pytest.raises(report.ReportError, match="rule version"):
-        report.prepare("generated", MONTH, "v9", fast_mode=True)
+        report.prepare(MONTH, None, "v1", [], fast_mode=True)
+    with pytest.raises(report.ReportError, match="the rule must be one of v1, v2 or a rule.json"):
+        report.prepare(MONTH, None, "v9", fast_mode=True)
+    with pytest.raises(report.ReportError, match="the seed must be a whole number >= 0, got -1"):
+        report.prepare(MONTH, None, "v1", seed=-1, fast_mode=True)
 
 
 # --- The figures and the files ----------------------------------------------------------------
@@ -272,7 +274,7 @@ def test_a_source_without_the_outcome_is_refused(log, versions, tmp_path):
 
 
 def test_default_folder_and_markdown(monkeypatch, tmp_path, written):
-    monkeypatch.setenv("POCMVP_OUTPUT_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
     assert report.default_output_dir(MONTH) == tmp_path / "reports" / MONTH
     table = report.figures_markdown(written.figures)
     assert table.startswith("| Figure | Value |") and "| Value captured in September" in table
@@ -323,7 +325,7 @@ def test_cli_runs_the_notebook_and_sends_the_report(smtp_server, tmp_path, capsy
     injected = next(
         c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])
     )
-    assert "seed = 7" in injected.source and 'rule_version = "v2"' in injected.source
+    assert '"seed": 7' in injected.source and 'rule = "v2"' in injected.source
     figures = json.loads((folder / f"figures-{MONTH}-v2.json").read_text())
     assert figures["rows"] == figures["flagged"] + figures["passed"] + figures["rejected"]
 
@@ -339,9 +341,9 @@ def gap_source(log, tmp_path_factory):
 @pytest.mark.parametrize(
     ("case", "message"),
     [
-        ("no production", f"pocmvp report: no production in {MONTH}"),
+        ("no production", f"pocmvp report: no rows in {MONTH}"),
         ("outside the data", "pocmvp report: 2026-02 is outside the data"),
-        ("unreadable", "pocmvp report: cannot read the shift log 'garbage.csv'"),
+        ("unreadable", "pocmvp report: cannot read 'garbage.csv'"),
         ("missing file", "there is no such file"),
         ("bad recipient", "'not-an-address' is not one email address"),
     ],
@@ -354,13 +356,14 @@ def test_cli_refuses_with_one_line_exit_2_and_sends_nothing(
     garbage.write_bytes(b"\xff\xfe\x00\x01 this is not a shift log \x00")
     month, source = {
         "no production": (MONTH, gap_source),
-        "outside the data": ("2026-02", "generated"),
+        "outside the data": ("2026-02", None),
         "unreadable": (MONTH, garbage),
         "missing file": (MONTH, tmp_path / "nowhere.csv"),
-        "bad recipient": (MONTH, "generated"),
+        "bad recipient": (MONTH, None),
     }[case]
     folder = tmp_path / "out"
-    arguments = ["report", "--month", month, "--source", str(source), "--fast"]
+    arguments = ["report", "--month", month]
+    arguments += ["--fast"] if source is None else ["--data", str(source)]
     arguments += send_arguments(controller, folder)
     if case == "bad recipient":
         arguments += ["--to", "not-an-address"]
@@ -394,5 +397,8 @@ def test_cli_argument_errors(capsys):
     with pytest.raises(SystemExit) as raised:
         cli.main(["report", "--month", MONTH, "--smtp", "localhost"])
     assert raised.value.code == 2 and "HOST:PORT" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        cli.main(["report", "--month", MONTH, "--rule", "v3"])
+    assert cli.main(["report", "--month", MONTH, "--rule", "v3"]) == 2
+    assert capsys.readouterr().err == (
+        "pocmvp report: the rule must be one of v1, v2 or a rule.json file, got "
+        f"{str(Path('v3').resolve())!r}\n"
+    )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -158,11 +160,18 @@ def _robustness(args: argparse.Namespace) -> int:
     return 1 if result["failures"] else 0
 
 
+_BRACKETED = re.compile(r"\[([0-9A-Fa-f:.]+)\]:(\d{1,5})")
+_PLAIN_HOST = re.compile(r"([^:\[\]\s]+):(\d{1,5})")
+
+
 def _smtp_address(text: str) -> tuple[str, int]:
-    host, _, port = text.rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise argparse.ArgumentTypeError(f"expected HOST:PORT, e.g. 127.0.0.1:8025, got {text!r}")
-    return host, int(port)
+    """HOST:PORT, or [IPv6]:PORT (e.g. [::1]:2525) as the IPv6 host and the port."""
+    found = _BRACKETED.fullmatch(text) or _PLAIN_HOST.fullmatch(text)
+    if not found or not 0 < int(found.group(2)) < 65536:
+        raise argparse.ArgumentTypeError(
+            f"expected HOST:PORT or [IPv6]:PORT, e.g. 127.0.0.1:8025 or [::1]:2525, got {text!r}"
+        )
+    return found.group(1), int(found.group(2))
 
 
 def _fail(message: object, code: int) -> int:
@@ -170,56 +179,87 @@ def _fail(message: object, code: int) -> int:
     return code
 
 
+PLANT_REPORT = "pocmvp.case.report"
+"""The case's report module: what ``pocmvp report`` runs without ``--data``."""
+
+
+def _report_inputs(args: argparse.Namespace) -> tuple[str | None, str, str | None, dict]:
+    """The data (absolute path or None for the plant), the rule (a version of the plant or an
+    absolute path), the report module, and its options."""
+    from pocmvp.toolkit import report
+
+    plant = args.data is None
+    if not plant and (args.fast or args.seed is not None):
+        raise report.ReportError("--seed and --fast are for the generated plant (no --data)")
+    rule = args.rule
+    if rule in ("v1", "v2"):
+        if not plant:
+            from pocmvp.case import iteration  # the case's approved files, read as any file
+
+            rule = str(iteration.RULES_DIR / f"{rule}.json")
+    else:
+        rule = str(Path(rule).resolve())
+    data = None if plant else str(Path(args.data).resolve())
+    seed = 2026 if args.seed is None else args.seed
+    options = {"seed": seed, "fast_mode": args.fast} if plant else {}
+    return data, rule, (PLANT_REPORT if plant else None), options
+
+
 def _report(args: argparse.Namespace) -> int:
     """Run the report notebook for one month; with --send, mail its email."""
     import email
+    import shutil
     import smtplib
     from email import policy
 
     from papermill.exceptions import PapermillExecutionError
 
-    from pocmvp.toolkit import delivery, report
+    from pocmvp.toolkit import delivery, report, run_notebook
 
     recipients = args.to or list(report.DEFAULT_RECIPIENTS)
-    source = args.source
-    if source != report.GENERATED:
-        source = str(Path(source).resolve())  # the notebook runs in its own folder
     try:
-        # Checked here first, so a bad request fails in a second, before a kernel starts.
-        report.prepare(
-            source,
-            args.month,
-            args.rule,
-            seed=args.seed,
-            fast_mode=args.fast,
-            recipients=recipients,
-        )
+        data, rule, extension, options = _report_inputs(args)
+        # Checked here first, so a bad request fails in seconds, before a kernel starts.
+        report.reporter(extension).prepare(args.month, data, rule, recipients, **options)
+        folder = Path(args.output) if args.output else report.default_output_dir(args.month)
+        folder = folder.resolve()
+        folder.mkdir(parents=True, exist_ok=True)
     except report.ReportError as error:
         return _fail(error, 2)
-    folder = Path(args.output).resolve() if args.output else report.default_output_dir(args.month)
-    folder.mkdir(parents=True, exist_ok=True)
-    names = report.file_names(args.month, args.rule)
-    executed = folder / names["notebook"]
+    except OSError as error:
+        return _fail(f"cannot write into the output folder: {error}", 2)
+    name = report.rule_name(args.rule)
+    names = report.file_names(args.month, name)
+    # Written into a temporary folder beside the output, moved into place once complete.
+    # (a fixed name, so that the executed notebook is the same bytes from run to run).
+    work = folder.parent / f".{folder.name}-{name}.partial"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    executed = work / names["notebook"]
     parameters = {
         "month": args.month,
-        "source": source,
-        "rule_version": args.rule,
+        "data": data,
+        "rule": rule,
         "recipients": recipients,
-        "fast_mode": args.fast,
-        "seed": args.seed,
-        "output_dir": str(folder),
+        "extension": extension,
+        "options": options,
+        "output_dir": str(work),
     }
     try:
-        notebooks.execute(notebooks.report_notebook(), executed, parameters, kernel_name="python3")
+        run_notebook.execute(report.notebook_path(), executed, parameters, cwd=work)
     except PapermillExecutionError as error:
         if error.ename == "ReportError":
+            shutil.rmtree(work, ignore_errors=True)
             return _fail(error.evalue, 2)
         return _fail(
             f"the report notebook failed ({error.ename}: {error.evalue}); see {executed}", 1
         )
-    print(f"wrote the {args.month} report (rule {args.rule}) to {folder}:")
-    for name in [*(names[k] for k in ("workbook", "email", "chart", "figures")), executed.name]:
-        print(f"  {name}")
+    for path in sorted(work.iterdir()):
+        path.replace(folder / path.name)
+    work.rmdir()
+    print(f"wrote the {args.month} report (rule {name}) to {folder}:")
+    for kind in ("workbook", "email", "chart", "figures", "notebook"):
+        print(f"  {names[kind]}")
     if not args.send:
         return 0
     host, port = args.smtp
@@ -232,6 +272,9 @@ def _report(args: argparse.Namespace) -> int:
     if refused:
         return _fail(f"the SMTP server refused {', '.join(sorted(refused))}", 1)
     print(f"sent {names['email']} to {', '.join(recipients)} through {host}:{port}")
+    rejected = json.loads((folder / names["figures"]).read_text(encoding="utf-8"))["rejected"]
+    if rejected:
+        print(f"  {rejected} rejected rows listed in {names['workbook']} (sheet Rejected)")
     return 0
 
 
@@ -297,27 +340,38 @@ def main(argv: list[str] | None = None) -> int:
     rp = commands.add_parser(
         "report",
         help="make one month's report (workbook, chart, email) and optionally send it",
-        description="Run the monthly report notebook for one month with papermill. The "
-        "workbook, the email (.eml), the chart, the figures (JSON) and the executed notebook "
-        "go into the output folder. Exit code 2: a month without production or outside the "
-        "data, an unreadable source, or a bad address; nothing is sent then.",
+        description="Report one month of a table with the approved rule (rule.json; never "
+        "fitted again): rows, rejected rows, flags, tests within the capacity, positives "
+        "found and the catch rate. Without --data, the generated plant, with its returns "
+        "that arrive late (so far / final) and the value in EUR. The workbook, the email "
+        "(.eml), the chart, the figures (JSON) and the executed notebook go into the output "
+        "folder (default ./reports/YYYY-MM). Exit code 2, with one line on stderr and "
+        "nothing written or sent: an unreadable file, a table without the rule's target or "
+        "time column, a malformed month (YYYY-MM exactly) or one outside the data, a seed "
+        "below 0, a bad address.",
     )
     rp.add_argument("--month", required=True, help="the month to report on, YYYY-MM")
-    rp.add_argument("--rule", choices=("v1", "v2"), default="v1", help="the rule version")
+    rp.add_argument("--data", help="the table, .csv, .parquet or .xlsx (default: the plant)")
     rp.add_argument(
-        "--source",
-        default="generated",
-        help="'generated' (the generated plant) or a shift log .csv, .parquet or .xlsx",
+        "--rule",
+        default="v1",
+        help="the approved rule.json, or v1 / v2: the plant's approved rules (default v1)",
     )
-    rp.add_argument("--fast", action="store_true", help="a quarter of the parts (generated)")
-    rp.add_argument("--seed", type=int, default=2026, help="the generated plant's seed")
-    rp.add_argument("--output", help="output folder (default: output/reports/YYYY-MM)")
+    rp.add_argument("--fast", action="store_true", help="a quarter of the parts (the plant)")
+    rp.add_argument("--seed", type=int, help="the generated plant's seed, >= 0 (default 2026)")
+    rp.add_argument("--output", help="output folder (default: ./reports/YYYY-MM)")
     rp.add_argument("--send", action="store_true", help="send the email through --smtp")
-    rp.add_argument("--smtp", type=_smtp_address, help="the SMTP relay, HOST:PORT")
+    rp.add_argument("--smtp", type=_smtp_address, help="the SMTP relay, HOST:PORT or [IPv6]:PORT")
     rp.add_argument(
         "--to", action="append", metavar="ADDRESS", help="a recipient (repeat for more)"
     )
     rp.set_defaults(handler=_report)
+
+    def one_line_error(message: str) -> None:
+        _fail(message, 2)
+        sys.exit(2)
+
+    rp.error = one_line_error  # the report's usage errors are one line too
 
     args, unknown = parser.parse_known_args(argv)
     if args.command == "lab":

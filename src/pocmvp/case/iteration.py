@@ -5,9 +5,11 @@ two monthly reports, is "too many night-shift false alarms". This module turns t
 sentence into numbers and into a better rule, and keeps the calendar of rule versions:
 
 * :data:`RELEASES` declares each version of the live rule and the day it went live
-  (``live_from``); :func:`rule_versions` makes the rules, :func:`version_in_force` and
-  :func:`flags_in_force` answer "which rule was in force" for any day or part. Every
-  chapter and command asks these, so none fits a rule again to answer;
+  (``live_from``), read from the approved ``rule.json`` files stored with the case
+  (:data:`RULES_DIR`, :func:`stored_versions`); :func:`version_in_force` and
+  :func:`flags_in_force` answer "which rule was in force" for any day or part from them, so
+  no command fits a rule again to answer. :func:`rule_versions` derives the rules (chapter 6
+  teaches it; ``tools/make_case_rules.py`` stores its result at the default seed);
 * :func:`shift_breakdown` counts, per shift, the X-ray tests a rule's routing spends (every
   rule spends the month's capacity), the defects they find, the false alarms (tests of
   parts that were fine) and the hit rate;
@@ -28,13 +30,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from pocmvp.case import factory
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
-from pocmvp.toolkit import rule
+from pocmvp.toolkit import rule, rulefile
 from pocmvp.toolkit.rule import SHIFT_COLUMN, Condition, Rule
 
 ALL_SHIFTS = "all shifts"
@@ -46,12 +49,27 @@ MELT = "melt_temp_c"
 # --- Which rule was in force ----------------------------------------------------------------
 
 
+RULES_DIR = Path(__file__).resolve().parent / "rules"
+"""The approved rules of the case, one ``rule.json`` per version (``v1.json``, ``v2.json``),
+written by ``tools/make_case_rules.py`` from :func:`rule_versions` on the default plant."""
+
+_CALENDAR = {
+    "v1": (
+        f"{factory.HELD_OUT_MONTHS[0]}-01",
+        "chapter 4: the rule search on the history months, at the X-ray capacity",
+    ),
+    "v2": (
+        f"{factory.FIRE_MONTH}-01",
+        "chapter 6: v1 with the melt read against its own threshold on the night shift",
+    ),
+}
+
+
 @dataclass(frozen=True)
 class RuleRelease:
     """One version of the live rule: its name, the day it went live, and where it is made.
 
-    A ``rule.json`` file per version (conditions and ``live_from``) can later replace the
-    fitting in :func:`rule_versions`; the calendar and every question asked of it stay.
+    The rule itself and ``live_from`` are read from its file in :data:`RULES_DIR`.
     """
 
     version: str
@@ -62,20 +80,49 @@ class RuleRelease:
         object.__setattr__(self, "live_from", pd.Timestamp(self.live_from))
 
 
-RELEASES: tuple[RuleRelease, ...] = (
-    RuleRelease(
-        "v1",
-        f"{factory.HELD_OUT_MONTHS[0]}-01",
-        "chapter 4: the rule search on the history months, at the X-ray capacity",
-    ),
-    RuleRelease(
-        "v2",
-        f"{factory.FIRE_MONTH}-01",
-        "chapter 6: v1 with the melt read against its own threshold on the night shift",
-    ),
+def rule_file(version: str) -> rulefile.RuleFile:
+    """The approved rule ``version`` as stored in the package (``rules/VERSION.json``)."""
+    if version not in _CALENDAR:
+        raise ValueError(f"the rule version must be one of {', '.join(_CALENDAR)}, got {version!r}")
+    return rulefile.load(RULES_DIR / f"{version}.json")
+
+
+def stored_versions() -> dict[str, Rule]:
+    """Every approved version, read from its file: what was in force, never fitted again."""
+    return {version: rule_file(version).rule for version in _CALENDAR}
+
+
+RELEASES: tuple[RuleRelease, ...] = tuple(
+    RuleRelease(version, pd.Timestamp(rule_file(version).live_from), made_by)
+    for version, (_, made_by) in _CALENDAR.items()
 )
 """The calendar of the live rule, in order: v1 from September 2025, v2 from December."""
 VERSIONS = tuple(r.version for r in RELEASES)
+
+
+def derived_rule_files(
+    shift_log: pd.DataFrame, economics: PlantEconomics = ECONOMICS
+) -> dict[str, rulefile.RuleFile]:
+    """v1 and v2 as the chapters derive them on ``shift_log`` (:func:`rule_versions`), each
+    as the ``rule.json`` of its release (what ``tools/make_case_rules.py`` stores)."""
+    history = factory.in_months(shift_log, factory.TRAIN_MONTHS)
+    chosen_on = {
+        "data": "the generated plant",
+        "history_until": factory.TRAIN_MONTHS[-1],
+        "rows": int(len(history)),
+    }
+    return {
+        version: rulefile.RuleFile(
+            rule=found,
+            capacity=economics.inspection_capacity_share,
+            target=factory.TARGET,
+            id="part_id",
+            time="cast_at",
+            chosen_on=chosen_on,
+            live_from=pd.Timestamp(_CALENDAR[version][0]).date(),
+        )
+        for version, found in rule_versions(shift_log, economics).items()
+    }
 
 
 def releases_table() -> pd.DataFrame:
@@ -121,9 +168,9 @@ def flags_in_force(
 ) -> pd.Series:
     """Each part's flag from the version in force when it was cast (no flag before v1).
 
-    ``versions`` defaults to :func:`rule_versions` of the shift log.
+    ``versions`` defaults to the approved rules as stored (:func:`stored_versions`).
     """
-    versions = rule_versions(shift_log, economics) if versions is None else versions
+    versions = stored_versions() if versions is None else versions
     flagged = pd.Series(False, index=shift_log.index, name="flagged")
     for release in RELEASES:
         live = shift_log["cast_at"] >= release.live_from

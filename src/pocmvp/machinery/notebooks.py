@@ -19,6 +19,8 @@ from pathlib import Path
 
 import nbformat
 
+from pocmvp.toolkit.run_notebook import strip_run_metadata
+
 ROOT = Path(__file__).resolve().parents[3]
 KERNEL_NAME = "pocmvp"
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
@@ -125,15 +127,6 @@ def execute(
 def write(notebook: nbformat.NotebookNode, path: Path) -> None:
     """Write a notebook the way JupyterLab does (one trailing newline)."""
     Path(path).write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
-
-
-def strip_run_metadata(notebook: nbformat.NotebookNode) -> None:
-    """Drop what changes on every run (timestamps, durations) and keep the results."""
-    notebook.metadata.pop("papermill", None)
-    for cell in notebook.cells:
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-    notebook.metadata.get("widgets", {}).clear()
 
 
 def exercise_from_solution(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:

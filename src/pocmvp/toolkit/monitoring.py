@@ -23,11 +23,23 @@ or model.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from pocmvp.case.returns import Returns
+
+class Returns(Protocol):
+    """What a case supplies when its outcomes arrive late (e.g. the plant's customer returns,
+    :class:`pocmvp.case.returns.Returns`): ``delay`` (``days``, ``shares``, ``longest_days``),
+    ``booking`` (``known_from(dates)``) and ``booked_returns(flagged, defect)``, the day each
+    missed positive becomes known (NaT for none). The toolkit imports no case."""
+
+    delay: Any
+    booking: Any
+
+    def booked_returns(self, flagged: pd.Series, defect: pd.Series) -> pd.Series: ...
+
 
 WINDOWS = {"D": "day", "W": "ISO week", "M": "month"}
 """The periods a check can summarise, and how often it runs (at the end of each period)."""

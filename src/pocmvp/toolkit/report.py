@@ -1,59 +1,69 @@
-"""The monthly report: one month's figures for the live rule, in the quality lead's inbox.
+"""The monthly report for any table: one month's figures for the approved rule, by email.
 
-On the first day of each month the report for the month before goes out. For a rule version
-and a shift-log source (the generated plant, or a ``.csv`` / ``.parquet`` / ``.xlsx`` export
-of the shift log with the inspection outcome ``defect``), :func:`run_report`:
+The rule is the approved ``rule.json`` (:mod:`pocmvp.toolkit.rulefile`): it names the table's
+target, id and time columns and the inspection capacity, and the report reads it and never
+fits a rule again. For a table (``.csv``, ``.parquet`` or ``.xlsx``) and a month,
+:func:`run_report` states:
 
-1. accounts for every row of the month: flagged, passed, or rejected with a reason
-   (:func:`pocmvp.toolkit.rule.account_rows`), so the three counts add up to the rows received;
-2. computes the month's figures **as known that morning** (:func:`month_figures`): the
-   X-ray capacity and how much of it the rule asks for (a month whose flags exceed the
-   capacity is reported, never hidden) and the defects the X-ray test caught, all known at
-   once; the defects shipped only as far as their customer returns have been booked
-   (:mod:`pocmvp.case.returns`), marked **so far**. A later report gives them **final**, with
-   the catch rate and the value captured beyond today's every-n-th-part sample, in a table
-   of the earlier months;
-3. writes the rule workbook of the month (:func:`pocmvp.toolkit.workbook.write_rule_workbook`),
-   renders the chart and composes the email with the workbook attached
-   (:mod:`pocmvp.toolkit.delivery`), and saves the ``.xlsx``, the ``.eml``, the chart and the
-   figures as JSON in one folder.
+* **rows** of the month, **rejected** rows (a missing or repeated id, text in a rule column:
+  :func:`pocmvp.toolkit.rule.account_rows`), each listed with its reason (every one, in the
+  workbook's Rejected sheet and the figures file), the rows **flagged** by the rule and the
+  rows that **passed**;
+* the **capacity** (the capacity share of the month's rows, rounded down), the rows
+  **tested** within it (:func:`pocmvp.toolkit.routing.route`: flagged rows in time order
+  until the capacity is used, idle slots to an every-n-th sample), and the **overflow**
+  (flags beyond the capacity, reported, never hidden);
+* the **positives** of the month (rows whose target is true), those **caught** by the tests,
+  and the **catch rate** (caught / positives).
 
-:func:`prepare` loads a source, checks the month (a month outside the data, or one without
-production, is refused) and chooses the rule version (:func:`pocmvp.case.iteration.rule_versions`:
-v1 found on the history months at the X-ray capacity, v2 its night-shift revision). A file
-carries no return dates: its returns are timed like the generated plant's, from the declared
-delay and the seed. Every refusal is a :class:`ReportError` whose message is one line, which
-``pocmvp report`` prints as it is.
+For a generic table the target is in the table when the report is made, so every figure is
+final at once: the report has no "so far". A case whose outcomes arrive late (the generated
+plant, whose shipped defects are known only as customer returns come in) supplies its own
+report module built on this one (``pocmvp.case.report``); the report notebook runs whichever
+module its ``extension`` parameter names, through the same interface: :func:`prepare`,
+:func:`make`, :func:`summary_markdown`, :func:`extra_markdown` and :func:`extra_claims`.
+
+Times: the time column is read as dates. ISO dates (``2025-10-31 14:05``) are read as they
+are; a timezone-aware time (``2025-10-31T23:30:00+02:00``) keeps its local clock time and
+drops the offset, so a row falls in the month it was recorded in where it happened; a date
+written with slashes or dots (``31/10/2025``, ``31.10.2025``) is read day first, never month
+first. Anything else is refused, with the first rows that are not dates.
+
+Months: ``YYYY-MM`` exactly (``"2025-10\\n"`` is refused as malformed, whatever the trailing
+character). A month outside the table, or one without rows, is refused. Every refusal is a
+:class:`ReportError` with a one-line message, which ``pocmvp report`` prints as it is.
+
+Output: ``pocmvp report`` writes into ``./reports/YYYY-MM`` of the current folder by default
+(:func:`default_output_dir`), never next to the package.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
 
-from pocmvp.case import factory, iteration, returns, status_quo
-from pocmvp.case.factory import ShiftLogError
-from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
-from pocmvp.machinery import notebooks
-from pocmvp.toolkit import delivery, rule, workbook
-from pocmvp.toolkit.formats import eur, num, pct
+from pocmvp.toolkit import delivery, routing, rule, rulefile, workbook
+from pocmvp.toolkit.formats import num, pct
 from pocmvp.toolkit.rule import Accounting, Rule
+from pocmvp.toolkit.rulefile import RuleFile
 
-GENERATED = "generated"
-"""The source name of the generated plant (see :func:`pocmvp.case.factory.generate_plant`)."""
 FILE_TYPES = (".csv", ".parquet", ".xlsx")
-RULE_VERSIONS = iteration.VERSIONS
 DEFAULT_SENDER = "Quality report <quality.report@plant.example>"
 DEFAULT_RECIPIENTS = ("Quality lead <quality.lead@plant.example>",)
-MAX_REJECTED_LISTED = 50
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
+_DAY_FIRST = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{4}")
+ID_COLUMN = "part_id"
+"""The id column the row accounting reads (a table's own id column is read as it)."""
 
 
 class ReportError(ValueError):
@@ -63,148 +73,14 @@ class ReportError(ValueError):
         super().__init__(" ".join(str(message).split()))
 
 
-# --- The source ---------------------------------------------------------------------------
-
-
-def load_shift_log(
-    source: str | Path = GENERATED, *, seed: int = factory.DEFAULT_SEED, fast_mode: bool = False
-) -> pd.DataFrame:
-    """The shift log to report on: the generated plant (``seed``, ``fast_mode``) or a file.
-
-    A file must be ``.csv``, ``.parquet`` or ``.xlsx`` (first sheet) with the shift log's
-    columns and ``defect``; ``cast_at`` must hold dates. Raises :class:`ReportError`.
-    """
-    if str(source) == GENERATED:
-        return factory.generate_plant(factory.parts_for(fast_mode), seed=seed).shift_log
-    path = Path(source)
-    if path.suffix.lower() not in FILE_TYPES:
-        raise ReportError(
-            f"cannot read the shift log {path.name!r}: give {GENERATED!r} or a "
-            f"{', '.join(FILE_TYPES)} file"
-        )
-    if not path.is_file():
-        raise ReportError(f"cannot read the shift log {str(path)!r}: there is no such file")
-    try:
-        frame = _read(path)
-    except Exception as error:  # any parser's complaint becomes one readable line
-        first_line = (str(error).strip().splitlines() or [""])[0][:200]
-        raise ReportError(
-            f"cannot read the shift log {path.name!r} ({type(error).__name__}: {first_line})"
-        ) from error
-    return _with_dates(frame, path.name)
-
-
-def _read(path: Path) -> pd.DataFrame:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return pd.read_csv(path, dtype={"part_id": "str", "alloy_lot": "str"})
-    if suffix == ".xlsx":
-        return pd.read_excel(path, sheet_name=0, engine="openpyxl")
-    import duckdb  # reads Parquet without pyarrow
-
-    with duckdb.connect() as connection:
-        return connection.execute("SELECT * FROM read_parquet(?)", [str(path)]).df()
-
-
-def _with_dates(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    if "cast_at" not in frame.columns:
-        raise ReportError(
-            f"the shift log {name!r} has no 'cast_at' column (when each part was cast)"
-        )
-    raw = frame["cast_at"]
-    dates = pd.to_datetime(raw, errors="coerce")
-    bad = dates.isna()
-    if bad.any():
-        examples = ", ".join(f"row {i}: {raw[i]!r}" for i in bad[bad].index[:3])
-        raise ReportError(
-            f"the shift log {name!r} has {int(bad.sum())} cast_at value(s) that are not dates "
-            f"({examples})"
-        )
-    return frame.assign(cast_at=dates.astype("datetime64[ns]"))
-
-
-def describe_source(
-    source: str | Path, *, seed: int = factory.DEFAULT_SEED, fast_mode: bool = False
-) -> str:
-    """The source in words, without any folder: the generated plant or the file's name."""
-    if str(source) == GENERATED:
-        parts = num(factory.parts_for(fast_mode))
-        return f"the generated plant (seed {seed}, {parts} parts)"
-    return f"the shift log {Path(source).name}"
-
-
-def months_in(shift_log: pd.DataFrame) -> list[str]:
-    """The months with production in the shift log, in order."""
-    return sorted(factory.month_of(shift_log).unique())
-
-
-def check_month(shift_log: pd.DataFrame, month: str) -> str:
-    """Refuse a malformed month, a month outside the data, or a month without production."""
-    month = check_month_format(month)
-    months = months_in(shift_log)
-    if not months:
-        raise ReportError("the shift log holds no parts")
-    if not months[0] <= month <= months[-1]:
-        raise ReportError(
-            f"{month} is outside the data: the shift log covers {months[0]} to {months[-1]}"
-        )
-    if month not in months:
-        raise ReportError(f"no production in {month}: the shift log has no part cast that month")
-    return month
+# --- The inputs -----------------------------------------------------------------------------
 
 
 def check_month_format(month: str) -> str:
-    """``month`` if it looks like ``2025-09``, else :class:`ReportError`."""
-    if not isinstance(month, str) or not _MONTH.match(month):
+    """``month`` if it is exactly ``YYYY-MM`` (e.g. ``2025-09``), else :class:`ReportError`."""
+    if not isinstance(month, str) or not _MONTH.fullmatch(month):
         raise ReportError(f"the month must look like 2025-09 (YYYY-MM), got {month!r}")
     return month
-
-
-# --- The rule -------------------------------------------------------------------------------
-
-
-def rule_versions(
-    shift_log: pd.DataFrame, economics: PlantEconomics = ECONOMICS
-) -> dict[str, Rule]:
-    """Every version of the live rule (:func:`pocmvp.case.iteration.rule_versions`): v1 chosen on
-    the history, v2 read differently on the night shift."""
-    try:
-        return iteration.rule_versions(shift_log, economics)
-    except (ShiftLogError, ValueError) as error:
-        raise ReportError(f"cannot choose the rule on the history: {error}") from error
-
-
-def choose_rule(
-    shift_log: pd.DataFrame, version: str, economics: PlantEconomics = ECONOMICS
-) -> Rule:
-    """The rule of ``version`` (``"v1"`` or ``"v2"``) for this shift log."""
-    if version not in RULE_VERSIONS:
-        raise ReportError(
-            f"the rule version must be one of {', '.join(RULE_VERSIONS)}, got {version!r}"
-        )
-    return rule_versions(shift_log, economics)[version]
-
-
-def prepare(
-    source: str | Path,
-    month: str,
-    rule_version: str,
-    *,
-    seed: int = factory.DEFAULT_SEED,
-    fast_mode: bool = False,
-    recipients: str | Iterable[str] = DEFAULT_RECIPIENTS,
-) -> tuple[pd.DataFrame, Rule]:
-    """Everything checked before a report is made: the month's format, the recipients, the
-    source, the month in the data, and the rule. Returns the shift log and the rule."""
-    check_month_format(month)
-    if rule_version not in RULE_VERSIONS:
-        raise ReportError(
-            f"the rule version must be one of {', '.join(RULE_VERSIONS)}, got {rule_version!r}"
-        )
-    check_recipients(recipients)
-    shift_log = load_shift_log(source, seed=seed, fast_mode=fast_mode)
-    check_month(shift_log, month)
-    return shift_log, choose_rule(shift_log, rule_version)
 
 
 def check_recipients(recipients: str | Iterable[str]) -> list[str]:
@@ -220,240 +96,217 @@ def check_recipients(recipients: str | Iterable[str]) -> list[str]:
     return listed
 
 
+def load_rule(path: str | Path) -> RuleFile:
+    """The approved rule from its ``rule.json``; an unusable file is a :class:`ReportError`."""
+    try:
+        return rulefile.load(path)
+    except rulefile.RuleFileError as error:
+        raise ReportError(f"cannot use the rule file: {error}") from error
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A ``.csv``, ``.parquet`` or ``.xlsx`` (first sheet) file as a table, as it is."""
+    path = Path(path)
+    if path.suffix.lower() not in FILE_TYPES:
+        raise ReportError(f"cannot read {path.name!r}: give a {', '.join(FILE_TYPES)} file")
+    if not path.is_file():
+        raise ReportError(f"cannot read {str(path)!r}: there is no such file")
+    try:
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            return pd.read_csv(path, dtype={"part_id": "str", "alloy_lot": "str"})
+        if suffix == ".xlsx":
+            return pd.read_excel(path, sheet_name=0, engine="openpyxl")
+        import duckdb  # reads Parquet without pyarrow
+
+        with duckdb.connect() as connection:
+            return connection.execute("SELECT * FROM read_parquet(?)", [str(path)]).df()
+    except Exception as error:  # any parser's complaint becomes one readable line
+        first_line = (str(error).strip().splitlines() or [""])[0][:200]
+        raise ReportError(
+            f"cannot read {path.name!r} ({type(error).__name__}: {first_line})"
+        ) from error
+
+
+def parse_times(frame: pd.DataFrame, column: str, name: str) -> pd.DataFrame:
+    """``frame`` with ``column`` as naive datetimes (see the module on zones and day-first
+    dates); a missing column or values that are not dates are a :class:`ReportError`."""
+    if column not in frame.columns:
+        raise ReportError(f"{name!r} has no {column!r} column (the rule file's time column)")
+    raw = frame[column]
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        dates = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
+    else:
+        text = raw.astype("string").str.strip()
+        local = text.str.replace(_OFFSET, "", regex=True)
+        day_first = local.str.match(_DAY_FIRST).fillna(False).astype(bool)
+        dates = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+        iso = ~day_first
+        if iso.any():
+            dates[iso] = pd.to_datetime(local[iso], errors="coerce", format="ISO8601")
+        if day_first.any():
+            dates[day_first] = pd.to_datetime(
+                local[day_first].str.replace(".", "/", regex=False),
+                errors="coerce",
+                dayfirst=True,
+                format="mixed",
+            )
+    bad = dates.isna()
+    if bad.any():
+        examples = ", ".join(f"row {i}: {raw[i]!r}" for i in bad[bad].index[:3])
+        raise ReportError(
+            f"{name!r} has {int(bad.sum())} {column} value(s) that are not dates ({examples})"
+        )
+    return frame.assign(**{column: dates.astype("datetime64[ns]")})
+
+
+def months_in(table: pd.DataFrame, time: str) -> list[str]:
+    """The months with rows in the table, in order."""
+    return sorted(routing.month_labels(table[time]).unique())
+
+
+def check_month(table: pd.DataFrame, month: str, time: str = "cast_at") -> str:
+    """Refuse a malformed month, a month outside the data, or a month without rows."""
+    month = check_month_format(month)
+    months = months_in(table, time)
+    if not months:
+        raise ReportError("the table holds no rows")
+    if not months[0] <= month <= months[-1]:
+        raise ReportError(
+            f"{month} is outside the data: the rows cover {months[0]} to {months[-1]}"
+        )
+    if month not in months:
+        raise ReportError(f"no rows in {month}: the table has nothing recorded that month")
+    return month
+
+
+def prepare(
+    month: str,
+    data: str | Path,
+    rule: str | Path,
+    recipients: str | Iterable[str] = DEFAULT_RECIPIENTS,
+) -> tuple[pd.DataFrame, RuleFile]:
+    """Everything checked before a report is made: the month's format, the recipients, the
+    rule file, the table, its target and time columns, and the month in the data."""
+    check_month_format(month)
+    check_recipients(recipients)
+    approved = load_rule(rule)
+    name = Path(data).name
+    table = read_table(data)
+    if approved.time is None:
+        raise ReportError(f"the rule file {Path(rule).name!r} names no time column")
+    if approved.target not in table.columns:
+        raise ReportError(
+            f"{name!r} has no {approved.target!r} column (the rule file's target): the report "
+            "counts the positives the tests found"
+        )
+    table = parse_times(table, approved.time, name)
+    check_month(table, month, approved.time)
+    return table, approved
+
+
 # --- The figures ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class MonthFigures:
-    """One month's figures as known on the report's morning, the fate of every row, and the
-    months up to it (for the chart and the table of earlier months)."""
+    """One month's figures, the fate of every row, the month's kept rows and a monthly table."""
 
     figures: dict
     accounting: Accounting
     monthly: pd.DataFrame
-    """The months the rule has been live, up to the report's (just the report's month before
-    the first release), as known on ``as_of``: parts, capacity, flagged,
-    tested, caught, false alarms, ``shipped_so_far`` (returns booked by then), ``status``
-    ("final" or "so far"), ``final_on``, and, for final months only, ``shipped_defects``,
-    ``catch_rate``, ``today_caught``, ``extra_caught`` and ``value_eur`` (NaN otherwise)."""
     accepted: pd.DataFrame
-    """The month's rows that were not rejected: what the workbook holds."""
 
 
-FINAL, SO_FAR = "final", "so far"
-EARLIER_MONTHS = 3
-"""How many earlier months a report lists with their shipped defects updated."""
-
-
-def report_morning(month: str) -> pd.Timestamp:
-    """The morning the report for ``month`` goes out: the first of the next month."""
-    return pd.Timestamp(f"{check_month_format(month)}-01") + pd.offsets.MonthBegin(1)
-
-
-def month_figures(
-    shift_log: pd.DataFrame,
-    month: str,
-    chosen: Rule,
-    economics: PlantEconomics = ECONOMICS,
-    *,
-    seed: int = factory.DEFAULT_SEED,
-    booking: returns.Booking = returns.AS_IT_HAPPENED,
-    as_of: pd.Timestamp | str | None = None,
-    versions: Mapping[str, Rule] | None = None,
-) -> MonthFigures:
-    """The figures of ``month`` for the rule ``chosen``, as known on the morning ``as_of``
-    (default: the report's, the first of the next month); every row of the month accounted.
-    Earlier months are the rule in force then (:func:`pocmvp.case.iteration.flags_in_force`, with
-    ``versions``, default :func:`pocmvp.case.iteration.rule_versions` of the shift log).
-
-    The X-ray results are known at once: parts tested, defects caught, false alarms. A
-    defect that was shipped is known only once its return is booked (:mod:`pocmvp.case.returns`,
-    with the returns' random stream of ``seed`` and ``booking``), so shipped defects are
-    reported **so far** until every return that can come is in; from that morning on the
-    month is **final**, and only then are its catch rate and the value captured beyond
-    today's every-n-th-part sample stated.
-    """
-    check_month(shift_log, month)
-    as_of = report_morning(month) if as_of is None else pd.Timestamp(as_of).normalize()
-    months = factory.month_of(shift_log)
-    # The months the rule has been live up to the report's (just the month, before that).
-    since = min(month, iteration.RELEASES[0].live_from.strftime("%Y-%m"))
-    upto = shift_log[((months >= since) & (months <= month)).to_numpy()]
-    accounting = rule.account_rows(upto, chosen)
-    kept = accounting.decisions["decision"] != rule.REJECTED
-    accepted = _numeric(upto[kept], chosen)
-    if factory.TARGET not in accepted or not pd.api.types.is_bool_dtype(accepted[factory.TARGET]):
-        raise ReportError(
-            f"the shift log needs a boolean {factory.TARGET!r} column (the inspection outcome) "
-            "to count defects caught and shipped"
+def _for_accounting(table: pd.DataFrame, approved: RuleFile) -> pd.DataFrame:
+    """The table with its id column named as the row accounting reads it."""
+    if approved.id and approved.id != ID_COLUMN and approved.id in table.columns:
+        return table.drop(columns=[ID_COLUMN], errors="ignore").rename(
+            columns={approved.id: ID_COLUMN}
         )
-    in_month = (factory.month_of(upto) == month).to_numpy()
-    month_accounting = Accounting(accounting.decisions[in_month])
-    if not (factory.month_of(accepted) == month).any():
+    return table
+
+
+def account(table: pd.DataFrame, approved: RuleFile) -> Accounting:
+    """Every row flagged, passed or rejected with a reason (see the module)."""
+    try:
+        return rule.account_rows(_for_accounting(table, approved), approved.rule)
+    except ValueError as error:
+        raise ReportError(f"the rows cannot be checked against the rule: {error}") from error
+
+
+def rejected_rows(accounting: Accounting) -> list[dict]:
+    """Every rejected row: its id and the reason."""
+    rejected = accounting.rejected()
+    return [
+        {"part_id": None if pd.isna(p) else str(p), "reason": str(r)}
+        for p, r in zip(rejected["part_id"], rejected["reason"], strict=True)
+    ]
+
+
+def target_flags(values: pd.Series, name: str) -> pd.Series:
+    """The target as booleans: True/False, 1/0 or "true"/"false"/"yes"/"no" (any case)."""
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype(bool)
+    words = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False}
+    text = values.astype("string").str.strip().str.lower().str.replace(r"\.0$", "", regex=True)
+    mapped = text.map(words)
+    if mapped.isna().any():
+        bad = values[mapped.isna()]
+        raise ReportError(
+            f"the target {name!r} must be true or false on every kept row, got "
+            f"{bad.iloc[0]!r} ({int(mapped.isna().sum())} row(s))"
+        )
+    return mapped.astype(bool)
+
+
+def month_figures(table: pd.DataFrame, month: str, approved: RuleFile) -> MonthFigures:
+    """The figures of ``month`` for the approved rule (see the module); every row accounted."""
+    time, target = approved.time or "cast_at", approved.target
+    check_month(table, month, time)
+    rows = table[(routing.month_labels(table[time]) == month).to_numpy()]
+    accounting = account(rows, approved)
+    kept = (accounting.decisions["decision"] != rule.REJECTED).to_numpy()
+    accepted = rows[kept]
+    if accepted.empty:
         raise ReportError(f"every row of {month} was rejected: see the reasons in the figures")
-    seen = returns.returns_of(shift_log, seed, booking).for_parts(accepted.index)
-    flags = _flags_as_reported(shift_log, accepted, month, chosen, economics, versions)
-    monthly = _known_monthly(accepted, flags, seen, as_of, economics)
-    row = monthly.loc[month]
-    counts = month_accounting.counts
-    capacity, flagged = int(row["capacity"]), int(row["flagged"])
-    caught, so_far = int(row["caught"]), int(row["shipped_so_far"])
-    rejected = month_accounting.rejected()
-    first_live = iteration.RELEASES[0].live_from.strftime("%Y-%m")
-    earlier = monthly.index[(monthly.index < month) & (monthly.index >= first_live)]
-    earlier = earlier[-EARLIER_MONTHS:]
-    final_months = monthly.index[(monthly["status"] == FINAL) & (monthly.index < month)]
+    accepted = accepted.assign(**{c: pd.to_numeric(accepted[c]) for c in approved.rule.columns})
+    positive = target_flags(accepted[target], target)
+    flagged = approved.rule.flag(accepted).astype(bool)
+    tested = routing.route(
+        pd.DataFrame({"cast_at": accepted[time]}), flagged, approved.capacity
+    ).astype(bool)
+    capacity = routing.monthly_capacity(len(accepted), approved.capacity)
+    counts = accounting.counts
+    caught = int((tested & positive).sum())
+    positives = int(positive.sum())
     figures = {
         "month": month,
-        "as_of": as_of.strftime("%Y-%m-%d"),
-        "rows": month_accounting.rows,
+        "rows": accounting.rows,
         "flagged": counts[rule.FLAGGED],
         "passed": counts[rule.PASSED],
         "rejected": counts[rule.REJECTED],
         "capacity": capacity,
-        "capacity_used": flagged / capacity if capacity else float("nan"),
-        "overflow": max(0, flagged - capacity),
-        "tested": int(row["tested"]),
+        "capacity_used": int(flagged.sum()) / capacity if capacity else float("nan"),
+        "overflow": max(0, int(flagged.sum()) - capacity),
+        "tested": int(tested.sum()),
         "caught": caught,
-        "false_alarms": int(row["false_alarms"]),
-        "shipped_so_far": so_far,
-        "defects_known": caught + so_far,
-        "catch_rate_so_far": caught / (caught + so_far) if caught + so_far else float("nan"),
-        "status": row["status"],
-        "final_on": row["final_on"].strftime("%Y-%m-%d"),
-        **{k: _final_value(row, k) for k in _FINAL_ONLY},
-        "last_final_month": str(final_months[-1]) if len(final_months) else None,
-        "earlier_months": [_earlier(m, monthly.loc[m]) for m in earlier],
-        "rejected_rows": [
-            {"part_id": str(p), "reason": str(r)}
-            for p, r in zip(
-                rejected["part_id"].head(MAX_REJECTED_LISTED),
-                rejected["reason"].head(MAX_REJECTED_LISTED),
-                strict=True,
-            )
-        ],
+        "false_alarms": int((tested & ~positive).sum()),
+        "positives": positives,
+        "catch_rate": caught / positives if positives else float("nan"),
+        "rejected_rows": rejected_rows(accounting),
     }
-    return MonthFigures(
-        figures=figures,
-        accounting=month_accounting,
-        monthly=monthly,
-        accepted=accepted[(factory.month_of(accepted) == month).to_numpy()],
-    )
-
-
-_FINAL_ONLY = (
-    "shipped_defects",
-    "defects",
-    "catch_rate",
-    "today_caught",
-    "extra_caught",
-    "value_eur",
-)
-
-
-def _final_value(row: pd.Series, name: str):
-    """A figure that needs every return: stated once the month is final, None before."""
-    if row["status"] != FINAL:
-        return None
-    value = row[name]
-    return float(value) if name in ("catch_rate", "value_eur") else int(value)
-
-
-def _earlier(month: str, row: pd.Series) -> dict:
-    return {
-        "month": month,
-        "caught": int(row["caught"]),
-        "shipped_so_far": int(row["shipped_so_far"]),
-        "status": row["status"],
-        "final_on": row["final_on"].strftime("%Y-%m-%d"),
-        "catch_rate": _final_value(row, "catch_rate"),
-        "value_eur": _final_value(row, "value_eur"),
-    }
-
-
-def _flags_as_reported(
-    shift_log: pd.DataFrame,
-    accepted: pd.DataFrame,
-    month: str,
-    chosen: Rule,
-    economics: PlantEconomics,
-    versions: Mapping[str, Rule] | None = None,
-) -> pd.Series:
-    """``chosen``'s flags in the report's month; in earlier months, the flags of the version
-    that was in force then (:func:`pocmvp.case.iteration.flags_in_force`), which is what their
-    reports said. A source without history months to make the versions uses ``chosen``."""
-    flags = chosen.flag(accepted)
-    if versions is None:
-        try:
-            versions = iteration.rule_versions(shift_log, economics)
-        except (ShiftLogError, ValueError):
-            return flags
-    earlier = (factory.month_of(accepted) < month).to_numpy()
-    if not earlier.any():
-        return flags
-    before = iteration.flags_in_force(accepted[earlier], versions)
-    return flags.where(~earlier, before.reindex(accepted.index, fill_value=False)).astype(bool)
-
-
-def _known_monthly(
-    accepted: pd.DataFrame,
-    flagged: pd.Series,
-    seen: returns.Returns,
-    as_of: pd.Timestamp,
-    economics: PlantEconomics,
-) -> pd.DataFrame:
-    """Per month, what is known on ``as_of`` (see :attr:`MonthFigures.monthly`)."""
-    tested = rule.within_capacity(accepted, flagged, economics)
-    defect = accepted[factory.TARGET].astype(bool)
-    booked = seen.booked_returns(tested, defect)
-    month = factory.month_of(accepted)
-    frame = pd.DataFrame(
+    monthly = pd.DataFrame(
         {
-            "parts": 1,
-            "flagged": flagged,
-            "tested": tested,
-            "caught": tested & defect,
-            "false_alarms": tested & ~defect,
-            "shipped_so_far": (booked <= as_of).fillna(False),
-        }
+            "flagged": [int(flagged.sum())],
+            "tested": [int(tested.sum())],
+            "caught": [caught],
+            "missed": [positives - caught],
+        },
+        index=pd.Index([month], name="month"),
     )
-    table = frame.groupby(month).sum().astype("int64")
-    table.index.name = "month"
-    table.insert(1, "capacity", table["parts"].map(economics.capacity))
-    table["final_on"] = [seen.final_on(accepted["cast_at"][month == m]) for m in table.index]
-    table["status"] = np.where(table["final_on"] <= as_of, FINAL, SO_FAR)
-    # What every return in tells: the month's defects, and what today's sample would have done.
-    final = status_quo.monthly_outcome(accepted, tested, economics)
-    today = status_quo.monthly_outcome(
-        accepted, status_quo.every_nth_part(accepted, economics), economics
-    )
-    is_final = table["status"] == FINAL
-    table["shipped_defects"] = final["shipped_defects"].where(is_final)
-    table["defects"] = final["defects"].where(is_final)
-    table["catch_rate"] = final["catch_rate"].where(is_final)
-    table["today_caught"] = today["caught"].where(is_final)
-    table["extra_caught"] = (table["caught"] - today["caught"]).where(is_final)
-    table["value_eur"] = table["extra_caught"] * economics.cost_per_shipped_defect
-    return table
-
-
-def _numeric(rows: pd.DataFrame, chosen: Rule) -> pd.DataFrame:
-    """Accepted rows with the rule's columns as numbers (their text was rejected already)."""
-    converted = {}
-    for column in chosen.columns:
-        values = rows[column]
-        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-            continue
-        number = pd.to_numeric(values, errors="coerce")
-        whole = number.dropna()
-        if _is_int_field(column) and (whole % 1 == 0).all():
-            number = number.astype("Int64") if number.isna().any() else number.astype("int64")
-        converted[column] = number
-    return rows.assign(**converted) if converted else rows
-
-
-def _is_int_field(column: str) -> bool:
-    return any(f.name == column and f.dtype == "int64" for f in factory.SHIFT_LOG_FIELDS)
+    shown = accepted.assign(flagged=flagged.to_numpy(), tested=tested.to_numpy())
+    return MonthFigures(figures, accounting, monthly, shown)
 
 
 # --- The report -----------------------------------------------------------------------------
@@ -481,7 +334,7 @@ class MonthlyReport:
 
 
 def file_names(month: str, rule_version: str) -> dict[str, str]:
-    """The names of a report's files: the same month and version always give the same names."""
+    """The names of a report's files: the same month and rule always give the same names."""
     stem = f"{month}-{rule_version}"
     return {
         "workbook": f"quality-report-{stem}.xlsx",
@@ -492,57 +345,49 @@ def file_names(month: str, rule_version: str) -> dict[str, str]:
     }
 
 
+def rule_name(rule: str | Path) -> str:
+    """The name a rule gives the report's files: ``v1`` stays ``v1``, ``rules/a.json`` is ``a``."""
+    return Path(str(rule)).stem
+
+
 def default_output_dir(month: str) -> Path:
-    """Where a month's report goes by default: ``output/reports/YYYY-MM``."""
-    return notebooks.output_dir("reports") / check_month_format(month)
+    """Where a month's report goes by default: ``reports/YYYY-MM`` in the current folder."""
+    return Path.cwd() / "reports" / check_month_format(month)
+
+
+def notebook_path() -> Path:
+    """The report notebook shipped with the package."""
+    return Path(__file__).resolve().parent / "report_notebook" / "monthly_report.ipynb"
+
+
+def rejected_table(figures: dict) -> pd.DataFrame:
+    """Every rejected row (id and reason) as the workbook's Rejected sheet holds it."""
+    return pd.DataFrame(figures["rejected_rows"], columns=["part_id", "reason"])
 
 
 def run_report(
-    shift_log: pd.DataFrame,
+    table: pd.DataFrame,
     month: str,
-    chosen: Rule,
+    approved: RuleFile,
     output_dir: str | Path,
     *,
-    rule_version: str = "v1",
+    rule_version: str = "rule",
     recipients: str | Iterable[str] = DEFAULT_RECIPIENTS,
     sender: str = DEFAULT_SENDER,
-    economics: PlantEconomics = ECONOMICS,
-    seed: int = factory.DEFAULT_SEED,
-    booking: returns.Booking = returns.AS_IT_HAPPENED,
-    versions: Mapping[str, Rule] | None = None,
 ) -> MonthlyReport:
-    """Make the month's report and write its files into ``output_dir`` (see the module).
-
-    ``seed`` draws the returns' timing (:func:`pocmvp.case.returns.returns_of`), ``booking`` says
-    how returns were booked (the monthly list, then the returns feed), ``versions`` the rule
-    versions whose flags the earlier months show (see :func:`month_figures`)."""
+    """Make the month's report and write its files into ``output_dir`` (see the module)."""
     check_recipients(recipients)
-    computed = month_figures(
-        shift_log, month, chosen, economics, seed=seed, booking=booking, versions=versions
-    )
-    figures = {"rule_version": rule_version, "rule": chosen.describe(), **computed.figures}
+    computed = month_figures(table, month, approved)
+    figures = {"rule_version": rule_version, "rule": approved.rule.describe(), **computed.figures}
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
     names = file_names(month, rule_version)
-    history = f"{factory.TRAIN_MONTHS[0]} to {factory.TRAIN_MONTHS[-1]}"
-    try:
-        workbook.write_rule_workbook(
-            computed.accepted,
-            chosen,
-            folder / names["workbook"],
-            economics=economics,
-            notes=[f"Rule {rule_version}, chosen on the months {history}.", f"Report for {month}."],
-        )
-    except ShiftLogError as error:
-        raise ReportError(f"the rows of {month} cannot go into the workbook: {error}") from error
-
+    workbook.write_table_workbook(
+        {"Rows": computed.accepted, workbook.REJECTED_SHEET: rejected_table(figures)},
+        folder / names["workbook"],
+    )
     chart = delivery.render_monthly_chart(
-        computed.monthly,
-        month,
-        flagged="flagged",
-        caught="caught",
-        shipped="shipped_so_far",
-        shipped_so_far=True,
+        computed.monthly, month, flagged="flagged", caught="caught", shipped="missed"
     )
     (folder / names["chart"]).write_bytes(chart.png)
     message = delivery.compose_report_email(
@@ -553,112 +398,81 @@ def run_report(
         attachment=folder / names["workbook"],
         sender=sender,
         recipients=recipients,
-        subject=f"Quality report: {delivery.month_name(month)} (rule {rule_version})",
+        subject=f"Report: {delivery.month_name(month)} (rule {rule_version})",
         alert=overflow_alert(figures),
-        notes=_notes(figures, rule_version),
-        tables={EARLIER_TITLE: earlier_table(figures)} if figures["earlier_months"] else None,
+        notes=notes(figures, rule_version),
     )
     written = delivery.write_email(message, folder)
     written.replace(folder / names["email"])
-    (folder / names["figures"]).write_text(
-        json.dumps(_plain(figures), indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    files = {k: v for k, v in names.items() if k != "notebook"}
+    write_figures(figures, folder / names["figures"])
     return MonthlyReport(
         month=month,
         rule_version=rule_version,
-        rule=chosen,
+        rule=approved.rule,
         figures=figures,
         accounting=computed.accounting,
         monthly=computed.monthly,
         chart=chart,
         message=message,
         folder=folder,
-        files=files,
+        files={k: v for k, v in names.items() if k != "notebook"},
     )
+
+
+def write_figures(figures: dict, path: Path) -> None:
+    """The figures as sorted, indented JSON (NaN as null)."""
+    path.write_text(json.dumps(plain(figures), indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def email_table(figures: dict) -> dict[str, str]:
-    """The month's figures as the email shows them (label -> formatted value): what is
-    known on the morning the report goes out."""
-    table = {
-        "Parts cast (rows received)": num(figures["rows"]),
-        "Rows rejected (entry errors)": num(figures["rejected"]),
-        "Parts flagged for the X-ray test": num(figures["flagged"]),
-        "X-ray capacity (parts)": num(figures["capacity"]),
-        "Flags / X-ray capacity": pct(figures["capacity_used"], 0),
-        "Defects caught (X-ray)": num(figures["caught"]),
+    """The month's figures as the email shows them (label -> formatted value)."""
+    return {
+        "Rows received": num(figures["rows"]),
+        "Rows rejected": num(figures["rejected"]),
+        "Rows flagged by the rule": num(figures["flagged"]),
+        "Test capacity (rows)": num(figures["capacity"]),
+        "Flags / capacity": pct(figures["capacity_used"], 0),
+        "Rows tested": num(figures["tested"]),
+        "Positives found by the tests": num(figures["caught"]),
+        "Positives in the month": num(figures["positives"]),
+        "Catch rate": pct(figures["catch_rate"]),
     }
-    if figures["status"] == FINAL:
-        table["Defects shipped (final)"] = num(figures["shipped_defects"])
-        table["Catch rate (final)"] = pct(figures["catch_rate"])
-        table["Value captured (final)"] = eur(figures["value_eur"])
-        return table
-    table["Defects shipped, returned so far"] = num(figures["shipped_so_far"])
-    table["Catch rate so far"] = pct(figures["catch_rate_so_far"])
-    table["Final figures on"] = delivery.day_name(figures["final_on"])
-    last = next((e for e in reversed(figures["earlier_months"]) if e["status"] == FINAL), None)
-    if last is not None:
-        table[f"Value captured in {delivery.month_name(last['month'])} (final)"] = eur(
-            last["value_eur"]
-        )
-    return table
-
-
-EARLIER_TITLE = "Earlier months, as their returns have come in"
-
-
-def earlier_table(figures: dict) -> pd.DataFrame:
-    """The earlier months of a report, their shipped defects updated to its morning."""
-    rows = {}
-    for item in figures["earlier_months"]:
-        final = item["status"] == FINAL
-        rows[item["month"]] = {
-            "caught": num(item["caught"]),
-            "shipped": num(item["shipped_so_far"]),
-            "status": FINAL
-            if final
-            else f"so far (final on {delivery.day_name(item['final_on'])})",
-            "catch rate": pct(item["catch_rate"]) if final else "",
-            "value captured": eur(item["value_eur"]) if final else "",
-        }
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table.index.name = "month"
-    return table
 
 
 def overflow_alert(figures: dict) -> str | None:
-    """The warning for a month whose flags exceed the X-ray capacity (None otherwise)."""
+    """The warning for a month whose flags exceed the capacity (None otherwise)."""
     if figures["overflow"] <= 0:
         return None
     return (
-        f"the rule flagged {num(figures['flagged'])} parts but the X-ray cell can test "
-        f"{num(figures['capacity'])}: {num(figures['overflow'])} flagged parts went out untested."
+        f"the rule flagged {num(figures['flagged'])} rows but the capacity is "
+        f"{num(figures['capacity'])}: {num(figures['overflow'])} flagged rows went untested."
     )
 
 
-def _notes(figures: dict, rule_version: str) -> list[str]:
-    notes = [f"Rule {rule_version}: {figures['rule']}"]
-    if figures["status"] != FINAL:
-        notes.append(
-            "The X-ray results of the month are complete. Defects shipped are counted as "
-            "their customer returns are booked: the figure above is so far, and a later "
-            f"report gives it final (from {delivery.day_name(figures['final_on'])})."
-        )
-    if figures["rejected"]:
-        notes.append(
-            f"{num(figures['rejected'])} rows were rejected for entry errors and are not in the "
-            "workbook; their part ids and reasons are in the figures file."
-        )
-    return notes
+def rejected_note(figures: dict, names: dict[str, str]) -> str | None:
+    """How many rows were rejected and where every one of them is listed."""
+    if not figures["rejected"]:
+        return None
+    return (
+        f"{num(figures['rejected'])} rows were rejected (entry errors) and left out of the "
+        f"figures; every one, with its id and reason, is in the {workbook.REJECTED_SHEET} sheet "
+        f"of {names['workbook']} and in {names['figures']}."
+    )
 
 
-def _plain(value):
+def notes(figures: dict, rule_version: str) -> list[str]:
+    """The email's notes: the rule and the rejected rows."""
+    said = [f"Rule {rule_version}: {figures['rule']}"]
+    rejected = rejected_note(figures, file_names(figures["month"], rule_version))
+    return [*said, rejected] if rejected else said
+
+
+def plain(value):
     """JSON-ready: numpy numbers as Python numbers, NaN as null."""
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, float | np.floating):
@@ -666,24 +480,60 @@ def _plain(value):
     return value
 
 
-def figures_markdown(figures: dict, rows: Sequence[str] | None = None) -> str:
-    """The email's table of figures as a Markdown table (for the report notebook)."""
-    table = email_table(figures)
-    shown = rows or list(table)
+def markdown_table(table: dict[str, str]) -> str:
+    """Label -> value as a two-column Markdown table."""
     lines = ["| Figure | Value |", "| --- | ---: |"]
-    lines += [f"| {label} | {table[label]} |" for label in shown]
-    return "\n".join(lines)
+    return "\n".join([*lines, *(f"| {label} | {value} |" for label, value in table.items())])
 
 
-def earlier_markdown(figures: dict) -> str:
-    """The email's table of earlier months as a Markdown table (empty if there are none)."""
-    if not figures["earlier_months"]:
-        return ""
-    table = earlier_table(figures)
-    lines = ["| Month | " + " | ".join(table.columns) + " |"]
-    lines.append("| --- |" + " ---: |" * len(table.columns))
-    lines += [
-        f"| {m} | " + " | ".join(row) + " |"
-        for m, row in zip(table.index, table.to_numpy().tolist(), strict=True)
+# --- The interface the report notebook runs -------------------------------------------------
+
+
+def reporter(extension: str | None) -> ModuleType:
+    """The module that makes the report: this one, or a case's (e.g. ``pocmvp.case.report``)."""
+    return importlib.import_module(extension) if extension else importlib.import_module(__name__)
+
+
+def make(
+    month: str,
+    data: str | Path,
+    rule: str | Path,
+    output_dir: str | Path,
+    recipients: str | Iterable[str] = DEFAULT_RECIPIENTS,
+    **options,
+) -> MonthlyReport:
+    """:func:`prepare` then :func:`run_report` (the notebook's one call)."""
+    if options:
+        raise ReportError(f"a table's report takes no {', '.join(sorted(options))}")
+    table, approved = prepare(month, data, rule, recipients)
+    return run_report(
+        table, month, approved, output_dir, rule_version=rule_name(rule), recipients=recipients
+    )
+
+
+def summary_markdown(result: MonthlyReport) -> str:
+    """The month in words and its table of figures."""
+    f = result.figures
+    said = (
+        f"**{delivery.month_name(result.month)}**, rule {result.rule_version}. Of "
+        f"{num(f['rows'])} rows, {num(f['flagged'])} were flagged, {num(f['passed'])} passed "
+        f"and {num(f['rejected'])} were rejected. The capacity is {num(f['capacity'])} tests: "
+        f"{num(f['tested'])} rows were tested and found **{num(f['caught'])} of the month's "
+        f"{num(f['positives'])} positives** (a catch rate of {pct(f['catch_rate'])}). The "
+        "target is in the table, so every figure is final."
+    )
+    return f"{said}\n\n{markdown_table(email_table(f))}"
+
+
+def extra_markdown(result: MonthlyReport) -> str:
+    """Nothing beyond the month for a generic table."""
+    return ""
+
+
+def extra_claims(result: MonthlyReport) -> list[tuple[str, bool]]:
+    """The generic report's own claims: the catch rate is caught over positives."""
+    f = result.figures
+    return [
+        ("positives found never exceed the positives", f["caught"] <= f["positives"]),
+        ("never more tests than the capacity", f["tested"] <= f["capacity"]),
     ]
-    return "\n".join(lines)

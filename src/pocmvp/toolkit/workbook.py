@@ -86,12 +86,14 @@ def write_rule_workbook(
     *,
     economics: PlantEconomics = ECONOMICS,
     notes: Sequence[str] = (),
+    rejected: pd.DataFrame | None = None,
 ) -> Path:
     """Write the rule workbook for ``shift_log`` to ``path`` and return the path.
 
     The shift log is validated first (:func:`pocmvp.toolkit.rule.validate_for_rule`); truth columns
     may be present and are left out. ``notes`` are extra lines for the Rule sheet (e.g. the
-    months the rule was chosen on). More rows than a sheet holds raise
+    months the rule was chosen on). ``rejected`` (e.g. the id and reason of every rejected
+    row) becomes a last sheet, :data:`REJECTED_SHEET`, every row of it. More rows than a sheet holds raise
     :class:`pocmvp.toolkit.cells.TooManyRowsError` before anything is written.
     """
     cells.check_row_count(len(shift_log), sheet=DATA_SHEET)  # before any work
@@ -104,9 +106,39 @@ def write_rule_workbook(
     _write_summary_sheet(summary, shift_log, economics)
     explained = book.create_sheet(RULE_SHEET)
     _write_rule_sheet(explained, rule, economics, notes)
+    if rejected is not None:
+        write_table_sheet(book.create_sheet(REJECTED_SHEET), rejected)
     # Fixed properties and zip dates: the same rows and rule give the same bytes every run.
     last = shift_log["cast_at"].max()
     return cells.save_reproducibly(book, path, FIXED_DATE if pd.isna(last) else last)
+
+
+REJECTED_SHEET = "Rejected"
+
+
+def write_table_sheet(sheet, table: pd.DataFrame) -> None:
+    """Write ``table`` (any columns) as values: a bold header row, then one row per record.
+    Text stays text, whatever it starts with; dates and numbers keep their type."""
+    headers = [str(c) for c in table.columns]
+    for index, name in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(10, len(name) + 2), 40)
+    sheet.freeze_panes = "A2"
+    sheet.append([_text(sheet, h, font=_BOLD) for h in headers])
+    writers = [_column_writer(sheet, str(name), table[name]) for name in table.columns]
+    for values in zip(*(w[1] for w in writers), strict=True):
+        sheet.append([make(v) for make, v in zip((w[0] for w in writers), values, strict=True)])
+
+
+def write_table_workbook(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
+    """A workbook of plain tables, one sheet per entry of ``sheets``, in that order."""
+    for name, table in sheets.items():
+        cells.check_row_count(len(table), sheet=name)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = Workbook(write_only=True)
+    for name, table in sheets.items():
+        write_table_sheet(book.create_sheet(name), table)
+    return cells.save_reproducibly(book, path, FIXED_DATE)
 
 
 def _text(sheet, value: str, **style) -> WriteOnlyCell:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pocmvp.case import factory, iteration, returns
+from pocmvp.case import factory, iteration, report, returns
 from pocmvp.machinery.selfcheck import Feedback, check_number
-from pocmvp.toolkit import report
 
 LATE_MONTH = factory.HELD_OUT_MONTHS[-1]
 V2_LIVE_FROM = iteration.RELEASES[1].live_from
