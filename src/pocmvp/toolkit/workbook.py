@@ -93,8 +93,9 @@ def write_rule_workbook(
     The shift log is validated first (:func:`pocmvp.toolkit.rule.validate_for_rule`); truth columns
     may be present and are left out. ``notes`` are extra lines for the Rule sheet (e.g. the
     months the rule was chosen on). ``rejected`` (e.g. the id and reason of every rejected
-    row) becomes a last sheet, :data:`REJECTED_SHEET`, every row of it. More rows than a sheet holds raise
-    :class:`pocmvp.toolkit.cells.TooManyRowsError` before anything is written.
+    row) becomes a last sheet, :data:`REJECTED_SHEET`, every row of it. More rows than a
+    sheet holds raise :class:`pocmvp.toolkit.cells.TooManyRowsError` before anything is
+    written.
     """
     cells.check_row_count(len(shift_log), sheet=DATA_SHEET)  # before any work
     validate_for_rule(shift_log, rule)
