@@ -262,7 +262,6 @@ def _write_summary_sheet(sheet, table: pd.DataFrame, capacity: float, layout: _L
     columns = list(layout.schema.columns)
     flag = layout.flag_column
     rows_word = layout.word("rows")
-    ids = f"'{data}'!$A$2:${flag}${last_row}"
     flags = f"'{data}'!${flag}$2:${flag}${last_row}"
     for letter, width in zip("ABCDEFG", (38, 14, 14, 10, 10, 10, 14), strict=True):
         sheet.column_dimensions[letter].width = width
