@@ -136,9 +136,8 @@ def parse_time(values: pd.Series) -> pd.Series:
             return values.dt.tz_convert("UTC").dt.tz_localize(None)
         return values
     text = values.astype("string").str.strip()
-    first = text.dropna()
-    year_first = first.str.match(r"^\d{4}[-/.]").all() if len(first) else True
-    if year_first:
+    short = text.dropna().str.match(r"^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}")
+    if not short.any():
         parsed = pd.to_datetime(text, errors="coerce", utc=True, format="mixed")
     else:
         day = pd.to_datetime(text, errors="coerce", dayfirst=True, utc=True, format="mixed")
