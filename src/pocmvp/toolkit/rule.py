@@ -162,11 +162,14 @@ class Condition:
         scope = exact[0] if len(exact) == 1 else f"OR({','.join(exact)})"
         return f"AND({scope},{compare})"
 
-    def sql(self) -> str:
-        """The condition in SQL, false (never NULL) for a missing value or shift."""
-        compare = (
-            f"COALESCE({quote_sql(self.column)} {self.operator} {_number(self.threshold)}, FALSE)"
-        )
+    def sql(self, cast: bool = False) -> str:
+        """The condition in SQL, false (never NULL) for a missing value or shift. With
+        ``cast``, the column is read with ``TRY_CAST(... AS DOUBLE)``, so text where a
+        number should be never matches (for a file read as is)."""
+        column = quote_sql(self.column)
+        if cast:
+            column = f"TRY_CAST({column} AS DOUBLE)"
+        compare = f"COALESCE({column} {self.operator} {_number(self.threshold)}, FALSE)"
         if not self.scoped:
             return compare
         listed = ", ".join(_sql_text(s) for s in self.shifts)
@@ -270,9 +273,10 @@ class Rule:
         ]
         return f"=OR({','.join(parts)})"
 
-    def sql_where(self) -> str:
-        """A SQL ``WHERE`` clause selecting the flagged parts (missing values never match)."""
-        return " OR ".join(c.sql() for c in self.conditions)
+    def sql_where(self, cast: bool = False) -> str:
+        """A SQL ``WHERE`` clause selecting the flagged parts (missing values never match);
+        ``cast`` reads number columns with ``TRY_CAST`` (see :meth:`Condition.sql`)."""
+        return " OR ".join(c.sql(cast) for c in self.conditions)
 
     def describe(self, schema: Schema | None = None) -> str:
         """The rule as one plain-English sentence, short enough for a sticky note, with the

@@ -197,6 +197,10 @@ def infer_schema(
             raise TableError(f"no column(s) {', '.join(map(repr, missing))} in the table")
         if target in chosen:
             raise TableError(f"the target {target!r} cannot be a candidate column")
+        numeric = set(numeric_columns(frame[chosen]))
+        text = [c for c in chosen if c not in numeric]
+        if text:
+            raise TableError(f"column(s) {', '.join(map(repr, text))} do not hold numbers")
     if not chosen:
         raise TableError("no numeric candidate column for a rule in the table")
     shown = [c for c in frame.columns if c != target]
