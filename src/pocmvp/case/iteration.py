@@ -36,9 +36,10 @@ import numpy as np
 import pandas as pd
 
 from pocmvp.case import factory
+from pocmvp.case import plant_rule as rule
+from pocmvp.case.plant_rule import SHIFT_COLUMN, Condition, Rule
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
-from pocmvp.toolkit import rule, rulefile
-from pocmvp.toolkit.rule import SHIFT_COLUMN, Condition, Rule
+from pocmvp.toolkit import rulefile
 
 ALL_SHIFTS = "all shifts"
 """The label of the total row in the per-shift tables."""
@@ -338,7 +339,7 @@ def revise_for_night_shift(
         Condition(column, split.operator, day_threshold, shifts=day_shifts),
         Condition(column, split.operator, night_threshold, shifts=(shift,)),
     )
-    return Rule((*others[:position], *revised, *others[position:]))
+    return Rule((*others[:position], *revised, *others[position:]), rule.SCHEMA)
 
 
 def _thresholds_near(values: np.ndarray, threshold: float, span: float) -> np.ndarray:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 
 from pocmvp.case import factory, iteration, report, returns
+from pocmvp.case import plant_rule as rule
 from pocmvp.case.story.claims import Band, Claim, Story
-from pocmvp.toolkit import rule
 
 FIRST, SECOND = factory.HELD_OUT_MONTHS[:2]
 V2_LIVE_FROM = iteration.RELEASES[1].live_from
