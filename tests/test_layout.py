@@ -1,0 +1,59 @@
+"""The package's three parts stay apart: the toolkit a learner takes home imports nothing
+from the case or the workbook's machinery (read from the source, so a lazy import counts)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "pocmvp"
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module a file imports, at the top or inside a function."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+TOOLKIT_FILES = sorted((PACKAGE / "toolkit").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", TOOLKIT_FILES, ids=lambda p: p.name)
+def test_the_toolkit_imports_nothing_from_the_case_or_the_machinery(path):
+    forbidden = {
+        name
+        for name in imported_modules(path)
+        if name.startswith(("pocmvp.case", "pocmvp.machinery", "pocmvp.cli"))
+        or name in ("pocmvp.case", "pocmvp.machinery")
+    }
+    assert not forbidden, f"{path.relative_to(PACKAGE)} imports {sorted(forbidden)}"
+
+
+def test_the_toolkit_notebook_imports_nothing_from_the_case_or_the_machinery():
+    import nbformat
+
+    for notebook in (PACKAGE / "toolkit").rglob("*.ipynb"):
+        source = "\n".join(
+            c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"
+        )
+        assert "pocmvp.case" not in source and "pocmvp.machinery" not in source, notebook.name
+
+
+def test_every_module_sits_in_one_of_the_three_parts():
+    loose = sorted(
+        p.name for p in PACKAGE.glob("*.py") if p.name not in ("__init__.py", "cli.py")
+    )
+    assert not loose, f"modules outside toolkit/, case/ and machinery/: {loose}"
+    assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"} == {
+        "toolkit",
+        "case",
+        "machinery",
+    }
