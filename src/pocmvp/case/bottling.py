@@ -167,7 +167,7 @@ def generate_bottling(n_bottles: int = DEFAULT_BOTTLES, seed: int = DEFAULT_SEED
     head_wear = worn * _sigmoid((year_share - 0.55) / 0.08)
     season = np.sin(2 * np.pi * (year_share - 0.3))  # summer product arrives warmer
     fill_temp = 85.0 + 0.6 * (line == 2) + 1.2 * season + rng.normal(0, 1.6, n)
-    torque = 2.25 - 0.15 * head_wear + rng.normal(0, 0.17, n)
+    torque = 2.25 - 0.06 * head_wear + rng.normal(0, 0.17, n)
     speed = 300.0 + 10 * (line == 0) + rng.normal(0, 22, n)
     fill_height = 14.0 - 0.5 * (line == 1) + rng.normal(0, 1.8, n)
     supplier = rng.choice(len(GLASS_SUPPLIERS), n, p=(0.6, 0.4))
