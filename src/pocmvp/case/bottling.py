@@ -186,8 +186,8 @@ def generate_bottling(n_bottles: int = DEFAULT_BOTTLES, seed: int = DEFAULT_SEED
     # a few passing pallets are held for other reasons (a label check, a missing signature).
     hold = np.where(
         failed,
-        np.where(rng.random(n) < 0.9, rng.gamma(4.0, 8.0, n), 0.0),
-        np.where(rng.random(n) < 0.02, rng.gamma(2.0, 6.0, n), 0.0),
+        np.where(rng.random(n) < 0.95, rng.gamma(4.0, 8.0, n), 0.0),
+        np.where(rng.random(n) < 0.01, rng.gamma(2.0, 6.0, n), 0.0),
     ).round(1)
 
     temp_logged = np.where(rng.random(n) < 0.03, np.nan, fill_temp.round(1))
