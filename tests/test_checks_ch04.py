@@ -1,9 +1,9 @@
 """Chapter 4's self-checks: right answers pass, wrong ones get a hint but not the answer."""
 
 from pocmvp.case import factory
+from pocmvp.case import plant_rule as rule
 from pocmvp.machinery import selfcheck
 from pocmvp.machinery.checks import ch04
-from pocmvp.toolkit import rule
 
 PLANNER = rule.Rule.of(("scrap_share_pct", ">", 35), ("shots_since_maintenance", ">", 6000))
 

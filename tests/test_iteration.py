@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from pocmvp.case import factory, iteration, status_quo
-from pocmvp.toolkit import rule
-from pocmvp.toolkit.rule import Condition, Rule
+from pocmvp.case import plant_rule as rule
+from pocmvp.case.plant_rule import Condition, Rule
 
 CAPACITY = status_quo.ECONOMICS.inspection_capacity_share
 

@@ -13,7 +13,9 @@ from openpyxl import load_workbook
 
 from pocmvp import cli
 from pocmvp.case import factory, iteration, status_quo
-from pocmvp.toolkit import report, rule, spreadsheet_engine, workbook
+from pocmvp.case import plant_rule as rule
+from pocmvp.case import plant_workbook as workbook
+from pocmvp.toolkit import report, spreadsheet_engine
 
 MONTH = "2025-10"
 CAPACITY = status_quo.ECONOMICS.inspection_capacity_share

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from pocmvp.case import factory, returns, upkeep
-from pocmvp.toolkit import rule
+from pocmvp.case import plant_rule as rule
 
 
 def test_the_delay_is_declared_data_that_adds_up():

@@ -7,8 +7,11 @@ import pandas as pd
 import pytest
 
 from pocmvp.case import factory, status_quo
-from pocmvp.toolkit import rule, spreadsheet_engine, workbook
-from pocmvp.toolkit.rule import Rule
+from pocmvp.case import plant_rule as rule
+from pocmvp.case import plant_workbook as workbook
+from pocmvp.case.plant_rule import Rule
+from pocmvp.toolkit import spreadsheet_engine
+from pocmvp.toolkit import workbook as toolkit_workbook
 
 needs_libreoffice = pytest.mark.skipif(
     not spreadsheet_engine.libreoffice_available(),
@@ -21,12 +24,14 @@ EVERY_OPERATOR = Rule.of(
     ("die_temp_c", "<=", 195.5),
     ("shots_since_maintenance", ">", 6000),
     ("scrap_share_pct", "<", 5.0),
+    schema=factory.SCHEMA,
 )
 # Rule v2's shape: the melt condition read differently on the night shift.
 NIGHT_AWARE = Rule.of(
     ("melt_temp_c", ">", 707.2, ("early", "late")),
     ("melt_temp_c", ">=", 713.0, ("night",)),
     ("die_temp_c", "<", 195.5),
+    schema=factory.SCHEMA,
 )
 SAMPLE_ROWS = 4_000  # the full 30,000 take ~20 s to write, recalculate and read: see the report
 
@@ -153,7 +158,10 @@ def test_a_scoped_rule_reads_shift_text_exactly_as_python_does(fast_plant, tmp_p
     # write_rule_workbook refuses unknown shifts, so write the data sheet as a person's edits
     # would leave it.
     book = Workbook(write_only=True)
-    workbook._write_data_sheet(book.create_sheet(workbook.DATA_SHEET), log, NIGHT_AWARE)
+    layout = toolkit_workbook._Layout(factory.SCHEMA, workbook.DATA_SHEET, "send_to_xray", {}, {})
+    toolkit_workbook._write_data_sheet(
+        book.create_sheet(workbook.DATA_SHEET), log, NIGHT_AWARE, layout
+    )
     path = tmp_path / "typed.xlsx"
     book.save(path)
     result = spreadsheet_engine.recalculate(path, tmp_path / "out")

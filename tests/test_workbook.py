@@ -6,11 +6,13 @@ import pytest
 from openpyxl import load_workbook
 
 from pocmvp.case import factory
+from pocmvp.case import plant_workbook as workbook
 from pocmvp.case.factory import ShiftLogError
-from pocmvp.toolkit import workbook
-from pocmvp.toolkit.rule import WORKBOOK_COLUMNS, Rule
+from pocmvp.case.plant_rule import WORKBOOK_COLUMNS, Rule
 
-HOT_OR_COLD = Rule.of(("melt_temp_c", ">", 707.2), ("die_temp_c", "<", 195.5))
+HOT_OR_COLD = Rule.of(
+    ("melt_temp_c", ">", 707.2), ("die_temp_c", "<", 195.5), schema=factory.SCHEMA
+)
 
 
 @pytest.fixture
@@ -27,7 +29,13 @@ def written(small, tmp_path):
 
 
 def test_three_sheets_and_only_columns_known_at_decision_time(written):
-    assert written.sheetnames == [workbook.DATA_SHEET, workbook.SUMMARY_SHEET, workbook.RULE_SHEET]
+    assert written.sheetnames == [
+        workbook.DATA_SHEET,
+        workbook.SUMMARY_SHEET,
+        workbook.RULE_SHEET,
+        workbook.REJECTED_SHEET,
+    ]
+    assert written[workbook.REJECTED_SHEET].max_row == 1  # a valid shift log: headers only
     data = written[workbook.DATA_SHEET]
     headers = [c.value for c in data[1]]
     assert headers == [*WORKBOOK_COLUMNS, workbook.FLAG_HEADER]
@@ -146,6 +154,7 @@ NIGHT_AWARE = Rule.of(
     ("melt_temp_c", ">", 707.2, ("early", "late")),
     ("melt_temp_c", ">", 713.0, ("night",)),
     ("die_temp_c", "<", 195.5),
+    schema=factory.SCHEMA,
 )
 
 

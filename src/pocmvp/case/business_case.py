@@ -44,8 +44,8 @@ import numpy as np
 import pandas as pd
 
 from pocmvp.case import baselines, bill, factory, poc, upkeep
+from pocmvp.case import plant_rule as rule
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
-from pocmvp.toolkit import rule
 
 HORIZON_MONTHS = 24
 """The months over which the plans are compared."""

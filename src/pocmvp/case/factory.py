@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pocmvp.toolkit.schema import Schema, TableError
+
 DEFAULT_SEED = 2026
 DEFAULT_PARTS = 120_000  # a year of production: about 10,000 housings a month
 FAST_PARTS = 30_000  # CI's fast mode: four times smaller, same story
@@ -160,8 +162,44 @@ LEAKING_FIELD = "rework_minutes"
 TARGET = "defect"
 
 
-class ShiftLogError(ValueError):
-    """A shift log that cannot be used as it is; the message names the column and rows."""
+ShiftLogError = TableError
+"""A shift log that cannot be used as it is; the message names the column and rows (the
+toolkit's :class:`pocmvp.toolkit.schema.TableError`, so one ``except`` catches both)."""
+
+_PHRASES = {
+    "melt_temp_c": "the melt temperature reading",
+    "die_temp_c": "the die temperature",
+    "shots_since_maintenance": "the mould's count of shots since maintenance",
+    "cycle_time_s": "the cycle time",
+    "scrap_share_pct": "the share of remelted scrap",
+    "humidity_pct": "the hall's humidity",
+}
+
+SCHEMA = Schema(
+    target=TARGET,
+    candidates=tuple(
+        f.name for f in SHIFT_LOG_FIELDS if f.known_at_decision and f.dtype in ("int64", "float64")
+    ),
+    id="part_id",
+    time="cast_at",
+    scope="shift",
+    scope_values=SHIFTS,
+    columns=tuple(f.name for f in SHIFT_LOG_FIELDS if f.known_at_decision),
+    phrases=_PHRASES,
+    units={f.name: f.unit for f in SHIFT_LOG_FIELDS if f.unit},
+    meanings={f.name: f.meaning for f in SHIFT_LOG_FIELDS},
+    ranges={
+        f.name: (f.minimum, f.maximum)
+        for f in SHIFT_LOG_FIELDS
+        if f.minimum is not None or f.maximum is not None
+    },
+    action="Send a part to the X-ray test",
+    sends="sends a part",
+)
+"""The shift log as the toolkit reads it: the target ``defect``, the numeric columns known
+when a part is routed as candidates (never ``rework_minutes``), ``part_id``, ``cast_at``,
+conditions scoped to the ``shift`` (early, late, night), the workbook's column order, and
+the plant's words for the sticky note."""
 
 
 @dataclass(frozen=True)

@@ -45,10 +45,11 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
 from pocmvp.case import factory, iteration, returns, status_quo
+from pocmvp.case import plant_rule as rule
 from pocmvp.case.returns import Booking, Returns
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
 from pocmvp.case.upkeep import ENGINEERING_WORK, Automation
-from pocmvp.toolkit import monitoring, rule
+from pocmvp.toolkit import monitoring
 from pocmvp.toolkit.rule import Rule
 
 CHANGE_DATE = factory.SUPPLIER_CHANGE_DATE

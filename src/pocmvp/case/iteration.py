@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 
 from pocmvp.case import factory
+from pocmvp.case import plant_rule as rule
+from pocmvp.case.plant_rule import SHIFT_COLUMN, Condition, Rule
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
-from pocmvp.toolkit import rule
-from pocmvp.toolkit.rule import SHIFT_COLUMN, Condition, Rule
 
 ALL_SHIFTS = "all shifts"
 """The label of the total row in the per-shift tables."""
@@ -291,7 +291,7 @@ def revise_for_night_shift(
         Condition(column, split.operator, day_threshold, shifts=day_shifts),
         Condition(column, split.operator, night_threshold, shifts=(shift,)),
     )
-    return Rule((*others[:position], *revised, *others[position:]))
+    return Rule((*others[:position], *revised, *others[position:]), rule.SCHEMA)
 
 
 def _thresholds_near(values: np.ndarray, threshold: float, span: float) -> np.ndarray:

@@ -11,9 +11,11 @@ from pathlib import Path
 import pandas as pd
 
 from pocmvp.case import factory
+from pocmvp.case import plant_rule as rule
+from pocmvp.case import plant_workbook as workbook
 from pocmvp.case.status_quo import ECONOMICS
 from pocmvp.machinery import bench
-from pocmvp.toolkit import rule, spreadsheet_engine, workbook
+from pocmvp.toolkit import spreadsheet_engine
 
 
 def _bench_scoring(runs: int) -> dict:

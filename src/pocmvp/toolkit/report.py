@@ -39,10 +39,12 @@ import numpy as np
 import pandas as pd
 
 from pocmvp.case import factory, iteration, returns, status_quo
+from pocmvp.case import plant_rule as rule
+from pocmvp.case import plant_workbook as workbook
 from pocmvp.case.factory import ShiftLogError
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
 from pocmvp.machinery import notebooks
-from pocmvp.toolkit import delivery, rule, workbook
+from pocmvp.toolkit import delivery
 from pocmvp.toolkit.formats import eur, num, pct
 from pocmvp.toolkit.rule import Accounting, Rule
 

@@ -42,55 +42,48 @@ column); the three counts add up to the rows received.
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from pocmvp.case import factory, status_quo
-from pocmvp.case.factory import ShiftLogError
-from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
 from pocmvp.toolkit import routing
+from pocmvp.toolkit.schema import Schema, TableError, numbers, parse_target, parse_time
 
 OPERATORS = (">", ">=", "<", "<=")
 _WORDS = {">": "above", ">=": "at or above", "<": "below", "<=": "at or below"}
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_FIELDS = {f.name: f for f in factory.SHIFT_LOG_FIELDS}
-
-WORKBOOK_COLUMNS: tuple[str, ...] = tuple(
-    f.name for f in factory.SHIFT_LOG_FIELDS if f.known_at_decision
-)
-"""The shift-log columns known when a part is routed, in the order of the workbook's data
-sheet (column A is ``part_id``). The truth and ``rework_minutes`` are not among them."""
-
-RULE_COLUMNS: tuple[str, ...] = tuple(
-    f.name
-    for f in factory.SHIFT_LOG_FIELDS
-    if f.known_at_decision and f.dtype in ("int64", "float64")
-)
-"""The numeric shift-log columns a rule may use: recorded before the part is routed."""
-
 MAX_CONDITIONS = 2
-SHIFT_COLUMN = "shift"
-"""The text column a scoped condition reads (one of :data:`pocmvp.case.factory.SHIFTS`)."""
+DEFAULT_SCOPE_COLUMN = "shift"
+"""The scope column a scoped condition reads when it names none (the plant's ``shift``)."""
 
 
-def _shift_scope(shifts: object, column: str) -> tuple[str, ...] | None:
-    """Shifts as a tuple in the plant's order (``None`` = every shift); unknown ones refused."""
-    if shifts is None:
+def _scope(values: object, column: str) -> tuple[str, ...] | None:
+    """The scope's values as a tuple of texts, each once (``None`` = every row)."""
+    if values is None:
         return None
-    chosen = (shifts,) if isinstance(shifts, str) else tuple(shifts)
-    unknown = [s for s in chosen if s not in factory.SHIFTS]
-    if not chosen or unknown:
+    chosen = (values,) if isinstance(values, str) else tuple(values)
+    if not chosen or not all(isinstance(v, str) for v in chosen):
         raise ValueError(
-            f"shifts for {column!r} must be some of {factory.SHIFTS} (or None for every "
-            f"shift), got {shifts!r}"
+            f"the scope of the condition on {column!r} must be some texts (or None for every "
+            f"row), got {values!r}"
         )
-    return tuple(s for s in factory.SHIFTS if s in chosen)
+    return tuple(dict.fromkeys(chosen))
+
+
+def quote_sql(name: str) -> str:
+    """A column name as a SQL identifier: in double quotes, a double quote doubled."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _excel_text(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
 
 
 def _number(value: float) -> str:
@@ -101,20 +94,23 @@ def _number(value: float) -> str:
 
 @dataclass(frozen=True)
 class Condition:
-    """One comparison of a shift-log column with a threshold, e.g. ``melt_temp_c > 712.3``,
-    optionally only on some shifts: ``Condition("melt_temp_c", ">", 713, shifts=("night",))``.
+    """One comparison of a numeric column with a threshold, e.g. ``melt_temp_c > 712.3``,
+    optionally only on rows whose scope column holds some values:
+    ``Condition("melt_temp_c", ">", 713, shifts=("night",), scope_column="shift")``.
+    Column names may be any text (spaces, brackets, units, non-ASCII).
     """
 
     column: str
     operator: str
     threshold: float
     shifts: tuple[str, ...] | None = None
+    scope_column: str = DEFAULT_SCOPE_COLUMN
 
     def __post_init__(self) -> None:
-        if not isinstance(self.column, str) or not _IDENTIFIER.match(self.column):
-            raise ValueError(
-                f"a condition's column must be a plain column name, got {self.column!r}"
-            )
+        if not isinstance(self.column, str) or not self.column:
+            raise ValueError(f"a condition's column must be a column name, got {self.column!r}")
+        if not isinstance(self.scope_column, str) or not self.scope_column:
+            raise ValueError(f"a scope column must be a column name, got {self.scope_column!r}")
         if self.operator not in OPERATORS:
             raise ValueError(f"operator must be one of {OPERATORS}, got {self.operator!r}")
         try:
@@ -128,16 +124,16 @@ class Condition:
                 f"threshold for {self.column!r} must be finite, got {self.threshold!r}"
             )
         object.__setattr__(self, "threshold", threshold)
-        object.__setattr__(self, "shifts", _shift_scope(self.shifts, self.column))
+        object.__setattr__(self, "shifts", _scope(self.shifts, self.column))
 
     @property
     def scoped(self) -> bool:
-        """True when the condition applies to some shifts only."""
+        """True when the condition applies to some values of its scope column only."""
         return self.shifts is not None
 
     def holds(self, values: pd.Series, shift: pd.Series | None = None) -> pd.Series:
         """True where the condition holds; a missing value never holds. A scoped condition
-        also needs ``shift`` (the parts' shifts) and holds only on its shifts."""
+        also needs ``shift`` (the rows' scope column) and holds only on its values."""
         numbers = values.to_numpy(dtype="float64", na_value=np.nan)
         with np.errstate(invalid="ignore"):
             result = {
@@ -162,40 +158,35 @@ class Condition:
         if shift_cell is None:
             raise ValueError(f"the condition on {self.column!r} is scoped: pass the shift cell")
         # EXACT, because "=" compares text without regard to case in a spreadsheet.
-        exact = [f'EXACT({shift_cell},"{s}")' for s in self.shifts]
+        exact = [f"EXACT({shift_cell},{_excel_text(s)})" for s in self.shifts]
         scope = exact[0] if len(exact) == 1 else f"OR({','.join(exact)})"
         return f"AND({scope},{compare})"
 
     def sql(self) -> str:
         """The condition in SQL, false (never NULL) for a missing value or shift."""
-        compare = f'COALESCE("{self.column}" {self.operator} {_number(self.threshold)}, FALSE)'
+        compare = (
+            f"COALESCE({quote_sql(self.column)} {self.operator} {_number(self.threshold)}, FALSE)"
+        )
         if not self.scoped:
             return compare
-        listed = ", ".join(f"'{s}'" for s in self.shifts)
-        return f'(COALESCE("{SHIFT_COLUMN}" IN ({listed}), FALSE) AND {compare})'
+        listed = ", ".join(_sql_text(s) for s in self.shifts)
+        return f"(COALESCE({quote_sql(self.scope_column)} IN ({listed}), FALSE) AND {compare})"
 
-    def describe(self) -> str:
-        """The condition in words, with the column's meaning and unit (and its shifts)."""
-        field = _FIELDS.get(self.column)
-        what = _PHRASES.get(self.column, f"its {self.column}")
-        unit = f" {field.unit}" if field and field.unit else ""
+    def describe(self, schema: Schema | None = None) -> str:
+        """The condition in words, with the column's phrase and unit from ``schema`` (else
+        ``its <column>``), and its scope ("on the night shift" for a ``shift`` scope)."""
+        what = schema.phrase(self.column) if schema else f"its {self.column}"
+        unit = schema.unit(self.column) if schema else ""
+        unit = f" {unit}" if unit else ""
         digits = 0 if self.threshold.is_integer() else 1
         said = f"{what} is {_WORDS[self.operator]} {self.threshold:,.{digits}f}{unit}"
         if not self.scoped:
             return said
+        noun = self.scope_column
         if len(self.shifts) == 1:
-            return f"{said} on the {self.shifts[0]} shift"
-        return f"{said} on the {', '.join(self.shifts[:-1])} and {self.shifts[-1]} shifts"
-
-
-_PHRASES = {
-    "melt_temp_c": "the melt temperature reading",
-    "die_temp_c": "the die temperature",
-    "shots_since_maintenance": "the mould's count of shots since maintenance",
-    "cycle_time_s": "the cycle time",
-    "scrap_share_pct": "the share of remelted scrap",
-    "humidity_pct": "the hall's humidity",
-}
+            return f"{said} on the {self.shifts[0]} {noun}"
+        listed = ", ".join(self.shifts[:-1])
+        return f"{said} on the {listed} and {self.shifts[-1]} {noun}s"
 
 
 @dataclass(frozen=True)
@@ -203,6 +194,9 @@ class Rule:
     """Send a part to the X-ray test if ANY of the conditions holds (conditions joined by OR)."""
 
     conditions: tuple[Condition, ...]
+    schema: Schema | None = field(default=None, compare=False, repr=False)
+    """The table the rule is for (optional): its words for :meth:`describe` and its column
+    order for :meth:`excel_formula`. Two rules with the same conditions are equal."""
 
     def __post_init__(self) -> None:
         conditions = tuple(self.conditions)
@@ -211,10 +205,15 @@ class Rule:
         object.__setattr__(self, "conditions", conditions)
 
     @classmethod
-    def of(cls, *conditions: tuple) -> Rule:
+    def of(cls, *conditions: tuple, schema: Schema | None = None) -> Rule:
         """A rule from plain triples: ``Rule.of(("melt_temp_c", ">", 712.3))``, or with the
-        shifts fourth: ``("melt_temp_c", ">", 718.3, ("night",))``."""
-        return cls(tuple(Condition(*c) for c in conditions))
+        scope's values fourth (and its column fifth, default ``shift``):
+        ``("melt_temp_c", ">", 718.3, ("night",))``."""
+        return cls(tuple(Condition(*c) for c in conditions), schema)
+
+    def for_schema(self, schema: Schema | None) -> Rule:
+        """The same rule, knowing its table's schema."""
+        return Rule(self.conditions, schema)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -228,24 +227,34 @@ class Rule:
 
     @property
     def input_columns(self) -> tuple[str, ...]:
-        """Every column the rule reads: :attr:`columns`, plus ``shift`` when scoped."""
-        return (*self.columns, SHIFT_COLUMN) if self.scoped else self.columns
+        """Every column the rule reads: :attr:`columns`, plus the scope columns."""
+        return tuple(dict.fromkeys((*self.columns, *self.scope_columns)))
+
+    @property
+    def scope_columns(self) -> tuple[str, ...]:
+        """The text columns the scoped conditions read, each once."""
+        return tuple(dict.fromkeys(c.scope_column for c in self.conditions if c.scoped))
 
     def flag(self, shift_log: pd.DataFrame) -> pd.Series:
         """True for the parts to send to the X-ray test (same index as ``shift_log``)."""
         check_rule_columns(shift_log, self)
-        shift = shift_log[SHIFT_COLUMN] if self.scoped else None
         flagged = np.zeros(len(shift_log), dtype=bool)
         for condition in self.conditions:
-            flagged |= condition.holds(shift_log[condition.column], shift).to_numpy()
+            scope = shift_log[condition.scope_column] if condition.scoped else None
+            flagged |= condition.holds(shift_log[condition.column], scope).to_numpy()
         return pd.Series(flagged, index=shift_log.index, name="flagged")
 
-    def excel_formula(self, row: int, columns: Sequence[str] = WORKBOOK_COLUMNS) -> str:
+    def excel_formula(self, row: int, columns: Sequence[str] | None = None) -> str:
         """The formula for one row of the workbook's data sheet, e.g.
         ``=OR(AND(ISNUMBER(I2),I2>712.3),AND(ISNUMBER(F2),F2>5200))``.
 
-        ``columns`` is the data sheet's column order (column A first).
+        ``columns`` is the data sheet's column order (column A first); by default the rule's
+        schema's :attr:`~pocmvp.toolkit.schema.Schema.columns`.
         """
+        if columns is None:
+            if self.schema is None:
+                raise ValueError("pass the data sheet's columns (or give the rule a schema)")
+            columns = self.schema.columns
         if row < 2:
             raise ValueError(f"row 1 holds the headers; data rows start at 2, got {row}")
         columns = list(columns)
@@ -255,22 +264,24 @@ class Rule:
                 raise ValueError(f"column {name!r} is not in the workbook's columns")
             return f"{get_column_letter(columns.index(name) + 1)}{row}"
 
-        shift_cell = cell(SHIFT_COLUMN) if self.scoped else None
-        parts = [c.excel(cell(c.column), shift_cell) for c in self.conditions]
+        parts = [
+            c.excel(cell(c.column), cell(c.scope_column) if c.scoped else None)
+            for c in self.conditions
+        ]
         return f"=OR({','.join(parts)})"
 
     def sql_where(self) -> str:
         """A SQL ``WHERE`` clause selecting the flagged parts (missing values never match)."""
         return " OR ".join(c.sql() for c in self.conditions)
 
-    def describe(self) -> str:
-        """The rule as one plain-English sentence, short enough for a sticky note."""
-        said = [c.describe() for c in self.conditions]
+    def describe(self, schema: Schema | None = None) -> str:
+        """The rule as one plain-English sentence, short enough for a sticky note, with the
+        columns' phrases and units and the action from ``schema`` (default "Flag a row")."""
+        schema = schema or self.schema
+        said = [c.describe(schema) for c in self.conditions]
         joined = ", or if ".join(said)
-        return (
-            f"Send a part to the X-ray test if {joined}. "
-            "A value that was not recorded never sends a part on its own."
-        )
+        action, sends = (schema.action, schema.sends) if schema else ("Flag a row", "flags a row")
+        return f"{action} if {joined}. A value that was not recorded never {sends} on its own."
 
 
 def check_rule_columns(shift_log: pd.DataFrame, rule: Rule) -> None:
@@ -279,10 +290,10 @@ def check_rule_columns(shift_log: pd.DataFrame, rule: Rule) -> None:
 
     The message names the column and shows an offending value.
     """
-    factory.require_dataframe(shift_log)
+    require_dataframe(shift_log)
     missing = [c for c in rule.input_columns if c not in shift_log.columns]
     if missing:
-        raise ShiftLogError(
+        raise TableError(
             f"the rule needs column(s) {', '.join(missing)}, which the shift log lacks"
         )
     for column in rule.columns:
@@ -290,25 +301,17 @@ def check_rule_columns(shift_log: pd.DataFrame, rule: Rule) -> None:
         if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
             bad = values[pd.to_numeric(values, errors="coerce").isna() & values.notna()]
             example = f", e.g. {bad.iloc[0]!r} in row {bad.index[0]!r}" if len(bad) else ""
-            raise ShiftLogError(f"column {column!r} must hold numbers, got {values.dtype}{example}")
+            raise TableError(f"column {column!r} must hold numbers, got {values.dtype}{example}")
 
 
 def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def validate_for_rule(
-    shift_log: pd.DataFrame, rule: Rule, *, require_truth: bool = False
-) -> pd.DataFrame:
-    """The strict check before the rule is used: :func:`factory.validate_shift_log` (columns,
-    types, ids, possible values), no unknown columns, and the rule's columns numeric.
-    Returns the shift log unchanged. Missing values in rule columns are allowed (documented
-    above: they never satisfy a condition)."""
-    check_rule_columns(shift_log, rule)
-    unknown = [c for c in shift_log.columns if c not in factory.SHIFT_LOG_COLUMNS]
-    if unknown:
-        raise ShiftLogError(f"shift log has unexpected column(s): {', '.join(map(str, unknown))}")
-    return factory.validate_shift_log(shift_log, require_truth=require_truth)
+def require_dataframe(table: object) -> None:
+    """Refuse anything that is not a pandas DataFrame, naming what it is instead."""
+    if not isinstance(table, pd.DataFrame):
+        raise TableError(f"a shift log must be a pandas DataFrame, got {type(table).__name__}")
 
 
 def flag_with_sql(shift_log: pd.DataFrame, rule: Rule) -> pd.Series:
@@ -317,16 +320,17 @@ def flag_with_sql(shift_log: pd.DataFrame, rule: Rule) -> pd.Series:
 
     check_rule_columns(shift_log, rule)
     table = pd.DataFrame({c: shift_log[c].to_numpy() for c in rule.columns})
-    if rule.scoped:
+    for column in rule.scope_columns:
         # Plain Python strings (None where missing), so DuckDB sees a VARCHAR column.
-        shifts = [None if _missing(v) else str(v) for v in shift_log[SHIFT_COLUMN]]
-        table[SHIFT_COLUMN] = pd.Series(shifts, dtype=object).to_numpy()
-    table["row_number"] = np.arange(len(table))
+        texts = [None if _missing(v) else str(v) for v in shift_log[column]]
+        table[column] = pd.Series(texts, dtype=object).to_numpy()
+    row_number = "__pocmvp_row_number"
+    table[row_number] = np.arange(len(table))
     with duckdb.connect() as connection:
         connection.register("shift_log", table)
         flagged = connection.execute(
-            "SELECT row_number FROM shift_log WHERE " + rule.sql_where()
-        ).fetchnumpy()["row_number"]
+            f"SELECT {quote_sql(row_number)} FROM shift_log WHERE " + rule.sql_where()
+        ).fetchnumpy()[row_number]
     result = np.zeros(len(table), dtype=bool)
     result[np.asarray(flagged, dtype=np.int64)] = True
     return pd.Series(result, index=shift_log.index, name="flagged")
@@ -399,7 +403,7 @@ def find_rule(
     shift_log: pd.DataFrame,
     target: str,
     capacity: float,
-    columns: Iterable[str] = RULE_COLUMNS,
+    columns: Iterable[str] | None = None,
     max_conditions: int = MAX_CONDITIONS,
     *,
     grid: int = 100,
@@ -409,37 +413,42 @@ def find_rule(
 
     Every single condition and every pair of conditions (on two columns, or on one column in
     both directions) over ``grid`` candidate thresholds per column and direction is compared;
-    ties go to the rule that flags fewer parts. Columns written after the part is routed
-    (``rework_minutes``) or that are not numbers are refused.
+    ties go to the rule that flags fewer parts. Without ``columns``, every numeric column
+    but the target is searched (leave out columns recorded after the outcome:
+    :mod:`pocmvp.toolkit.leaks`). Columns that are not numbers are refused. The target may be
+    boolean, 0/1, true/false or yes/no. A threshold on an integer column is a whole number.
     """
     global _last_search
     started = time.perf_counter()
+    require_dataframe(shift_log)
+    if columns is None:
+        columns = [
+            c
+            for c in shift_log.columns
+            if c != target
+            and pd.api.types.is_numeric_dtype(shift_log[c])
+            and not pd.api.types.is_bool_dtype(shift_log[c])
+        ]
     columns = list(dict.fromkeys(columns))
     if not 0 < capacity < 1:
         raise ValueError(f"capacity is a share of parts between 0 and 1, got {capacity}")
     if max_conditions not in (1, 2):
         raise ValueError(f"max_conditions must be 1 or 2, got {max_conditions}")
     if target not in shift_log.columns:
-        raise ShiftLogError(f"the target column {target!r} is missing")
-    if not pd.api.types.is_bool_dtype(shift_log[target]):
-        raise ShiftLogError(
-            f"the target column {target!r} must be boolean, got {shift_log[target].dtype}"
-        )
+        raise TableError(f"the target column {target!r} is missing")
     if not columns:
         raise ValueError("find_rule needs at least one column to search")
-    late = [c for c in columns if c in _FIELDS and not _FIELDS[c].known_at_decision]
-    if late:
-        raise ValueError(
-            f"column(s) {', '.join(late)} are only known after inspection: a rule cannot use them"
-        )
+    if target in columns:
+        raise ValueError(f"the target {target!r} cannot be a column of the rule")
+    defects = parse_target(shift_log[target], target).to_numpy(dtype=np.float64)
     probe = Rule(tuple(Condition(c, ">", 0) for c in columns))
     check_rule_columns(shift_log, probe)
 
-    defects = shift_log[target].to_numpy(dtype=np.float64)
     limit = math.floor(capacity * len(shift_log) + 1e-9)
     options = [
         _candidates(shift_log[c], c, op, capacity, grid) for c in columns for op in (">", "<")
     ]
+    whole = {c for c in columns if pd.api.types.is_integer_dtype(shift_log[c])}
     flagged_alone = [_tail_sums(o.rank, len(o.thresholds), None) for o in options]
     caught_alone = [_tail_sums(o.rank, len(o.thresholds), defects) for o in options]
 
@@ -450,7 +459,7 @@ def find_rule(
         compared += len(flagged)
         if fits.any():
             k = _best_index(caught, flagged, fits)
-            best = _better(best, caught[k], flagged[k], (_condition(option, k),))
+            best = _better(best, caught[k], flagged[k], (_condition(option, k, whole),))
     if max_conditions == 2:
         for i, a in enumerate(options):
             for j in range(i + 1, len(options)):
@@ -465,7 +474,7 @@ def find_rule(
                 compared += flagged.size
                 if fits.any():
                     ka, kb = np.unravel_index(_best_index(caught, flagged, fits), caught.shape)
-                    conditions = (_condition(a, ka), _condition(b, kb))
+                    conditions = (_condition(a, ka, whole), _condition(b, kb, whole))
                     best = _better(best, caught[ka, kb], flagged[ka, kb], conditions)
     if not best[2]:
         raise ValueError(f"no rule on {columns} flags at most {capacity:.1%} of the parts")
@@ -486,9 +495,9 @@ def _better(best: tuple, caught: float, flagged: float, conditions: tuple) -> tu
     return best
 
 
-def _condition(option: _Candidates, k: int) -> Condition:
+def _condition(option: _Candidates, k: int, whole: set[str]) -> Condition:
     threshold = float(option.thresholds[k])
-    if _FIELDS.get(option.column) and _FIELDS[option.column].dtype == "int64":
+    if option.column in whole:
         threshold = float(round(threshold))
     return Condition(option.column, option.operator, threshold)
 
@@ -521,11 +530,11 @@ class RuleScore:
         return self.caught / self.flagged if self.flagged else 0.0
 
 
-def score(shift_log: pd.DataFrame, flagged: pd.Series, target: str = factory.TARGET) -> RuleScore:
+def score(shift_log: pd.DataFrame, flagged: pd.Series, target: str) -> RuleScore:
     """Count parts, flags, defects, catches and false alarms of a selection."""
     if not flagged.index.equals(shift_log.index):
         raise ValueError("flagged must be indexed like the shift log, one value per part")
-    truth = shift_log[target].to_numpy(dtype=bool)
+    truth = parse_target(shift_log[target], target).to_numpy(dtype=bool)
     chosen = flagged.to_numpy(dtype=bool)
     return RuleScore(
         parts=len(shift_log),
@@ -537,41 +546,19 @@ def score(shift_log: pd.DataFrame, flagged: pd.Series, target: str = factory.TAR
 
 
 def within_capacity(
-    shift_log: pd.DataFrame, flagged: pd.Series, economics: PlantEconomics = ECONOMICS
+    table: pd.DataFrame, flagged: pd.Series, capacity: float, time: str = "cast_at"
 ) -> pd.Series:
-    """The parts the X-ray cell tests with these flags: the one routing every option uses
-    (:func:`pocmvp.toolkit.routing.route`). Flagged parts are tested in casting order until the
-    month's capacity is used; slots the flags leave idle go to today's sample of the others.
+    """The rows the test takes with these flags: the one routing every option uses
+    (:func:`pocmvp.toolkit.routing.route`). Flagged rows are tested in ``time`` order until
+    the month's capacity (a share of its rows) is used; slots the flags leave idle go to an
+    every-n-th sample of the others.
     """
-    if not flagged.index.equals(shift_log.index):
+    if not flagged.index.equals(table.index):
         raise ValueError("flagged must be indexed like the shift log, one value per part")
-    return routing.route(shift_log, flagged, economics.inspection_capacity_share)
-
-
-def compare_with_today(
-    shift_log: pd.DataFrame, rule: Rule, economics: PlantEconomics = ECONOMICS
-) -> pd.DataFrame:
-    """Per month: the rule's flags and catches next to today's every-n-th-part sample.
-
-    Both selections are held to the same capacity: the rule's flags through
-    :func:`within_capacity`, today's sample by construction. Columns: ``parts``, ``defects``,
-    ``capacity``, ``flagged`` and ``capacity_used`` (the rule's flags over the capacity,
-    before capping), then ``tested``, ``caught``, ``false_alarms`` and ``shipped_defects``
-    prefixed ``rule_`` and ``today_``.
-    """
-    flagged = rule.flag(shift_log)
-    mine = status_quo.monthly_outcome(shift_log, within_capacity(shift_log, flagged, economics))
-    today = status_quo.monthly_outcome(
-        shift_log, status_quo.every_nth_part(shift_log, economics), economics
-    )
-    table = mine[["parts", "defects"]].copy()
-    table["capacity"] = table["parts"].map(economics.capacity)
-    table["flagged"] = flagged.groupby(factory.month_of(shift_log)).sum().astype("int64")
-    table["capacity_used"] = table["flagged"] / table["capacity"]
-    for name, outcome in (("rule", mine), ("today", today)):
-        for column in ("tested", "caught", "false_alarms", "shipped_defects"):
-            table[f"{name}_{column}"] = outcome[column]
-    return table
+    if time not in table.columns:
+        raise TableError(f"the time column {time!r} is missing")
+    parts = pd.DataFrame({"cast_at": table[time].to_numpy()}, index=table.index)
+    return routing.route(parts, flagged, capacity)
 
 
 # --- Accounting for every row ---------------------------------------------------------------
@@ -623,48 +610,59 @@ class Accounting:
         return pd.concat([table, total], ignore_index=True)
 
 
-def account_rows(shift_log: pd.DataFrame, rule: Rule) -> Accounting:
-    """Decide every row of a raw shift log: flagged, passed, or rejected with a reason.
+def account_rows(
+    shift_log: pd.DataFrame, rule: Rule, schema: Schema | None = None, id: str | None = None
+) -> Accounting:  # noqa: A002
+    """Decide every row of a raw table: flagged, passed, or rejected with a reason.
 
-    A row is rejected when its part id is missing or appears more than once (every copy is
-    rejected: which one is right is for a person to decide), when a rule column holds text
-    or a value outside the field's possible range, or, for a rule scoped to shifts, when the
-    shift is missing or not one of the plant's shifts. Missing values in rule columns are not
-    a reason to reject: they never satisfy a condition (see the module's docstring). A table
-    without ``part_id`` or without a column the rule reads is refused with a
-    :class:`ShiftLogError`.
+    A row is rejected when its id (``schema.id``, or ``id``) is missing or appears more
+    than once (every copy is rejected: which one is right is for a person to decide), when a
+    rule column holds text (that row only; the others go on) or a value outside the
+    schema's possible range, when the schema's time column cannot be read as a time, or, for
+    a scoped condition, when its scope value is missing or (with ``schema.scope_values``)
+    unknown. Missing values in rule columns are not a reason to reject: they never satisfy a
+    condition (see the module's docstring). A table without the id column or a column the
+    rule reads is refused with a :class:`TableError`.
     """
-    factory.require_dataframe(shift_log)
-    missing = [c for c in ("part_id", *rule.input_columns) if c not in shift_log.columns]
+    require_dataframe(shift_log)
+    id_column = id if id is not None else (schema.id if schema else None)
+    needed = [c for c in (id_column, *rule.input_columns) if c is not None]
+    missing = [c for c in needed if c not in shift_log.columns]
     if missing:
-        raise ShiftLogError(f"shift log is missing column(s): {', '.join(missing)}")
+        raise TableError(f"shift log is missing column(s): {', '.join(missing)}")
     reason = pd.Series("", index=shift_log.index, dtype=object)
 
     def reject(mask: pd.Series, because: pd.Series | str) -> None:
         fresh = mask & (reason == "")
         reason[fresh] = because if isinstance(because, str) else because[fresh]
 
-    part_id = shift_log["part_id"]
-    reject(part_id.isna() | (part_id.astype(str).str.strip() == ""), "missing part id")
-    repeats = part_id.map(part_id.value_counts())
-    reject(
-        repeats > 1,
-        "duplicated part id: " + part_id.astype(str) + " appears " + repeats.astype(str) + " times",
-    )
+    if id_column is not None:
+        part_id = shift_log[id_column]
+        what = id_column.replace("_", " ")
+        reject(part_id.isna() | (part_id.astype(str).str.strip() == ""), f"missing {what}")
+        repeats = part_id.map(part_id.value_counts())
+        reject(
+            repeats > 1,
+            f"duplicated {what}: "
+            + part_id.astype(str)
+            + " appears "
+            + repeats.astype(str)
+            + " times",
+        )
+    else:
+        id_column = "row"
+        part_id = pd.Series(np.arange(1, len(shift_log) + 1), index=shift_log.index)
 
-    numbers = {}
+    checked_values = {}
+    ranges = schema.ranges if schema else {}
     for column in rule.columns:
         raw = shift_log[column]
-        if pd.api.types.is_bool_dtype(raw):
-            converted = pd.Series(np.nan, index=raw.index)
-        else:
-            converted = pd.to_numeric(raw, errors="coerce")
-        text = converted.isna() & raw.notna()
+        converted, text = numbers(raw)
         reject(text, f"not a number in {column}: " + raw.astype(str))
-        field = _FIELDS.get(column)
-        if field is not None and (field.minimum is not None or field.maximum is not None):
-            low = -np.inf if field.minimum is None else field.minimum
-            high = np.inf if field.maximum is None else field.maximum
+        low, high = ranges.get(column, (None, None))
+        if low is not None or high is not None:
+            low = -np.inf if low is None else low
+            high = np.inf if high is None else high
             impossible = converted.notna() & ~converted.between(low, high)
             reject(
                 impossible,
@@ -672,15 +670,20 @@ def account_rows(shift_log: pd.DataFrame, rule: Rule) -> Accounting:
                 + converted.astype(str)
                 + f" (possible {low:g} to {high:g})",
             )
-        numbers[column] = converted.astype("float64")
+        checked_values[column] = converted
+    if schema is not None and schema.time is not None and schema.time in shift_log.columns:
+        raw_time = shift_log[schema.time]
+        unreadable = parse_time(raw_time).isna() & raw_time.notna()
+        reject(unreadable, f"unreadable time in {schema.time}: " + raw_time.astype(str))
 
-    if rule.scoped:
-        shift = shift_log[SHIFT_COLUMN]
-        reject(shift.isna(), "missing shift")
-        reject(~shift.isin(factory.SHIFTS), "unknown shift: " + shift.astype(str))
-        numbers[SHIFT_COLUMN] = shift
+    for column in rule.scope_columns:
+        scope = shift_log[column]
+        reject(scope.isna(), f"missing {column}")
+        if schema is not None and schema.scope == column and schema.scope_values:
+            reject(~scope.isin(schema.scope_values), f"unknown {column}: " + scope.astype(str))
+        checked_values[column] = scope
 
-    checked = pd.DataFrame(numbers, index=shift_log.index)
+    checked = pd.DataFrame(checked_values, index=shift_log.index)
     flags = rule.flag(checked)
     rejected = reason != ""
     decision = np.where(rejected, REJECTED, np.where(flags, FLAGGED, PASSED))
@@ -692,7 +695,7 @@ def account_rows(shift_log: pd.DataFrame, rule: Rule) -> Accounting:
     absent = absent_columns != ""
     reason[absent] = "missing value (never triggers): " + absent_columns[absent]
     decisions = pd.DataFrame(
-        {"part_id": part_id, "decision": decision, "reason": reason.astype(str)},
+        {id_column: part_id, "decision": decision, "reason": reason.astype(str)},
         index=shift_log.index,
     )
     return Accounting(decisions)

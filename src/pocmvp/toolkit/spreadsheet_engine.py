@@ -23,8 +23,6 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from pocmvp.toolkit.workbook import (
-    DATA_SHEET,
-    FLAG_HEADER,
     MONTH_TABLE_FIRST_ROW,
     SUMMARY_CELLS,
     SUMMARY_SHEET,
@@ -121,12 +119,14 @@ def recalculate(
     return target
 
 
-def read_sheet(path: str | Path, sheet: str = DATA_SHEET) -> pd.DataFrame:
-    """The values of one sheet (computed values where cells hold formulas), first row as
-    headers. Read a recalculated workbook: openpyxl's own files hold no computed values."""
+def read_sheet(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+    """The values of one sheet (the first by default; computed values where cells hold
+    formulas), first row as headers. Read a recalculated workbook: openpyxl's own files
+    hold no computed values."""
     book = load_workbook(path, read_only=True, data_only=True)
     try:
-        rows = list(book[sheet].iter_rows(values_only=True))
+        chosen = book.worksheets[0] if sheet is None else book[sheet]
+        rows = list(chosen.iter_rows(values_only=True))
     finally:
         book.close()
     if not rows:
@@ -134,21 +134,25 @@ def read_sheet(path: str | Path, sheet: str = DATA_SHEET) -> pd.DataFrame:
     return pd.DataFrame(rows[1:], columns=list(rows[0]))
 
 
-def read_flags(path: str | Path) -> pd.Series:
+def read_flags(path: str | Path, sheet: str | None = None, header: str | None = None) -> pd.Series:
     """The rule column as the spreadsheet computed it: one bool per row, in row order.
+    By default the first sheet's last column (where the toolkit's workbook puts it).
 
     A cell that is not a boolean (an error value, or text) raises
     :class:`SpreadsheetEngineError` naming the row, since it means the formula broke.
     """
-    values = read_sheet(path, DATA_SHEET)
-    if FLAG_HEADER not in values.columns:
-        raise SpreadsheetEngineError(f"no {FLAG_HEADER!r} column in {path}")
-    flags = values[FLAG_HEADER]
+    values = read_sheet(path, sheet)
+    if values.empty:
+        return pd.Series([], dtype=bool, name="flagged")
+    header = values.columns[-1] if header is None else header
+    if header not in values.columns:
+        raise SpreadsheetEngineError(f"no {header!r} column in {path}")
+    flags = values[header]
     broken = ~flags.map(lambda v: isinstance(v, bool))
     if broken.any():
         first = int(broken.to_numpy().argmax())
         raise SpreadsheetEngineError(
-            f"row {first + 2} of {FLAG_HEADER!r} is {flags.iloc[first]!r}, not TRUE/FALSE"
+            f"row {first + 2} of {header!r} is {flags.iloc[first]!r}, not TRUE/FALSE"
         )
     return flags.astype(bool).rename("flagged")
 

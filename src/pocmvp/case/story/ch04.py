@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pocmvp.case import factory
+from pocmvp.case import plant_rule as rule
 from pocmvp.case.status_quo import ECONOMICS
 from pocmvp.case.story.claims import Band, Claim, Story
-from pocmvp.toolkit import rule
 
 
 def mvp_rule(story: Story) -> rule.Rule:

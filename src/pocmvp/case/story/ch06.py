@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 
 from pocmvp.case import factory, iteration, returns
+from pocmvp.case import plant_rule as rule
 from pocmvp.case.story.claims import Band, Claim, Story
-from pocmvp.toolkit import report, rule
+from pocmvp.toolkit import report
 
 FIRST, SECOND = factory.HELD_OUT_MONTHS[:2]
 V2_LIVE_FROM = iteration.RELEASES[1].live_from

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from pocmvp.case import factory, status_quo
+from pocmvp.case import plant_rule as rule
 from pocmvp.machinery.selfcheck import Feedback, check_choice, check_number, check_with
-from pocmvp.toolkit import rule
 
 
 def _history(shift_log: pd.DataFrame) -> pd.DataFrame:
@@ -39,7 +39,9 @@ def _normalised(formula: str) -> str:
 
 def excel_formula_for(answer: object, chosen: rule.Rule, row: int) -> Feedback:
     reversed_rule = rule.Rule(tuple(reversed(chosen.conditions)))
-    accepted = {_normalised(r.excel_formula(row)) for r in (chosen, reversed_rule)}
+    accepted = {
+        _normalised(r.excel_formula(row, rule.WORKBOOK_COLUMNS)) for r in (chosen, reversed_rule)
+    }
     return check_with(
         "4.2",
         answer,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from pocmvp.case import fire, firefighting, returns
+from pocmvp.case import plant_rule as rule
 from pocmvp.case.status_quo import ECONOMICS
 from pocmvp.machinery.selfcheck import Feedback, check_choice, check_number
-from pocmvp.toolkit import rule
 
 
 def weekly_days_without_the_feed(answer: object, shift_log: pd.DataFrame, seed: int) -> Feedback:

@@ -1,0 +1,205 @@
+"""What a table is to the toolkit: which column is the outcome, which a rule may read.
+
+A :class:`Schema` names a table's **target** (the outcome, 0/1, true/false or yes/no), the
+numeric **candidates** a rule may compare with a threshold, and optionally an **id**
+column (one row per id), a **time** column (months for the summary and the history cut),
+a **scope** text column conditions may be scoped to (with its known **scope_values**),
+and the **columns** a workbook shows, in order. Words for the sticky note (``phrases``,
+``units``, ``meanings``) and possible ranges (``ranges``: a value outside is rejected) are
+optional.
+
+:func:`read_table` reads CSV, Parquet or .xlsx; :func:`infer_schema` builds a schema from a
+frame; :func:`parse_target` turns a 0/1, true/false or yes/no column into booleans and
+:func:`parse_time` a time column into timestamps:
+
+* timezone-aware timestamps are converted to UTC and then made naive (so months are UTC
+  months);
+* text dates are read year-first (``2025-12-31``) when they look so; otherwise day-first
+  (``31/12/2025``) when every value can be read day-first and some value can only be read
+  day-first (a day above 12); otherwise month-first;
+* a value that cannot be read as a time is NaT: the row is rejected, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+class TableError(ValueError):
+    """A table that cannot be used as it is; the message names the column and the reason."""
+
+
+_TRUE = {"1", "true", "yes", "y", "t", "1.0"}
+_FALSE = {"0", "false", "no", "n", "f", "0.0"}
+
+
+@dataclass(frozen=True)
+class Schema:
+    """How the toolkit reads one table (see the module's docstring)."""
+
+    target: str
+    candidates: tuple[str, ...]
+    id: str | None = None
+    time: str | None = None
+    scope: str | None = None
+    scope_values: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    phrases: Mapping[str, str] = field(default_factory=dict, compare=False)
+    units: Mapping[str, str] = field(default_factory=dict, compare=False)
+    meanings: Mapping[str, str] = field(default_factory=dict, compare=False)
+    ranges: Mapping[str, tuple[float | None, float | None]] = field(
+        default_factory=dict, compare=False
+    )
+    action: str = field(default="Flag a row", compare=False)
+    """What the sticky note says a flagged row gets, e.g. "Send a part to the X-ray test"."""
+    sends: str = field(default="flags a row", compare=False)
+    """The same as a verb for the note on missing values, e.g. "sends a part"."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "candidates", tuple(self.candidates))
+        object.__setattr__(self, "scope_values", tuple(self.scope_values))
+        if not self.columns:
+            shown = [self.id, self.time, self.scope, *self.candidates]
+            object.__setattr__(self, "columns", tuple(dict.fromkeys(c for c in shown if c)))
+        else:
+            object.__setattr__(self, "columns", tuple(self.columns))
+        if self.target in self.candidates:
+            raise TableError(f"the target {self.target!r} cannot also be a candidate column")
+
+    def phrase(self, column: str) -> str:
+        """How the sticky note names a column: its phrase, or ``its <column>``."""
+        return self.phrases.get(column, f"its {column}")
+
+    def unit(self, column: str) -> str:
+        return self.units.get(column, "")
+
+    def meaning(self, column: str) -> str:
+        unit = self.unit(column)
+        meaning = self.meanings.get(column, column)
+        return f"{meaning} ({unit})" if unit else meaning
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A CSV, Parquet or .xlsx file as a frame; :class:`TableError` names the file and why."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise TableError(f"cannot read {path}: no such file")
+    try:
+        if suffix == ".csv":
+            return pd.read_csv(path)
+        if suffix in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        if suffix == ".xlsx":
+            return pd.read_excel(path)
+    except Exception as error:  # noqa: BLE001 - any reader failure is an unreadable file
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise TableError(f"cannot read {path}: {reason}") from None
+    raise TableError(f"cannot read {path}: expected a .csv, .parquet or .xlsx file")
+
+
+def parse_target(values: pd.Series, name: str = "target") -> pd.Series:
+    """Booleans from 0/1, true/false or yes/no (case and spaces ignored).
+
+    A missing or other value raises :class:`TableError` naming the column and a value.
+    """
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype(bool)
+    text = values.map(lambda v: None if pd.isna(v) else str(v).strip().lower())
+    known = text.isin(_TRUE | _FALSE)
+    if not known.all():
+        bad = values[~known]
+        raise TableError(
+            f"the target column {name!r} must hold 0/1, true/false or yes/no, got "
+            f"{bad.iloc[0]!r} in row {bad.index[0]!r}"
+        )
+    return text.isin(_TRUE).astype(bool).rename(values.name)
+
+
+def is_binary(values: pd.Series) -> bool:
+    try:
+        parse_target(values)
+    except TableError:
+        return False
+    return True
+
+
+def parse_time(values: pd.Series) -> pd.Series:
+    """Naive timestamps (UTC for timezone-aware input); NaT where a value is not a time."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        if getattr(values.dt, "tz", None) is not None:
+            return values.dt.tz_convert("UTC").dt.tz_localize(None)
+        return values
+    text = values.astype("string").str.strip()
+    first = text.dropna()
+    year_first = first.str.match(r"^\d{4}[-/.]").all() if len(first) else True
+    if year_first:
+        parsed = pd.to_datetime(text, errors="coerce", utc=True, format="mixed")
+    else:
+        day = pd.to_datetime(text, errors="coerce", dayfirst=True, utc=True, format="mixed")
+        month = pd.to_datetime(text, errors="coerce", dayfirst=False, utc=True, format="mixed")
+        parsed = day if day.notna().sum() >= month.notna().sum() else month
+    return parsed.dt.tz_localize(None).rename(values.name)
+
+
+def numeric_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns holding numbers (not booleans)."""
+    return [
+        c
+        for c in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+    ]
+
+
+def infer_schema(
+    frame: pd.DataFrame,
+    target: str,
+    columns: Iterable[str] | None = None,
+    id: str | None = None,  # noqa: A002 - the schema's own name for it
+    time: str | None = None,
+    scope: str | None = None,
+    scope_values: Sequence[str] = (),
+) -> Schema:
+    """A schema for ``frame``: without ``columns`` every numeric column but id and target is
+    a candidate. :class:`TableError` names a missing column or a target that is not binary.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TableError(f"expected a pandas DataFrame, got {type(frame).__name__}")
+    for role, name in (("target", target), ("id", id), ("time", time), ("scope", scope)):
+        if name is not None and name not in frame.columns:
+            raise TableError(f"no {role} column {name!r} in the table")
+    parse_target(frame[target], target)
+    if columns is None:
+        chosen = [c for c in numeric_columns(frame) if c not in (target, id)]
+    else:
+        chosen = list(dict.fromkeys(columns))
+        missing = [c for c in chosen if c not in frame.columns]
+        if missing:
+            raise TableError(f"no column(s) {', '.join(map(repr, missing))} in the table")
+        if target in chosen:
+            raise TableError(f"the target {target!r} cannot be a candidate column")
+    if not chosen:
+        raise TableError("no numeric candidate column for a rule in the table")
+    shown = [c for c in frame.columns if c != target]
+    return Schema(
+        target=target,
+        candidates=tuple(str(c) for c in chosen),
+        id=id,
+        time=time,
+        scope=scope,
+        scope_values=tuple(scope_values),
+        columns=tuple(str(c) for c in shown),
+    )
+
+
+def numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A column as floats, and where it held something that is not a number (text)."""
+    if pd.api.types.is_bool_dtype(values):
+        return pd.Series(np.nan, index=values.index), values.notna()
+    converted = pd.to_numeric(values, errors="coerce").astype("float64")
+    return converted, converted.isna() & values.notna()

@@ -1,0 +1,68 @@
+"""A rule as SQL: a DuckDB query over the input file, and the same rule in other dialects.
+
+Column names are quoted with double quotes (a double quote inside doubled), so names with
+spaces, brackets, units or non-ASCII letters work. Missing values never match a condition
+(``COALESCE(..., FALSE)``). The other dialects come from ``sqlglot.transpile(read="duckdb",
+write=dialect)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pocmvp.toolkit.rule import Rule
+
+DIALECTS = ("postgres", "snowflake", "bigquery", "spark")
+"""sqlglot's names of the dialects :func:`rule_sql` writes after DuckDB's."""
+
+DIALECT_NAMES = {
+    "duckdb": "DuckDB",
+    "postgres": "PostgreSQL",
+    "snowflake": "Snowflake",
+    "bigquery": "BigQuery",
+    "spark": "Spark SQL",
+}
+
+
+def select(rule: Rule, source: str) -> str:
+    """``SELECT * FROM <source> WHERE <rule>`` (``source`` is written as given)."""
+    return f"SELECT * FROM {source} WHERE {rule.sql_where()}"
+
+
+def read_csv_source(path: str | Path) -> str:
+    """DuckDB's ``read_csv_auto('path')``, the path as a quoted SQL string."""
+    text = str(path).replace("'", "''")
+    return f"read_csv_auto('{text}')"
+
+
+def duckdb_query(rule: Rule, data: str | Path) -> str:
+    """The DuckDB query selecting the flagged rows straight from the CSV file ``data``."""
+    return select(rule, read_csv_source(data))
+
+
+def transpiled(rule: Rule, table: str = "data") -> dict[str, str]:
+    """The rule's query over a table named ``table`` in each of :data:`DIALECTS`."""
+    import sqlglot
+
+    query = select(rule, '"' + table.replace('"', '""') + '"')
+    return {d: sqlglot.transpile(query, read="duckdb", write=d)[0] for d in DIALECTS}
+
+
+def rule_sql(rule: Rule, data: str | Path, table: str = "data") -> str:
+    """The text of ``rule.sql``: the DuckDB query over ``data`` first, then the same rule
+    over a table ``table`` for each other dialect, each statement after a comment line."""
+    parts = [f"-- DuckDB, over the input file\n{duckdb_query(rule, data)};\n"]
+    for dialect, query in transpiled(rule, table).items():
+        parts.append(f"-- {DIALECT_NAMES[dialect]}, over a table named {table}\n{query};\n")
+    return "\n".join(parts)
+
+
+def statements(text: str) -> dict[str, str]:
+    """The statements of a ``rule.sql`` text by dialect (``duckdb`` first), without ';'."""
+    found: dict[str, str] = {}
+    names = {v: k for k, v in DIALECT_NAMES.items()}
+    for block in text.strip().split("\n\n"):
+        comment, _, query = block.partition("\n")
+        name = comment.removeprefix("-- ").split(",")[0]
+        found[names[name]] = query.strip().removesuffix(";")
+    return found
