@@ -220,6 +220,46 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rule_usage_error(message: str):
+    """``pocmvp rule``'s usage errors: ONE line on stderr and exit code 2."""
+    print(f"pocmvp rule: {' '.join(message.split())}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _rule(args: argparse.Namespace) -> int:
+    """Find a rule for any table and write rule.json, workbook.xlsx and rule.sql."""
+    from pocmvp.toolkit import make_rule
+
+    columns = None
+    if args.columns is not None:
+        columns = [c.strip() for c in args.columns.split(",") if c.strip()]
+    try:
+        made = make_rule.make_rule(
+            args.data,
+            args.target,
+            args.capacity,
+            columns=columns,
+            id=args.id,
+            time=args.time,
+            history_until=args.history_until,
+            output=args.output,
+        )
+    except make_rule.RuleInputError as error:
+        print(f"pocmvp rule: {' '.join(str(error).split())}", file=sys.stderr)
+        return 2
+    print(made.sticky_note)
+    print(
+        f"catch rate {made.catch_rate:.1%} ({made.caught} of {made.positives} positives), "
+        f"share flagged {made.flagged_share:.1%} ({made.flagged} of {made.accepted} rows; "
+        f"{made.rejected} rejected)"
+    )
+    for leak in made.leaks:
+        kept = "kept, you named it" if leak.column not in made.left_out else "left out"
+        print(f"seems recorded after the outcome ({kept}): {leak.evidence}")
+    print(f"wrote {', '.join(make_rule.FILES)} to {made.output}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pocmvp", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -297,9 +337,30 @@ def main(argv: list[str] | None = None) -> int:
     )
     rp.set_defaults(handler=_report)
 
+    ru = commands.add_parser(
+        "rule",
+        help="find a threshold rule for any table and write rule.json, a workbook and SQL",
+        description="Find the rule of one or two thresholds that catches the most positive "
+        "TARGET rows while flagging at most CAPACITY of the rows, and write rule.json, "
+        "workbook.xlsx and rule.sql into the output folder. Columns that seem recorded after "
+        "the outcome are left out unless named in --columns. Exit code 2: unusable input.",
+    )
+    ru.add_argument("data", help="the table: a .csv, .parquet or .xlsx file")
+    ru.add_argument("--target", required=True, help="the 0/1, true/false or yes/no column")
+    ru.add_argument("--capacity", required=True, help="share of rows that can be flagged")
+    ru.add_argument("--columns", help="the numeric columns a rule may use, comma-separated")
+    ru.add_argument("--id", help="the id column (one row per id)")
+    ru.add_argument("--time", help="the time column")
+    ru.add_argument("--history-until", help="choose the rule on rows up to this month, YYYY-MM")
+    ru.add_argument("--output", default="rule", help="output folder (default ./rule)")
+    ru.set_defaults(handler=_rule)
+    ru.error = _rule_usage_error  # one line, not argparse's usage block
+
     args, unknown = parser.parse_known_args(argv)
     if args.command == "lab":
         args.jupyter_args = unknown  # JupyterLab's own options
+    elif unknown and args.command == "rule":
+        ru.error(f"unrecognized arguments: {' '.join(unknown)}")
     elif unknown:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command == "report" and args.send and args.smtp is None:

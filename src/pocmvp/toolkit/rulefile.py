@@ -83,7 +83,7 @@ class RuleFile:
 
 
 def _scope_column(condition: Condition) -> str:
-    return getattr(condition, "scope_column", None) or "shift"
+    return condition.scope_column
 
 
 def from_dict(data: object, source: str = "rule.json") -> RuleFile:
@@ -99,9 +99,10 @@ def from_dict(data: object, source: str = "rule.json") -> RuleFile:
         conditions = []
         for item in data["conditions"]:
             scope = item.get("scope")
-            shifts = tuple(scope["values"]) if scope else None
+            values = tuple(scope["values"]) if scope else None
+            extra = (scope["column"],) if scope else ()
             conditions.append(
-                Condition(item["column"], item["operator"], item["threshold"], shifts)
+                Condition(item["column"], item["operator"], item["threshold"], values, *extra)
             )
         rule = Rule(tuple(conditions))
     except (KeyError, TypeError, ValueError) as error:

@@ -147,13 +147,28 @@ def parse_time(values: pd.Series) -> pd.Series:
     return parsed.dt.tz_localize(None).rename(values.name)
 
 
+MOSTLY_NUMBERS = 0.95
+"""A text column whose recorded values are numbers at least this often counts as numeric
+(a few typed-in words in a number column reject those rows only)."""
+
+
 def numeric_columns(frame: pd.DataFrame) -> list[str]:
-    """Columns holding numbers (not booleans)."""
-    return [
-        c
-        for c in frame.columns
-        if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-    ]
+    """Columns holding numbers (not booleans), or text that is mostly numbers."""
+    found = []
+    for c in frame.columns:
+        values = frame[c]
+        if pd.api.types.is_bool_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+            continue
+        if pd.api.types.is_numeric_dtype(values):
+            found.append(c)
+            continue
+        recorded = values.dropna()
+        if len(recorded) and is_binary(recorded):
+            continue
+        converted, text = numbers(recorded)
+        if len(recorded) and converted.notna().mean() >= MOSTLY_NUMBERS:
+            found.append(c)
+    return found
 
 
 def infer_schema(

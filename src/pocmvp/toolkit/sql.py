@@ -29,15 +29,18 @@ def select(rule: Rule, source: str) -> str:
     return f"SELECT * FROM {source} WHERE {rule.sql_where()}"
 
 
-def read_csv_source(path: str | Path) -> str:
-    """DuckDB's ``read_csv_auto('path')``, the path as a quoted SQL string."""
+def file_source(path: str | Path) -> str:
+    """DuckDB's reader for the file, the path as a quoted SQL string:
+    ``read_csv_auto('path')``, ``read_parquet('path')`` or (DuckDB's excel extension)
+    ``read_xlsx('path')``."""
     text = str(path).replace("'", "''")
-    return f"read_csv_auto('{text}')"
+    reader = {".parquet": "read_parquet", ".pq": "read_parquet", ".xlsx": "read_xlsx"}
+    return f"{reader.get(Path(path).suffix.lower(), 'read_csv_auto')}('{text}')"
 
 
 def duckdb_query(rule: Rule, data: str | Path) -> str:
-    """The DuckDB query selecting the flagged rows straight from the CSV file ``data``."""
-    return select(rule, read_csv_source(data))
+    """The DuckDB query selecting the flagged rows straight from the file ``data``."""
+    return select(rule, file_source(data))
 
 
 def transpiled(rule: Rule, table: str = "data") -> dict[str, str]:

@@ -1,0 +1,230 @@
+"""``pocmvp rule``: a rule for any table, from a file to ``rule.json``, a workbook and SQL.
+
+:func:`make_rule` reads the table (:func:`pocmvp.toolkit.schema.read_table`), builds its
+:class:`~pocmvp.toolkit.schema.Schema`, leaves out the columns that seem recorded after the
+outcome (:mod:`pocmvp.toolkit.leaks`, unless named in ``columns``), searches the rule on the
+rows up to ``history_until`` (all rows without it), decides every row
+(:func:`pocmvp.toolkit.rule.account_rows`), and writes into ``output``:
+
+* ``rule.json`` (:mod:`pocmvp.toolkit.rulefile`);
+* ``workbook.xlsx`` (:func:`pocmvp.toolkit.workbook.write_rule_workbook`);
+* ``rule.sql`` (:func:`pocmvp.toolkit.sql.rule_sql`).
+
+The files are written into a temporary folder beside ``output`` and moved into place
+together, so a failure leaves no half-written folder. Unusable input raises
+:class:`RuleInputError` with a one-line message naming the problem.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pocmvp.toolkit import leaks, rulefile, sql, workbook
+from pocmvp.toolkit.rule import REJECTED, Rule, find_rule
+from pocmvp.toolkit.rule import account_rows as decide
+from pocmvp.toolkit.schema import (
+    Schema,
+    TableError,
+    infer_schema,
+    is_binary,
+    numbers,
+    parse_target,
+    parse_time,
+    read_table,
+)
+
+FILES = ("rule.json", "workbook.xlsx", "rule.sql")
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+
+
+class RuleInputError(ValueError):
+    """Input ``pocmvp rule`` cannot use; the message is one line naming the problem."""
+
+
+@dataclass(frozen=True)
+class MadeRule:
+    """What :func:`make_rule` found and wrote."""
+
+    rule: Rule
+    schema: Schema
+    output: Path
+    rows: int
+    accepted: int
+    rejected: int
+    flagged: int
+    positives: int
+    caught: int
+    history_rows: int
+    leaks: tuple[leaks.Leak, ...]
+    left_out: tuple[str, ...]
+
+    @property
+    def sticky_note(self) -> str:
+        return self.rule.describe(self.schema)
+
+    @property
+    def catch_rate(self) -> float:
+        return self.caught / self.positives if self.positives else 0.0
+
+    @property
+    def flagged_share(self) -> float:
+        return self.flagged / self.accepted if self.accepted else 0.0
+
+
+def check_capacity(capacity: object) -> float:
+    try:
+        value = float(capacity)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise RuleInputError(f"--capacity must be a share like 0.05, got {capacity!r}") from None
+    if not 0 < value < 1:
+        raise RuleInputError(f"--capacity must be a share between 0 and 1, got {capacity!r}")
+    return value
+
+
+def check_month(text: str) -> str:
+    if not isinstance(text, str) or not _MONTH.fullmatch(text):
+        raise RuleInputError(f"--history-until must be a month like 2025-08, got {text!r}")
+    return text
+
+
+def make_rule(
+    data: str | Path,
+    target: str,
+    capacity: float,
+    *,
+    columns: Sequence[str] | None = None,
+    id: str | None = None,  # noqa: A002
+    time: str | None = None,
+    history_until: str | None = None,
+    output: str | Path = "rule",
+) -> MadeRule:
+    """Find the rule for the table in ``data`` and write its files into ``output``."""
+    capacity = check_capacity(capacity)
+    if history_until is not None:
+        check_month(history_until)
+        if time is None:
+            raise RuleInputError("--history-until needs --time (the column that holds the time)")
+    try:
+        frame = read_table(data)
+    except TableError as error:
+        raise RuleInputError(str(error)) from None
+    if target not in frame.columns:
+        raise RuleInputError(f"no target column {target!r} in {data}")
+    if not is_binary(frame[target]):
+        raise RuleInputError(
+            f"the target column {target!r} must hold 0/1, true/false or yes/no in every row"
+        )
+    try:
+        schema = infer_schema(frame, target, columns, id=id, time=time)
+    except TableError as error:
+        raise RuleInputError(str(error)) from None
+    truth = parse_target(frame[target], target)
+    search = frame.copy()
+    search[target] = truth
+    for column in schema.candidates:
+        search[column] = numbers(frame[column])[0]
+    usable = pd.Series(True, index=frame.index)
+    if id is not None:
+        ids = frame[id]
+        usable &= ids.notna() & ~ids.duplicated(keep=False)
+    if time is not None:
+        times = parse_time(frame[time])
+        usable &= times.notna()
+        search[time] = times
+        if history_until is not None:
+            months = set(times.dropna().dt.strftime("%Y-%m"))
+            if history_until not in months:
+                raise RuleInputError(f"the month {history_until} is not in the data ({time})")
+            usable &= times.dt.strftime("%Y-%m") <= history_until
+    history = search[usable.to_numpy()]
+    found_leaks = tuple(leaks.find_leaks(history, target, schema.candidates))
+    chosen = leaks.usable_columns(schema.candidates, found_leaks, columns)
+    left_out = tuple(c for c in schema.candidates if c not in chosen)
+    if not chosen:
+        raise RuleInputError("no candidate column left: every one seems recorded after the target")
+    if len(history) == 0 or not history[target].any():
+        raise RuleInputError(f"no row with a positive {target!r} to learn the rule from")
+    try:
+        found = find_rule(history, target, capacity, chosen)
+    except ValueError as error:
+        raise RuleInputError(" ".join(str(error).split())) from None
+    rule = found.for_schema(schema)
+
+    accounting = decide(frame, rule, schema)
+    decision = accounting.decisions["decision"]
+    accepted = decision != REJECTED
+    flagged = accounting.flagged
+    made = MadeRule(
+        rule=rule,
+        schema=schema,
+        output=Path(output),
+        rows=len(frame),
+        accepted=int(accepted.sum()),
+        rejected=int((~accepted).sum()),
+        flagged=int(flagged.sum()),
+        positives=int((truth & accepted).sum()),
+        caught=int((truth & flagged).sum()),
+        history_rows=len(history),
+        leaks=found_leaks,
+        left_out=left_out,
+    )
+    _write(made, frame, data, capacity, history_until)
+    return made
+
+
+def _write(
+    made: MadeRule, frame: pd.DataFrame, data: str | Path, capacity: float, until: str | None
+) -> None:
+    output = made.output
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.parent / f".{output.name}.partial-{os.getpid()}"
+    if partial.exists():
+        shutil.rmtree(partial)
+    partial.mkdir()
+    try:
+        schema = made.schema
+        notes = [f"Chosen on {made.history_rows:,} rows of {Path(data).name}"]
+        if until:
+            notes[0] += f" up to {until}"
+        if made.left_out:
+            notes.append(
+                "Left out as recorded after the outcome: "
+                + "; ".join(leak.evidence for leak in made.leaks if leak.column in made.left_out)
+            )
+        rulefile.RuleFile(
+            rule=made.rule,
+            capacity=capacity,
+            target=schema.target,
+            id=schema.id,
+            time=schema.time,
+            chosen_on={
+                "data": Path(data).name,
+                "rows": made.history_rows,
+                "history_until": until,
+            },
+        ).save(partial / "rule.json")
+        workbook.write_rule_workbook(
+            frame,
+            made.rule,
+            partial / "workbook.xlsx",
+            schema=schema,
+            capacity=capacity,
+            notes=notes,
+        )
+        (partial / "rule.sql").write_text(sql.rule_sql(made.rule, data), encoding="utf-8")
+        old = output.parent / f".{output.name}.old-{os.getpid()}"
+        if output.exists():
+            output.rename(old)
+        partial.rename(output)
+        if old.exists():
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
