@@ -394,9 +394,15 @@ def test_shifts_are_normalised_and_checked():
     )
     assert Condition("melt_temp_c", ">", 1).shifts is None
     assert Rule.of(("melt_temp_c", ">", 713.0, ("night",))).conditions[0].scoped
-    for bad in ((), ("Night",), ("night'); DROP TABLE t; --",)):
-        with pytest.raises(ValueError, match="shifts"):
+    for bad in ((), (3,)):
+        with pytest.raises(ValueError, match="scope"):
             Condition("melt_temp_c", ">", 1, shifts=bad)
+    # The plant accepts only its own shifts; the toolkit quotes any text safely.
+    for bad in (("Night",), ("night'); DROP TABLE t; --",)):
+        with pytest.raises(ValueError, match="shifts"):
+            rule.check_shifts(Rule.of(("melt_temp_c", ">", 1, bad)))
+    quoted = Condition("melt_temp_c", ">", 1, shifts=("it's",)).sql()
+    assert "IN ('it''s')" in quoted
 
 
 def test_scoped_formula_compares_the_shift_exactly():

@@ -1,10 +1,16 @@
-"""The MVP: a rule of one or two thresholds on shift-log columns, fitted to the X-ray capacity.
+"""The MVP: a rule of one or two thresholds on any table's columns, fitted to a capacity.
+
+This module knows no particular table: a :class:`~pocmvp.toolkit.schema.Schema` says which
+column is the target, which may be used, and how to word them; the plant's bindings are in
+:mod:`pocmvp.case.plant_rule`. Column names may be any text (spaces, brackets, units,
+non-ASCII): SQL quotes them, the spreadsheet refers to them by column letter.
 
 A :class:`Rule` is a few :class:`Condition` s (``column``, an operator ``> >= < <=``, a
-``threshold``) joined by OR: a part goes to the X-ray test if any condition holds. A condition
-may be **scoped to some shifts** (``shifts=("night",)``): it then holds only for parts cast on
-those shifts, which lets a rule read one crew's instrument differently (rule v2, chapter 6);
-an unscoped condition applies to every shift. The same rule is written four ways, and all
+``threshold``) joined by OR: a row is flagged (a part goes to the X-ray test) if any
+condition holds. A condition may be **scoped** to some values of a text column
+(``shifts=("night",)``, ``scope_column="shift"`` by default): it then holds only for those
+rows, which lets a rule read one crew's instrument differently (rule v2, chapter 6); an
+unscoped condition applies to every row. The same rule is written four ways, and all
 four give the same flags:
 
 * in Python, :meth:`Rule.flag` (what the tests and the chapters use);
@@ -22,11 +28,12 @@ comparison with NULL is NULL). The same holds for text where a number should be:
 frame :func:`check_rule_columns` refuses it, in the spreadsheet ``ISNUMBER`` is false, and
 :func:`account_rows` rejects the row with its reason.
 
-**Shifts.** A scoped condition compares the ``shift`` text exactly (case and spaces count):
-Python with ``isin``, the spreadsheet with ``EXACT`` (a plain ``=`` would ignore case), SQL
-with ``IN``. A missing or unknown shift is in no scope, so only unscoped conditions can flag
-it; :func:`account_rows` rejects such a row when the rule is scoped, since the crew cannot
-be told which threshold applied.
+**Scopes.** A scoped condition compares its scope column's text exactly (case and spaces
+count): Python with ``isin``, the spreadsheet with ``EXACT`` (a plain ``=`` would ignore
+case), SQL with ``IN``. A missing or unknown value is in no scope, so only unscoped
+conditions can flag it; :func:`account_rows` rejects such a row when the rule is scoped
+(unknown: not in the schema's ``scope_values``), since nobody can say which threshold
+applied.
 
 :func:`find_rule` picks the rule that catches the most defects on the training months without
 flagging more than the inspection capacity. It searches a grid of candidate thresholds (the
@@ -162,11 +169,14 @@ class Condition:
         scope = exact[0] if len(exact) == 1 else f"OR({','.join(exact)})"
         return f"AND({scope},{compare})"
 
-    def sql(self) -> str:
-        """The condition in SQL, false (never NULL) for a missing value or shift."""
-        compare = (
-            f"COALESCE({quote_sql(self.column)} {self.operator} {_number(self.threshold)}, FALSE)"
-        )
+    def sql(self, cast: bool = False) -> str:
+        """The condition in SQL, false (never NULL) for a missing value or shift. With
+        ``cast``, the column is read with ``TRY_CAST(... AS DOUBLE)``, so text where a
+        number should be never matches (for a file read as is)."""
+        column = quote_sql(self.column)
+        if cast:
+            column = f"TRY_CAST({column} AS DOUBLE)"
+        compare = f"COALESCE({column} {self.operator} {_number(self.threshold)}, FALSE)"
         if not self.scoped:
             return compare
         listed = ", ".join(_sql_text(s) for s in self.shifts)
@@ -270,9 +280,10 @@ class Rule:
         ]
         return f"=OR({','.join(parts)})"
 
-    def sql_where(self) -> str:
-        """A SQL ``WHERE`` clause selecting the flagged parts (missing values never match)."""
-        return " OR ".join(c.sql() for c in self.conditions)
+    def sql_where(self, cast: bool = False) -> str:
+        """A SQL ``WHERE`` clause selecting the flagged parts (missing values never match);
+        ``cast`` reads number columns with ``TRY_CAST`` (see :meth:`Condition.sql`)."""
+        return " OR ".join(c.sql(cast) for c in self.conditions)
 
     def describe(self, schema: Schema | None = None) -> str:
         """The rule as one plain-English sentence, short enough for a sticky note, with the

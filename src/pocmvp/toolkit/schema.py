@@ -136,9 +136,8 @@ def parse_time(values: pd.Series) -> pd.Series:
             return values.dt.tz_convert("UTC").dt.tz_localize(None)
         return values
     text = values.astype("string").str.strip()
-    first = text.dropna()
-    year_first = first.str.match(r"^\d{4}[-/.]").all() if len(first) else True
-    if year_first:
+    short = text.dropna().str.match(r"^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}")
+    if not short.any():
         parsed = pd.to_datetime(text, errors="coerce", utc=True, format="mixed")
     else:
         day = pd.to_datetime(text, errors="coerce", dayfirst=True, utc=True, format="mixed")
@@ -198,6 +197,10 @@ def infer_schema(
             raise TableError(f"no column(s) {', '.join(map(repr, missing))} in the table")
         if target in chosen:
             raise TableError(f"the target {target!r} cannot be a candidate column")
+        numeric = set(numeric_columns(frame[chosen]))
+        text = [c for c in chosen if c not in numeric]
+        if text:
+            raise TableError(f"column(s) {', '.join(map(repr, text))} do not hold numbers")
     if not chosen:
         raise TableError("no numeric candidate column for a rule in the table")
     shown = [c for c in frame.columns if c != target]

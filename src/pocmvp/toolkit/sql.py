@@ -2,8 +2,8 @@
 
 Column names are quoted with double quotes (a double quote inside doubled), so names with
 spaces, brackets, units or non-ASCII letters work. Missing values never match a condition
-(``COALESCE(..., FALSE)``). The other dialects come from ``sqlglot.transpile(read="duckdb",
-write=dialect)``.
+(``COALESCE(..., FALSE)``), nor does text in a number column (``TRY_CAST(... AS DOUBLE)``).
+The other dialects come from ``sqlglot.transpile(read="duckdb", write=dialect)``.
 """
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ DIALECT_NAMES = {
 }
 
 
-def select(rule: Rule, source: str) -> str:
-    """``SELECT * FROM <source> WHERE <rule>`` (``source`` is written as given)."""
-    return f"SELECT * FROM {source} WHERE {rule.sql_where()}"
+def select(rule: Rule, source: str, cast: bool = True) -> str:
+    """``SELECT * FROM <source> WHERE <rule>`` (``source`` is written as given). With
+    ``cast`` (the default), number columns are read with ``TRY_CAST(... AS DOUBLE)``: a
+    file's column with a typed-in word is text, and the word never matches."""
+    return f"SELECT * FROM {source} WHERE {rule.sql_where(cast)}"
 
 
 def file_source(path: str | Path) -> str:
