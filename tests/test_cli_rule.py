@@ -72,6 +72,7 @@ def test_plant_shift_log(plant_csv, tmp_path, capsys):
     assert "rework_minutes" not in saved.rule.columns
     assert "left out" in printed and "rework_minutes" in printed
     assert "catch rate" in printed and "share flagged" in printed
+    assert "after 2025-08: catch rate" in printed
     assert saved.rule.describe() in printed
     book = load_workbook(out / "workbook.xlsx", read_only=True)
     assert book.sheetnames == ["Data", "Summary", "Rule", "Rejected"]

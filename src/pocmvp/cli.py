@@ -253,6 +253,13 @@ def _rule(args: argparse.Namespace) -> int:
         f"share flagged {made.flagged_share:.1%} ({made.flagged} of {made.accepted} rows; "
         f"{made.rejected} rejected)"
     )
+    if made.later is not None and made.later[0]:
+        rows, flagged, positives, caught = made.later
+        rate = caught / positives if positives else 0.0
+        print(
+            f"after {args.history_until}: catch rate {rate:.1%} ({caught} of {positives}), "
+            f"share flagged {flagged / rows:.1%} ({flagged} of {rows} rows)"
+        )
     for leak in made.leaks:
         kept = "kept, you named it" if leak.column not in made.left_out else "left out"
         print(f"seems recorded after the outcome ({kept}): {leak.evidence}")

@@ -64,6 +64,8 @@ class MadeRule:
     history_rows: int
     leaks: tuple[leaks.Leak, ...]
     left_out: tuple[str, ...]
+    later: tuple[int, int, int, int] | None = None
+    """After ``history_until``: accepted rows, flagged, positives, caught (else None)."""
 
     @property
     def sticky_note(self) -> str:
@@ -174,9 +176,22 @@ def make_rule(
         history_rows=len(history),
         leaks=found_leaks,
         left_out=left_out,
+        later=_later(frame, time, history_until, accepted, flagged, truth),
     )
     _write(made, frame, data, capacity, history_until)
     return made
+
+
+def _later(frame, time, until, accepted, flagged, truth) -> tuple[int, int, int, int] | None:
+    if until is None:
+        return None
+    after = (parse_time(frame[time]).dt.strftime("%Y-%m") > until) & accepted
+    return (
+        int(after.sum()),
+        int((flagged & after).sum()),
+        int((truth & after).sum()),
+        int((truth & flagged & after).sum()),
+    )
 
 
 def _write(
