@@ -9,8 +9,10 @@ from email.message import EmailMessage
 import pytest
 from PIL import Image
 
+from pocmvp.case import plant_rule as rule
+from pocmvp.case import plant_workbook as workbook
 from pocmvp.machinery import deliverables
-from pocmvp.toolkit import rule, spreadsheet_engine, workbook
+from pocmvp.toolkit import spreadsheet_engine
 
 
 def needs_libreoffice():

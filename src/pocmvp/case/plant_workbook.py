@@ -20,6 +20,7 @@ from pocmvp.case import factory
 from pocmvp.case.factory import SCHEMA
 from pocmvp.case.plant_rule import SHIFT_COLUMN, validate_for_rule
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
+from pocmvp.toolkit import cells
 from pocmvp.toolkit import workbook as _workbook
 from pocmvp.toolkit.rule import Rule
 from pocmvp.toolkit.workbook import (  # noqa: F401 - the toolkit's names, re-exported
@@ -55,6 +56,7 @@ def write_rule_workbook(
     truth columns may be present and are left out. ``notes`` are extra lines for the Rule
     sheet (e.g. the months the rule was chosen on).
     """
+    cells.check_row_count(len(shift_log), sheet=DATA_SHEET)  # before validating a huge table
     validate_for_rule(shift_log, rule)
     return _workbook.write_rule_workbook(
         shift_log,

@@ -230,7 +230,9 @@ def _for_accounting(table: pd.DataFrame, approved: RuleFile) -> pd.DataFrame:
 def account(table: pd.DataFrame, approved: RuleFile) -> Accounting:
     """Every row flagged, passed or rejected with a reason (see the module)."""
     try:
-        return rule.account_rows(_for_accounting(table, approved), approved.rule)
+        rows = _for_accounting(table, approved)
+        named = ID_COLUMN if ID_COLUMN in rows.columns else None
+        return rule.account_rows(rows, approved.rule, id=named)
     except ValueError as error:
         raise ReportError(f"the rows cannot be checked against the rule: {error}") from error
 
@@ -238,9 +240,10 @@ def account(table: pd.DataFrame, approved: RuleFile) -> Accounting:
 def rejected_rows(accounting: Accounting) -> list[dict]:
     """Every rejected row: its id and the reason."""
     rejected = accounting.rejected()
+    ids = rejected.iloc[:, 0]  # the id column, named after the table's (or ``row``)
     return [
         {"part_id": None if pd.isna(p) else str(p), "reason": str(r)}
-        for p, r in zip(rejected["part_id"], rejected["reason"], strict=True)
+        for p, r in zip(ids, rejected["reason"], strict=True)
     ]
 
 
