@@ -17,9 +17,9 @@ def _notebooks(args: argparse.Namespace) -> int:
     for target in args.paths:
         target = Path(target)
         paths.extend(sorted(target.glob("*.ipynb")) if target.is_dir() else [target])
-    for path in paths:
-        print(f"executing {path} ...", flush=True)
-        notebooks.execute(path, progress=False)
+    print(f"executing {len(paths)} notebooks, {args.jobs or os.cpu_count()} at a time", flush=True)
+    seconds = notebooks.execute_all(paths, args.jobs)
+    print(f"done: {len(paths)} notebooks, {sum(seconds.values()):.0f} s of kernel time")
     return 0
 
 
@@ -331,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
 
     run = commands.add_parser("notebooks", help="execute notebooks and store their outputs")
     run.add_argument("paths", nargs="+", help="notebooks or folders of notebooks")
+    run.add_argument(
+        "--jobs", type=int, default=None, help="notebooks run at once (default: one per core)"
+    )
     run.set_defaults(handler=_notebooks)
 
     ex = commands.add_parser("exercises", help="generate exercises/ from solutions/")
