@@ -60,7 +60,7 @@ exercises: $(STAMP) ## Regenerate exercises/ from solutions/
 report: $(STAMP) ## The monthly report for MONTH (default 2025-10) into reports/MONTH
 	$(BIN)/pocmvp report --month $(MONTH)
 
-bench: $(STAMP) ## Time every notebook and the heavy steps; writes benchmarks/results.json
+bench: $(STAMP) ## Time the heavy steps, every notebook and make test (on an idle machine); writes benchmarks/results.json
 	$(BIN)/pocmvp bench --output benchmarks/results.json
 
 robustness: $(STAMP) ## Every claim of the story on seeds 1-20 at both sizes; writes benchmarks/robustness.{json,md}

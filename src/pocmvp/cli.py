@@ -115,7 +115,15 @@ def _lab(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from pocmvp.machinery import bench
 
-    bench.run(Path(args.output), runs=args.runs, with_notebooks=not args.steps_only)
+    sections = tuple(part.strip() for part in args.only.split(",") if part.strip())
+    unknown = sorted(set(sections) - set(bench.SECTIONS))
+    if unknown or not sections:
+        print(
+            f"pocmvp bench: --only takes {', '.join(bench.SECTIONS)}, not {args.only!r}",
+            file=sys.stderr,
+        )
+        return 2
+    bench.run(Path(args.output), runs=args.runs, sections=sections)
     print(f"wrote {args.output}")
     return 0
 
@@ -359,10 +367,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     lab.set_defaults(handler=_lab)
 
-    bn = commands.add_parser("bench", help="time notebooks and heavy steps")
+    bn = commands.add_parser("bench", help="time the heavy steps, the notebooks and the tests")
     bn.add_argument("--output", default="benchmarks/results.json")
-    bn.add_argument("--runs", type=int, default=3)
-    bn.add_argument("--steps-only", action="store_true", help="skip the notebook timings")
+    bn.add_argument("--runs", type=int, default=3, help="runs of each step (median)")
+    bn.add_argument(
+        "--only",
+        default="steps,notebooks,suite",
+        help="sections to time, comma-separated (default: steps,notebooks,suite)",
+    )
     bn.set_defaults(handler=_bench)
 
     rb = commands.add_parser(
