@@ -74,8 +74,10 @@ site: $(STAMP) ## Render the learner and instructor editions into _site/ (needs 
 		echo "Quarto is not installed. Install it with 'pip install quarto-cli==$(QUARTO_VERSION)'"; \
 		echo "inside .venv, or from https://quarto.org/docs/get-started/, then run 'make site' again."; \
 		exit 1; fi; \
-	$$QUARTO render --profile learner && $$QUARTO render --profile instructor && \
-	echo "Learner edition: _site/learner/index.html   Instructor edition: _site/instructor/index.html"
+	for edition in learner instructor; do start=$$SECONDS; \
+		$$QUARTO render --profile $$edition || exit 1; \
+		echo "$$edition edition: _site/$$edition/index.html, rendered in $$((SECONDS - start)) s"; \
+	done
 
 clean: ## Remove generated outputs (keeps .venv)
 	rm -rf _site output .quarto benchmarks/*.tmp
