@@ -24,7 +24,9 @@ help: ## List the commands
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	# The lock pins every package, so pip needs no resolver (--no-deps); modules are
+	# byte-compiled when first imported rather than all at install (--no-compile).
+	$(BIN)/python -m pip install --quiet --no-deps --no-compile -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (pocmvp workbook)" >/dev/null
 	touch $(STAMP)
