@@ -23,11 +23,10 @@ report module built on this one (``pocmvp.case.report``); the report notebook ru
 module its ``extension`` parameter names, through the same interface: :func:`prepare`,
 :func:`make`, :func:`summary_markdown`, :func:`extra_markdown` and :func:`extra_claims`.
 
-Times: the time column is read as dates. ISO dates (``2025-10-31 14:05``) are read as they
-are; a timezone-aware time (``2025-10-31T23:30:00+02:00``) keeps its local clock time and
-drops the offset, so a row falls in the month it was recorded in where it happened; a date
-written with slashes or dots (``31/10/2025``, ``31.10.2025``) is read day first, never month
-first. Anything else is refused, with the first rows that are not dates.
+Times: the time column is read by :func:`pocmvp.toolkit.times.parse_time`, the one parser
+``pocmvp rule`` uses too: local clock time (an offset is dropped, so a row falls in the month
+it was recorded in where it happened), each value on its own. A value that is not a date is
+refused, with the first rows that are not dates.
 
 Months: ``YYYY-MM`` exactly (``"2025-10\\n"`` is refused as malformed, whatever the trailing
 character). A month outside the table, or one without rows, is refused. Every refusal is a
@@ -51,7 +50,7 @@ from types import ModuleType
 import numpy as np
 import pandas as pd
 
-from pocmvp.toolkit import delivery, routing, rule, rulefile, workbook
+from pocmvp.toolkit import delivery, routing, rule, rulefile, times, workbook
 from pocmvp.toolkit.formats import num, pct
 from pocmvp.toolkit.rule import Accounting, Rule
 from pocmvp.toolkit.rulefile import RuleFile
@@ -60,8 +59,6 @@ FILE_TYPES = (".csv", ".parquet", ".xlsx")
 DEFAULT_SENDER = "Quality report <quality.report@plant.example>"
 DEFAULT_RECIPIENTS = ("Quality lead <quality.lead@plant.example>",)
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-_OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
-_DAY_FIRST = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{4}")
 ID_COLUMN = "part_id"
 """The id column the row accounting reads (a table's own id column is read as it)."""
 
@@ -134,23 +131,9 @@ def parse_times(frame: pd.DataFrame, column: str, name: str) -> pd.DataFrame:
     if column not in frame.columns:
         raise ReportError(f"{name!r} has no {column!r} column (the rule file's time column)")
     raw = frame[column]
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        dates = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
-    else:
-        text = raw.astype("string").str.strip()
-        local = text.str.replace(_OFFSET, "", regex=True)
-        day_first = local.str.match(_DAY_FIRST).fillna(False).astype(bool)
-        dates = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-        iso = ~day_first
-        if iso.any():
-            dates[iso] = pd.to_datetime(local[iso], errors="coerce", format="ISO8601")
-        if day_first.any():
-            dates[day_first] = pd.to_datetime(
-                local[day_first].str.replace(".", "/", regex=False),
-                errors="coerce",
-                dayfirst=True,
-                format="mixed",
-            )
+    if times.is_numeric_column(raw):
+        raise ReportError(f"{name!r} has numbers, not dates, in its time column {column!r}")
+    dates = times.parse_time(raw)
     bad = dates.isna()
     if bad.any():
         examples = ", ".join(f"row {i}: {raw[i]!r}" for i in bad[bad].index[:3])
