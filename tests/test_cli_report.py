@@ -128,7 +128,7 @@ def refuse(arguments, capsys, folder):
 @pytest.mark.parametrize(
     ("case", "message"),
     [
-        ("unreadable", "cannot read 'orders.csv' (UnicodeDecodeError"),
+        ("unreadable", "orders.csv: it holds binary data, not text"),
         ("no target", "'orders.csv' has no 'fraud' column (the rule file's target)"),
         ("outside", "2026-01 is outside the data: the rows cover 2025-09 to 2025-11"),
         ("newline", "the month must look like 2025-09 (YYYY-MM), got '2025-10\\n'"),

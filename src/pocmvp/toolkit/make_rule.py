@@ -39,6 +39,7 @@ from pocmvp.toolkit.schema import (
     parse_target,
     parse_time,
 )
+from pocmvp.toolkit.tables import Table
 
 __all__ = ["FILES", "MadeRule", "RuleInputError", "make_rule"]
 
@@ -143,8 +144,8 @@ def make_rule(
     target, id, time, columns = names["target"], names["id"], names["time"], names["columns"]
     try:
         schema = infer_schema(frame, target, columns, id=id, time=time)
-    except TableError as error:
-        raise RuleInputError(error) from None
+    except TableError as error:  # with what was read, when the reading was not plain
+        raise RuleInputError("; ".join([str(error), *read.notes])) from None
     ids = tuple(leaks.id_columns(frame, [c for c in schema.candidates if c not in (columns or ())]))
     if ids:
         kept = tuple(c for c in schema.candidates if c not in ids)
@@ -218,7 +219,7 @@ def make_rule(
         empty=empty,
         notes=read.notes,
     )
-    _write(made, frame, data, capacity, history_until)
+    _write(made, read, data, capacity, history_until)
     return made
 
 
@@ -235,8 +236,9 @@ def _later(frame, time, until, accepted, flagged, truth) -> tuple[int, int, int,
 
 
 def _write(
-    made: MadeRule, frame: pd.DataFrame, data: str | Path, capacity: float, until: str | None
+    made: MadeRule, read: Table, data: str | Path, capacity: float, until: str | None
 ) -> None:
+    frame = read.frame
     schema = made.schema
     notes = [f"Chosen on {made.history_rows:,} rows of {Path(data).name}"]
     if until:
@@ -264,7 +266,9 @@ def _write(
             capacity=capacity,
             notes=notes,
         )
-        (partial / "rule.sql").write_text(sql.rule_sql(made.rule, data), encoding="utf-8")
+        (partial / "rule.sql").write_text(
+            sql.rule_sql(made.rule, data, read=read), encoding="utf-8"
+        )
 
     try:
         write_folder(made.output, write, [data])

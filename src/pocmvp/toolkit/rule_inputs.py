@@ -56,7 +56,7 @@ def read_input(
     """The table as read, and the user's names resolved (``target``, ``columns``, ``id``,
     ``time``, ``leave_out``) to the table's own."""
     try:
-        read = tables.read(data, wanted=[target, id, time])
+        read = tables.read(data, wanted=[target, id, time], text=[id] if id else [])
     except TableError as error:
         raise RuleInputError(error) from None
     frame = read.frame

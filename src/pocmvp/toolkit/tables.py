@@ -49,15 +49,16 @@ def _fail(path: Path, error: BaseException | str) -> TableError:
     return TableError(f"cannot read {path}: {reason or type(error).__name__}")
 
 
-def read(path: str | Path, wanted: Iterable[str | None] = ()) -> Table:
-    """The table in ``path`` (see the module)."""
+def read(path: str | Path, wanted: Iterable[str | None] = (), text: Iterable[str] = ()) -> Table:
+    """The table in ``path`` (see the module); a CSV's ``text`` columns are read as text
+    (ids such as ``007`` keep their zeros)."""
     path = Path(path)
     if not path.is_file():
         raise TableError(f"cannot read {path}: no such file")
     suffixes = [s.lower() for s in path.suffixes[-2:]]
     try:
         if suffixes[-1:] == [".csv"] or suffixes == [".csv", ".gz"]:
-            return _read_csv(path)
+            return _read_csv(path, list(text))
         if suffixes[-1:] in ([".parquet"], [".pq"]):
             return Table(pd.read_parquet(path))
         if suffixes[-1:] == [".xlsx"]:
@@ -69,7 +70,7 @@ def read(path: str | Path, wanted: Iterable[str | None] = ()) -> Table:
     raise _fail(path, "expected a .csv, .csv.gz, .parquet or .xlsx file")
 
 
-def _read_csv(path: Path) -> Table:
+def _read_csv(path: Path, text_columns: list[str]) -> Table:
     raw = path.read_bytes()
     compressed = raw[:2] == b"\x1f\x8b"
     if compressed:
@@ -105,7 +106,9 @@ def _read_csv(path: Path) -> Table:
             + ": the second is read as '<name>.1', and so on"
         )
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=separator, skipinitialspace=False)
+        frame = pd.read_csv(
+            io.StringIO(text), sep=separator, dtype=dict.fromkeys(text_columns, "str")
+        )
     except pd.errors.EmptyDataError:
         raise _fail(path, "the file is empty") from None
     return Table(frame, tuple(notes), separator, encoding, compressed)
