@@ -115,7 +115,9 @@ def _lab(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from pocmvp.machinery import bench
 
-    bench.run(Path(args.output), runs=args.runs, with_notebooks=not args.steps_only)
+    bench.run(
+        Path(args.output), runs=args.runs, with_notebooks=not args.steps_only, steps=args.step
+    )
     print(f"wrote {args.output}")
     return 0
 
@@ -301,6 +303,8 @@ def _rule(args: argparse.Namespace) -> int:
             time=args.time,
             history_until=args.history_until,
             output=args.output,
+            workbook_rows=args.workbook_rows,
+            fill=args.fill_capacity,
         )
     except make_rule.RuleInputError as error:
         print(f"pocmvp rule: {' '.join(str(error).split())}", file=sys.stderr)
@@ -318,10 +322,14 @@ def _rule(args: argparse.Namespace) -> int:
             f"after {args.history_until}: catch rate {rate:.1%} ({caught} of {positives}), "
             f"share flagged {flagged / rows:.1%} ({flagged} of {rows} rows)"
         )
+    for line in make_rule.capacity_lines(made):
+        print(line)
     for leak in made.leaks:
         kept = "kept, you named it" if leak.column not in made.left_out else "left out"
         print(f"seems recorded after the outcome ({kept}): {leak.evidence}")
     print(f"wrote {', '.join(make_rule.FILES)} to {made.output}")
+    if made.window is not None:
+        print(f"  {made.window.note} (--workbook-rows all writes every row)")
     return 0
 
 
@@ -360,6 +368,9 @@ def main(argv: list[str] | None = None) -> int:
     bn.add_argument("--output", default="benchmarks/results.json")
     bn.add_argument("--runs", type=int, default=3)
     bn.add_argument("--steps-only", action="store_true", help="skip the notebook timings")
+    bn.add_argument(
+        "--step", action="append", help="time only this step (repeatable; no notebooks)"
+    )
     bn.set_defaults(handler=_bench)
 
     rb = commands.add_parser(
@@ -436,6 +447,16 @@ def main(argv: list[str] | None = None) -> int:
     ru.add_argument("--time", help="the time column")
     ru.add_argument("--history-until", help="choose the rule on rows up to this month, YYYY-MM")
     ru.add_argument("--output", default="rule", help="output folder (default ./rule)")
+    ru.add_argument(
+        "--workbook-rows",
+        default=str(100_000),
+        help="rows the workbook holds, the latest (default 100000; 'all' for every row)",
+    )
+    ru.add_argument(
+        "--fill-capacity",
+        action="store_true",
+        help="move the thresholds so the rule is expected to fill the capacity on new rows",
+    )
     ru.set_defaults(handler=_rule)
     ru.error = _rule_usage_error  # one line, not argparse's usage block
 

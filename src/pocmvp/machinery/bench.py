@@ -114,13 +114,26 @@ def step_benchmarks() -> dict[str, Callable[[int], dict]]:
     return steps
 
 
-def run(results_file: Path, runs: int = 3, *, with_notebooks: bool = True) -> dict:
-    """Time every notebook and every registered step; write them to ``results_file``."""
+def run(
+    results_file: Path,
+    runs: int = 3,
+    *,
+    with_notebooks: bool = True,
+    steps: list[str] | None = None,
+) -> dict:
+    """Time every notebook and every registered step (or only the ``steps`` named, without
+    the notebooks); write them to ``results_file``."""
     data = {}
-    if with_notebooks:
+    registered = step_benchmarks()
+    unknown = sorted(set(steps or ()) - set(registered))
+    if unknown:
+        raise ValueError(f"no benchmark step {', '.join(unknown)}; known: {', '.join(registered)}")
+    if with_notebooks and not steps:
         paths = notebooks.chapter_notebooks() + notebooks.solution_notebooks()
         data = record(results_file, "notebook_seconds", notebook_timings(paths, runs))
-    for name, step in step_benchmarks().items():
+    for name, step in registered.items():
+        if steps and name not in steps:
+            continue
         print(f"step {name} ...", flush=True)
         data = record(results_file, name, step(runs))
     return data
