@@ -66,6 +66,8 @@ def in_child(function: str, *arguments: str) -> dict:
         raise RuntimeError(f"benchmark {function} failed (exit {child.returncode})")
     result = json.loads(output.strip().splitlines()[-1])
     result["peak_rss_megabytes"] = round(usage.ru_maxrss / 1024, 1)  # Linux: kilobytes
+    # CPU seconds: on a machine shared with other work, wall time also counts the waiting.
+    result["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 2)
     return result
 
 

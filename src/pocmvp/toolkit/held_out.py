@@ -8,12 +8,16 @@ the rest, :data:`HELD_OUT_SHARE` of the rows (the latest by the time column when
 one, otherwise a seeded random share, :func:`held_out_rows`).
 
 :func:`fill_capacity` is the option a practitioner asks for next: the same conditions with
-their thresholds moved so that the rule is expected to flag the whole capacity on new rows.
-Each condition is loosened (or tightened) by the same factor of the share of rows it flags
-alone (:func:`loosen`); the factor is the largest with which the rule chosen on the earlier
-rows flags at most the capacity on the held-out rows (:func:`fill_factor`), and it is then
-applied to the rule chosen on the whole history. The filled rule is still one or two
-thresholds: a formula in the workbook, a ``WHERE`` clause, a sticky note.
+their thresholds moved so that the rule flags the whole capacity, not only as much of it as
+its catches needed. Each condition is loosened by the same factor of the share of rows it
+flags alone (:func:`loosen`), the largest factor that stays within the capacity on the
+history (:func:`fill_factor`). The filled rule is still one or two thresholds: a formula in
+the workbook, a ``WHERE`` clause, a sticky note; its use on new rows is estimated the same
+held-out way.
+
+:func:`closeness` and :func:`ranked_within_capacity` are the other option: the flags keep
+their thresholds, and the tests they leave idle go to the rows nearest to being flagged
+rather than to a blind sample. That needs the routing to rank rows, not a spreadsheet.
 """
 
 from __future__ import annotations
@@ -175,7 +179,8 @@ def fill_factor(
 
 @dataclass(frozen=True)
 class Filled:
-    """:func:`fill_capacity`'s result: the filled rule and the estimates before and after."""
+    """:func:`fill_capacity`'s result: the filled rule, its factor, and the estimates on
+    held-out rows of the rule as chosen (``before``) and as filled (``after``)."""
 
     rule: Rule
     factor: float
@@ -194,15 +199,48 @@ def fill_capacity(
     max_conditions: int = MAX_CONDITIONS,
     grid: int = 100,
 ) -> Filled:
-    """The rule chosen on all of ``table`` (or ``found``), its thresholds moved by the
-    factor that makes the rule chosen on the earlier rows fill the capacity on the held-out
-    ones. ``before`` and ``after`` are that earlier rule on the held-out rows, as chosen and
-    as filled (the factor is fitted on those rows, so ``after`` is near 100 % by design)."""
+    """The rule chosen on ``table`` (or ``found``), its thresholds moved by the factor with
+    which it flags the whole capacity of ``table`` (:func:`fill_factor`). ``before`` and
+    ``after`` are measured the same honest way as :func:`estimate_use`: the rule chosen, and
+    filled, on the earlier rows only, applied to the held-out ones."""
     earlier, held, truth, how = _split(table, target, time)
     chosen = find_rule(earlier, target, capacity, columns, max_conditions, grid=grid).rule
-    factor = fill_factor(chosen, earlier, held, capacity)
+    early_fill = loosen(chosen, earlier, fill_factor(chosen, earlier, earlier, capacity))
     before = _outcome(chosen, held, truth, how, capacity)
-    after = _outcome(loosen(chosen, earlier, factor), held, truth, how, capacity)
+    after = _outcome(early_fill, held, truth, how, capacity)
     if found is None:
         found = find_rule(table, target, capacity, columns, max_conditions, grid=grid)
+    factor = fill_factor(found.rule, table, table, capacity)
     return Filled(loosen(found.rule, table, factor), factor, before, after)
+
+
+def closeness(rule: Rule, reference: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
+    """How near each row of ``table`` is to being flagged: the smallest factor by which
+    :func:`loosen` on ``reference`` would flag it (at most about 1 for a flagged row; a
+    missing value is never near). The next-riskiest rows are the ones with the smallest."""
+    near = np.full(len(table), np.inf)
+    for condition in rule.conditions:
+        if condition.scoped:
+            raise ValueError(f"the condition on {condition.column!r} is scoped: not ranked")
+        known = _floats(reference[condition.column])
+        share = _share_beyond(known, condition)
+        if share <= 0:
+            continue
+        sign = 1.0 if condition.operator in (">", ">=") else -1.0
+        ordered = np.sort(sign * known[~np.isnan(known)])
+        values = sign * _floats(table[condition.column])
+        # Rows of the reference at or beyond each value, as a share of all its rows.
+        beyond = (len(ordered) - np.searchsorted(ordered, values, side="left")) / len(known)
+        near = np.minimum(near, np.where(np.isnan(values), np.inf, beyond / share))
+    return near
+
+
+def ranked_within_capacity(flags: np.ndarray, near: np.ndarray, capacity: float) -> np.ndarray:
+    """The rows tested when the flags come first and the idle tests go to the unflagged rows
+    nearest to being flagged (:func:`closeness`) rather than to a blind sample: at most
+    ``capacity`` of the rows, flags first in table order."""
+    slots = int(np.floor(capacity * len(flags) + 1e-9))
+    order = np.lexsort((np.arange(len(flags)), near, ~flags))  # flags first, then nearest
+    tested = np.zeros(len(flags), dtype=bool)
+    tested[order[:slots]] = True
+    return tested
