@@ -11,7 +11,7 @@ PLANNER = rule.Rule.of(("scrap_share_pct", ">", 35), ("shots_since_maintenance",
 def test_best_single_column(fast_plant):
     log = fast_plant.shift_log
     history = factory.in_months(log, factory.TRAIN_MONTHS)
-    single = rule.find_rule(history, "defect", 0.05, max_conditions=1)
+    single = rule.find_rule(history, "defect", 0.05, max_conditions=1).rule
     right = single.conditions[0].column
     assert ch04.best_single_column(right, log).status == selfcheck.CORRECT
     wrong = next(c for c in rule.RULE_COLUMNS if c != right)

@@ -7,7 +7,8 @@ case, :func:`pocmvp.case.iteration.rule_file`, or a ``rule.json``; never fitted 
 generated plant (or an export of its shift log), :func:`run_report`:
 
 1. accounts for every row of the month: flagged, passed, or rejected with a reason
-   (:func:`pocmvp.toolkit.rule.account_rows`), so the three counts add up to the rows received;
+   (:func:`pocmvp.toolkit.accounting.account_rows`), so the three counts add up to the rows
+   received;
    every rejected row is listed in the workbook's Rejected sheet and the figures file;
 2. computes the month's figures **as known that morning** (:func:`month_figures`): the
    X-ray capacity and how much of it the rule asks for (a month whose flags exceed the
@@ -45,6 +46,7 @@ from pocmvp.case.factory import ShiftLogError
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
 from pocmvp.toolkit import delivery
 from pocmvp.toolkit import report as toolkit_report
+from pocmvp.toolkit.accounting import Accounting
 from pocmvp.toolkit.formats import eur, num, pct
 from pocmvp.toolkit.report import (
     DEFAULT_RECIPIENTS,
@@ -61,7 +63,7 @@ from pocmvp.toolkit.report import (
     rejected_table,
     write_figures,
 )
-from pocmvp.toolkit.rule import Accounting, Rule
+from pocmvp.toolkit.rule import Rule
 from pocmvp.toolkit.rulefile import RuleFile
 
 __all__ = [

@@ -6,7 +6,7 @@ fits a rule again. For a table (``.csv``, ``.parquet`` or ``.xlsx``) and a month
 :func:`run_report` states:
 
 * **rows** of the month, **rejected** rows (a missing or repeated id, text in a rule column:
-  :func:`pocmvp.toolkit.rule.account_rows`), each listed with its reason (every one, in the
+  :func:`pocmvp.toolkit.accounting.account_rows`), each listed with its reason (every one, in the
   workbook's Rejected sheet and the figures file), the rows **flagged** by the rule and the
   rows that **passed**;
 * the **capacity** (the capacity share of the month's rows, rounded down), the rows
@@ -50,9 +50,11 @@ from types import ModuleType
 import numpy as np
 import pandas as pd
 
-from pocmvp.toolkit import cells, delivery, routing, rule, rulefile, tables, times, workbook
+from pocmvp.toolkit import accounting as decide
+from pocmvp.toolkit import cells, delivery, routing, rulefile, tables, times, workbook
+from pocmvp.toolkit.accounting import Accounting
 from pocmvp.toolkit.formats import num, pct
-from pocmvp.toolkit.rule import Accounting, Rule
+from pocmvp.toolkit.rule import Rule
 from pocmvp.toolkit.rulefile import RuleFile
 
 FILE_TYPES = (".csv", ".csv.gz", ".parquet", ".xlsx")
@@ -207,7 +209,7 @@ def account(table: pd.DataFrame, approved: RuleFile) -> Accounting:
     try:
         rows = _for_accounting(table, approved)
         named = ID_COLUMN if ID_COLUMN in rows.columns else None
-        return rule.account_rows(rows, approved.rule, id=named)
+        return decide.account_rows(rows, approved.rule, id=named)
     except ValueError as error:
         raise ReportError(f"the rows cannot be checked against the rule: {error}") from error
 
@@ -244,7 +246,7 @@ def month_figures(table: pd.DataFrame, month: str, approved: RuleFile) -> MonthF
     check_month(table, month, time)
     rows = table[(routing.month_labels(table[time]) == month).to_numpy()]
     accounting = account(rows, approved)
-    kept = (accounting.decisions["decision"] != rule.REJECTED).to_numpy()
+    kept = (accounting.decisions["decision"] != decide.REJECTED).to_numpy()
     accepted = rows[kept]
     if accepted.empty:
         raise ReportError(f"every row of {month} was rejected: see the reasons in the figures")
@@ -261,9 +263,9 @@ def month_figures(table: pd.DataFrame, month: str, approved: RuleFile) -> MonthF
     figures = {
         "month": month,
         "rows": accounting.rows,
-        "flagged": counts[rule.FLAGGED],
-        "passed": counts[rule.PASSED],
-        "rejected": counts[rule.REJECTED],
+        "flagged": counts[decide.FLAGGED],
+        "passed": counts[decide.PASSED],
+        "rejected": counts[decide.REJECTED],
         "capacity": capacity,
         "capacity_used": int(flagged.sum()) / capacity if capacity else float("nan"),
         "overflow": max(0, int(flagged.sum()) - capacity),

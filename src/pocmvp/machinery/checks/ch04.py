@@ -15,21 +15,21 @@ def _history(shift_log: pd.DataFrame) -> pd.DataFrame:
 
 def _mvp_rule(shift_log: pd.DataFrame) -> rule.Rule:
     capacity = status_quo.ECONOMICS.inspection_capacity_share
-    return rule.find_rule(_history(shift_log), factory.TARGET, capacity, rule.RULE_COLUMNS)
+    return rule.find_rule(_history(shift_log), factory.TARGET, capacity, rule.RULE_COLUMNS).rule
 
 
 def best_single_column(answer: object, shift_log: pd.DataFrame) -> Feedback:
     capacity = status_quo.ECONOMICS.inspection_capacity_share
     single = rule.find_rule(
         _history(shift_log), factory.TARGET, capacity, rule.RULE_COLUMNS, max_conditions=1
-    )
+    ).rule
     return check_choice(
         "4.1",
         answer,
         single.conditions[0].column,
         options=rule.RULE_COLUMNS,
         hint="call rule.find_rule on the history with max_conditions=1 and look at the "
-        "column of its only condition.",
+        "column of its rule's only condition.",
     )
 
 
