@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -160,18 +159,14 @@ def _robustness(args: argparse.Namespace) -> int:
     return 1 if result["failures"] else 0
 
 
-_BRACKETED = re.compile(r"\[([0-9A-Fa-f:.]+)\]:(\d{1,5})")
-_PLAIN_HOST = re.compile(r"([^:\[\]\s]+):(\d{1,5})")
-
-
 def _smtp_address(text: str) -> tuple[str, int]:
-    """HOST:PORT, or [IPv6]:PORT (e.g. [::1]:2525) as the IPv6 host and the port."""
-    found = _BRACKETED.fullmatch(text) or _PLAIN_HOST.fullmatch(text)
-    if not found or not 0 < int(found.group(2)) < 65536:
-        raise argparse.ArgumentTypeError(
-            f"expected HOST:PORT or [IPv6]:PORT, e.g. 127.0.0.1:8025 or [::1]:2525, got {text!r}"
-        )
-    return found.group(1), int(found.group(2))
+    """HOST:PORT, or [IPv6]:PORT (e.g. [::1]:2525) as the host and the port."""
+    from pocmvp.toolkit import report_inputs
+
+    try:
+        return report_inputs.parse_smtp_address(text)
+    except report_inputs.ReportError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _fail(message: object, code: int) -> int:
@@ -179,13 +174,13 @@ def _fail(message: object, code: int) -> int:
     return code
 
 
-PLANT_REPORT = "pocmvp.case.report"
-"""The case's report module: what ``pocmvp report`` runs without ``--data``."""
+PLANT_REPORT = "pocmvp.case.report:PlantReport"
+"""The case's report plug-in: what ``pocmvp report`` passes the notebook without ``--data``."""
 
 
 def _report_inputs(args: argparse.Namespace) -> tuple[str | None, str, str | None, dict]:
     """The data (absolute path or None for the plant), the rule (a version of the plant or an
-    absolute path), the report module, and its options."""
+    absolute path), the report plug-in, and its options."""
     from pocmvp.toolkit import report
 
     plant = args.data is None
@@ -218,9 +213,9 @@ def _report(args: argparse.Namespace) -> int:
 
     recipients = args.to or list(report.DEFAULT_RECIPIENTS)
     try:
-        data, rule, extension, options = _report_inputs(args)
+        data, rule, plugin, options = _report_inputs(args)
         # Checked here first, so a bad request fails in seconds, before a kernel starts.
-        report.reporter(extension).prepare(args.month, data, rule, recipients, **options)
+        report.plugin_from(plugin, options).check(args.month, data, rule, recipients)
         folder = Path(args.output) if args.output else report.default_output_dir(args.month)
         folder = folder.resolve()
         folder.mkdir(parents=True, exist_ok=True)
@@ -241,7 +236,7 @@ def _report(args: argparse.Namespace) -> int:
         "data": data,
         "rule": rule,
         "recipients": recipients,
-        "extension": extension,
+        "plugin": plugin,
         "options": options,
         "output_dir": str(work),
     }
@@ -438,6 +433,10 @@ def main(argv: list[str] | None = None) -> int:
     ru.add_argument("--output", default="rule", help="output folder (default ./rule)")
     ru.set_defaults(handler=_rule)
     ru.error = _rule_usage_error  # one line, not argparse's usage block
+
+    from pocmvp.case import send_due_command
+
+    send_due_command.register(commands)
 
     args, unknown = parser.parse_known_args(argv)
     if args.command == "lab":
