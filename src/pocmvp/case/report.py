@@ -31,8 +31,6 @@ import pandas as pd
 
 from pocmvp.case import factory, iteration, returns, status_quo
 from pocmvp.case import plant_rule as rule
-from pocmvp.case import plant_workbook as workbook
-from pocmvp.case.factory import ShiftLogError
 from pocmvp.case.report_words import (  # noqa: F401 - the plant's words, re-exported
     EARLIER_TITLE,
     FINAL,
@@ -302,22 +300,6 @@ class PlantReport(PlantWording, TableReport):
             "earlier_months": [_earlier(m, monthly.loc[m]) for m in earlier[-EARLIER_MONTHS:]],
         }
 
-    def write_workbook(self, computed: MonthFigures, approved, path, figures, rule_version):
-        notes = [f"Rule {rule_version}, chosen on the months {self.history}."]
-        try:
-            workbook.write_rule_workbook(
-                computed.accepted,
-                approved.rule,
-                path,
-                economics=self.economics,
-                notes=[*notes, f"Report for {figures['month']}."],
-                rejected=rejected_table(figures),
-            )
-        except ShiftLogError as error:
-            raise ReportError(
-                f"the rows of {figures['month']} cannot go into the workbook: {error}"
-            ) from error
-
 
 def _numeric(rows: pd.DataFrame, chosen: Rule) -> pd.DataFrame:
     """Accepted rows with the rule's columns as numbers (their text was rejected already)."""
@@ -354,6 +336,7 @@ def month_figures(
 ) -> MonthFigures:
     """The figures of ``month`` for the rule ``chosen`` as known on ``as_of`` (see
     :class:`PlantReport`), through the toolkit's pipeline."""
+    check_month(shift_log, month)
     plugin = PlantReport(
         seed=seed, economics=economics, booking=booking, as_of=as_of, versions=versions
     )

@@ -11,17 +11,19 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from pocmvp.case import status_quo
+from pocmvp.case import plant_workbook, status_quo
+from pocmvp.case.factory import ShiftLogError
 from pocmvp.toolkit import delivery
 from pocmvp.toolkit.formats import eur, num, pct
-from pocmvp.toolkit.report import MonthlyReport, Wording, rejected_note
+from pocmvp.toolkit.report import MonthlyReport, ReportError, Wording, rejected_note, rejected_table
 
 FINAL, SO_FAR = "final", "so far"
 EARLIER_TITLE = "Earlier months, as their returns have come in"
 
 
 class PlantWording(Wording):
-    """The plant's words for the toolkit's report (see the module)."""
+    """The plant's words and workbook for the toolkit's report (see the module); the plug-in
+    sets ``economics`` and ``history`` (the months its rule was chosen on)."""
 
     shipped_column = "shipped_so_far"
     shipped_so_far = True
@@ -98,6 +100,22 @@ class PlantWording(Wording):
                 figures["tested"] <= status_quo.ECONOMICS.capacity(figures["rows"]),
             ),
         ]
+
+    def write_workbook(self, computed, approved, path, figures, rule_version):
+        notes = [f"Rule {rule_version}, chosen on the months {self.history}."]
+        try:
+            plant_workbook.write_rule_workbook(
+                computed.accepted,
+                approved.rule,
+                path,
+                economics=self.economics,
+                notes=[*notes, f"Report for {figures['month']}."],
+                rejected=rejected_table(figures),
+            )
+        except ShiftLogError as error:
+            raise ReportError(
+                f"the rows of {figures['month']} cannot go into the workbook: {error}"
+            ) from error
 
 
 def email_table(figures: dict) -> dict[str, str]:

@@ -181,9 +181,10 @@ def run_report(
 ) -> MonthlyReport:
     """Make the month's report and write its files into ``output_dir`` (see the module):
     account, flag, route and count (:func:`month_figures`), then deliver (:func:`deliver`)."""
-    check_recipients(recipients)
-    computed = month_figures(table, month, approved, plugin)
-    figures, chart, message, files = deliver(
+    check_recipients(recipients)  # 1. the inputs, checked once
+    check_month(table, month, approved.time or "cast_at")
+    computed = month_figures(table, month, approved, plugin)  # 2. account, flag, route, count
+    figures, chart, message, files = deliver(  # 3. the workbook, chart, email and figures
         computed,
         approved,
         plugin,

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pocmvp.toolkit import routing, rule
-from pocmvp.toolkit.report_inputs import ReportError, check_month
+from pocmvp.toolkit.report_inputs import ReportError
 from pocmvp.toolkit.rule import Accounting, Rule
 from pocmvp.toolkit.rulefile import RuleFile
 
@@ -146,10 +146,10 @@ def target_flags(values: pd.Series, name: str) -> pd.Series:
 def month_figures(
     table: pd.DataFrame, month: str, approved: RuleFile, outcomes: Outcomes | None = None
 ) -> MonthFigures:
-    """The figures of ``month`` for the approved rule (see the module); every row accounted."""
+    """The figures of ``month`` for the approved rule (see the module); every row accounted.
+    The month is one the inputs stage checked (:func:`pocmvp.toolkit.report_inputs.check_month`)."""
     outcomes = Outcomes() if outcomes is None else outcomes
     time = approved.time or "cast_at"
-    check_month(table, month, time)
     labels = routing.month_labels(table[time])
     first = outcomes.first_month(month)
     in_scope = ((labels >= first) & (labels <= month)).to_numpy()
@@ -158,6 +158,8 @@ def month_figures(
     accounting = outcomes.account(rows, approved)
     kept = (accounting.decisions["decision"] != rule.REJECTED).to_numpy()
     in_month = (row_months == month).to_numpy()
+    if not in_month.any():  # the month was checked with the inputs (report_inputs.check_month)
+        raise ReportError(f"no rows in {month}: the table has nothing recorded that month")
     month_accounting = Accounting(accounting.decisions[in_month])
     if not (kept & in_month).any():
         raise ReportError(f"every row of {month} was rejected: see the reasons in the figures")
