@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pocmvp.toolkit import delivery, workbook
+from pocmvp.toolkit import cells, delivery, workbook
 from pocmvp.toolkit.formats import num, pct
 from pocmvp.toolkit.report_figures import MonthFigures
-from pocmvp.toolkit.report_inputs import check_month_format
+from pocmvp.toolkit.report_inputs import ReportError, check_month_format
 from pocmvp.toolkit.rulefile import RuleFile
 
 
@@ -140,9 +140,12 @@ class Wording:
             flagged=computed.routed.flagged.to_numpy()[own],
             tested=computed.routed.tested.to_numpy()[own],
         )
-        workbook.write_table_workbook(
-            {"Rows": rows, workbook.REJECTED_SHEET: rejected_table(figures)}, path
-        )
+        try:
+            workbook.write_table_workbook(
+                {"Rows": rows, workbook.REJECTED_SHEET: rejected_table(figures)}, path
+            )
+        except cells.TooManyRowsError as error:
+            raise ReportError(f"the month's rows do not fit in a workbook: {error}") from None
 
 
 def deliver(
