@@ -12,7 +12,6 @@ import json
 import os
 import pkgutil
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,16 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pocmvp.machinery import notebooks
-
-
-def median_seconds(action: Callable[[], object], runs: int) -> float:
-    """The median wall time of ``runs`` calls of ``action``, in seconds."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from pocmvp.toolkit.timing import median_seconds
 
 
 def traced(action: Callable[[], object]) -> tuple[object, float, float]:

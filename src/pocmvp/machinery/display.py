@@ -10,9 +10,7 @@ headline figures go to a tracked JSON file through :class:`Figures`
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Iterable, Iterator
-from typing import TextIO
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -20,6 +18,7 @@ from IPython.display import Markdown
 
 from pocmvp.machinery.figures import Figures
 from pocmvp.toolkit.formats import PALETTE, eur, num, pct, set_style
+from pocmvp.toolkit.progress import progress
 
 __all__ = [
     "PALETTE",
@@ -165,138 +164,3 @@ def _whole_numbers(values: pd.Series) -> bool:
 def say(text: str) -> Markdown:
     """Show computed prose as Markdown (Quarto renders it as part of the page)."""
     return Markdown(text)
-
-
-class Progress:
-    """Progress of a long step, shown live and kept as ONE deterministic line.
-
-    In a notebook the line is an IPython display updated in place (``display_id``), so a
-    learner sees the count move and the stored output holds a single line. Its text at the
-    end is the text it started with (``"hyperparameter search: 18 fits"``): nbval records a
-    display as first shown and ignores its updates, and the stored output keeps the last
-    update, so the two agree only that way. Counts only, never a time or a rate. Outside
-    IPython it rewrites one line of a terminal, or prints only the final line elsewhere (a
-    log, a pipe).
-    """
-
-    def __init__(
-        self,
-        iterable: Iterable | None = None,
-        *,
-        desc: str,
-        unit: str = "",
-        total: int | None = None,
-        disable: bool = False,
-        stream: TextIO | None = None,
-    ):
-        if total is None:
-            if iterable is None or not hasattr(iterable, "__len__"):
-                raise TypeError(f"progress({desc!r}): give 'total', the number of steps")
-            total = len(iterable)  # type: ignore[arg-type]
-        if total < 0:
-            raise ValueError(f"progress({desc!r}): 'total' must be 0 or more, not {total}")
-        self.iterable, self.desc, self.unit, self.total = iterable, desc, unit, int(total)
-        self.n = 0
-        self.disable = disable
-        self._closed = False
-        self._stream = stream
-        self._handle = None
-        if disable:
-            return
-        if stream is None and _in_kernel():
-            from IPython.display import display
-
-            self._handle = display(_Line(self.summary()), display_id=True)
-        elif self._live_terminal():
-            self._write("\r" + self.summary())
-
-    def summary(self) -> str:
-        """The line shown before the first step and after the last: the step and its size."""
-        return f"{self.desc}: {self.total} {self.unit}".rstrip()
-
-    def line(self) -> str:
-        """The line while it runs: done out of total, and a bar of 20 cells."""
-        filled = 20 * self.n // self.total if self.total else 20
-        bar = "█" * filled + "·" * (20 - filled)
-        return f"{self.desc}: {self.n}/{self.total} {self.unit} {bar}".replace("  ", " ")
-
-    def update(self, steps: int = 1) -> None:
-        self.n += steps
-        if self.disable:
-            return
-        if self._handle is not None:
-            self._handle.update(_Line(self.line()))
-        elif self._live_terminal():
-            self._write("\r" + self.line())
-
-    def close(self) -> None:
-        """Show the final line (the summary) once; closing twice does nothing."""
-        if self._closed:
-            return
-        self._closed = True
-        if self.disable:
-            return
-        if self._handle is not None:
-            self._handle.update(_Line(self.summary()))
-        elif self._live_terminal():
-            self._write("\r" + self.summary().ljust(len(self.line())) + "\n")
-        else:
-            self._write(self.summary() + "\n")
-
-    def __iter__(self) -> Iterator:
-        if self.iterable is None:
-            raise TypeError(f"progress({self.desc!r}) was made without an iterable")
-        for item in self.iterable:
-            yield item
-            self.update(1)
-        self.close()
-
-    def __enter__(self) -> Progress:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def _target(self) -> TextIO:
-        return self._stream if self._stream is not None else sys.stdout
-
-    def _live_terminal(self) -> bool:
-        isatty = getattr(self._target(), "isatty", None)
-        return bool(isatty and isatty())
-
-    def _write(self, text: str) -> None:
-        self._target().write(text)
-        self._target().flush()
-
-
-class _Line:
-    """One line of text as a notebook shows it (text/plain, no quotes)."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
-
-
-def _in_kernel() -> bool:
-    """True in a Jupyter kernel (JupyterLab, papermill, nbval), where displays update."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython is a dependency
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
-
-
-def progress(
-    iterable: Iterable | None = None,
-    *,
-    desc: str,
-    unit: str = "",
-    total: int | None = None,
-    disable: bool = False,
-    stream: TextIO | None = None,
-) -> Progress:
-    """A :class:`Progress` over ``iterable`` (or updated by hand with ``total`` steps)."""
-    return Progress(iterable, desc=desc, unit=unit, total=total, disable=disable, stream=stream)
