@@ -88,6 +88,7 @@ def as_percentage(expected: float) -> Misconception:
 _results: dict[str, Feedback] = {}
 _wrong_answers: dict[str, list[str]] = {}
 _declarations: dict[str, Declaration] = {}
+_latest: list[Feedback] = []  # the feedback of the check that ran last, for pocmvp grade
 
 
 def reset() -> None:
@@ -95,11 +96,18 @@ def reset() -> None:
     _results.clear()
     _wrong_answers.clear()
     _declarations.clear()
+    _latest.clear()
 
 
 def _record(feedback: Feedback) -> Feedback:
     _results[feedback.exercise] = feedback
+    _latest[:] = [feedback]
     return feedback
+
+
+def take_latest() -> Feedback | None:
+    """The feedback of the latest check, once (then None until another check runs)."""
+    return _latest.pop() if _latest else None
 
 
 def _declare(
