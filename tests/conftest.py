@@ -25,6 +25,7 @@ def fresh_self_checks():
     """Each test starts with no self-check attempts, as a fresh kernel does."""
     selfcheck.reset()
 
+
 SCRATCH_VARIABLES = {
     "POCMVP_OUTPUT_DIR": "output",
     "POCMVP_FIGURES_DIR": "figures",
