@@ -123,3 +123,30 @@ def test_a_real_chapter_handed_in_with_its_solutions(tmp_path):
     assert set(grades["status"]) == {"correct"}, grades
     assert list(grades["exercise"]) == ["1.1", "1.2", "1.3"]
     assert list(grades["tier"]) == ["check", "check", "apply"]
+
+
+@pytest.mark.timeout(NOTEBOOK_TIMEOUT_S)
+def test_a_notebook_that_hangs_never_stops_the_others(tmp_path, capsys):
+    exercises = tmp_path / "exercises"
+    exercises.mkdir()
+    nbformat.write(demo(), exercises / "T1_demo_exercises.ipynb")
+    hangs = demo("import time\nwhile True:\n    time.sleep(0.1)\nanswer_rate = 0.25")
+    nbformat.write(hangs, tmp_path / "hangs_T1_demo_exercises.ipynb")
+    nbformat.write(SUBMISSIONS["correct"], tmp_path / "correct_T1_demo_exercises.ipynb")
+    grades = grade.grade(
+        sorted(tmp_path.glob("*.ipynb")),
+        tmp_path / "out",
+        exercises=exercises,
+        timeout=10,
+        kernel="python3",
+    )
+    status = dict(
+        zip(grades["submission"] + " " + grades["exercise"], grades["status"], strict=True)
+    )
+    assert status == {
+        "correct_T1_demo_exercises.ipynb T.1": "correct",
+        "correct_T1_demo_exercises.ipynb T.2": "correct",
+        "hangs_T1_demo_exercises.ipynb T.1": "error",
+        "hangs_T1_demo_exercises.ipynb T.2": "error",
+    }
+    assert "hangs_T1_demo_exercises.ipynb (submission run)" in capsys.readouterr().err
