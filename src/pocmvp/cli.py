@@ -352,6 +352,10 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--check", action="store_true", help="only check, exit 1 on any difference")
     ex.set_defaults(handler=_exercises)
 
+    from pocmvp.machinery import grade
+
+    grade.register(commands)
+
     home = commands.add_parser(
         "home",
         help="regenerate the home page's schedules (index.qmd) from the teaching notes' timing",
