@@ -10,6 +10,7 @@ from pocmvp.case import plant_rule as rule
 from pocmvp.case.story import ch09 as story_ch09
 from pocmvp.machinery import selfcheck
 from pocmvp.machinery.checks import ch01, ch04, ch09
+from pocmvp.toolkit import spreadsheet_engine
 
 
 def three_ways(check, right, *data, tier, at_least=2):
@@ -84,7 +85,10 @@ def test_4_2_any_formula_that_does_what_the_rule_does_passes(formula):
     assert ch04.excel_formula_for(formula, PLANNER, 7).status == selfcheck.CORRECT
 
 
-def test_4_2_formula_three_ways():
+def test_4_2_formula_three_ways(monkeypatch):
+    # The `formulas` engine for these eleven evaluations; the formulas above, and
+    # tests/test_formula_check.py, use LibreOffice where it is installed.
+    monkeypatch.setattr(spreadsheet_engine, "libreoffice_available", lambda: False)
     right = PLANNER.excel_formula(7, rule.WORKBOOK_COLUMNS)
     declared = three_ways(ch04.excel_formula_for, right, PLANNER, 7, tier="apply")
     assert {"and for or", "boundary", "blank flags", "threshold", "column letters"} <= {

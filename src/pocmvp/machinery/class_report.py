@@ -19,7 +19,14 @@ def summary(grades: pd.DataFrame) -> pd.DataFrame:
     )
     table["share correct"] = table["correct"] / table[list(STATUSES)].sum(axis=1)
     tiers = graded.groupby("exercise")["tier"].first()
-    return table.assign(tier=tiers).reset_index()
+    table = table.assign(tier=tiers).reset_index()
+    # 1.2 before 1.10, 9.1 before 10.1
+    ranks = sorted(range(len(table)), key=lambda i: _natural(table["exercise"].iloc[i]))
+    return table.iloc[ranks].reset_index(drop=True)
+
+
+def _natural(exercise: str) -> tuple:
+    return tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for x in exercise.split("."))
 
 
 def common_misconceptions(grades: pd.DataFrame, top: int = 10) -> pd.DataFrame:

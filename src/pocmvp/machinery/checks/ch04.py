@@ -104,11 +104,18 @@ def _cells(probe: formula_check.Probe) -> dict[str, object]:
     return formula_check.as_cells(probe.values, rule.WORKBOOK_COLUMNS)
 
 
+_judged: dict[tuple[str, str, int], list[int]] = {}  # the last formula's verdict, computed once
+
+
 def _wrong_probes(text: object, chosen: rule.Rule, row: int) -> list[formula_check.Probe]:
     found = _probes(chosen)
-    rows = [_cells(p) for p in found]
-    wrong = formula_check.disagreements(str(text), rows, [p.flagged for p in found], row)
-    return [found[i] for i in wrong]
+    key = (str(text), repr(chosen), row)
+    if key not in _judged:
+        rows = [_cells(p) for p in found]
+        verdicts = [p.flagged for p in found]
+        _judged.clear()  # the check and its diagnosis share one evaluation
+        _judged[key] = formula_check.disagreements(str(text), rows, verdicts, row)
+    return [found[i] for i in _judged[key]]
 
 
 def _letter(column: str) -> str:
