@@ -48,6 +48,8 @@ def test_the_rule_is_found_and_routed_on_the_given_months(shift_log):
     found, measured = bc.measure_rule(shift_log)
     assert measured.months == factory.HELD_OUT_MONTHS
     assert measured.tested_with_score == measured.tested_today, "the same capacity"
+    value = bc.mvp_value_per_month(shift_log, found=found)
+    assert value == measured.fewer_shipped / 3 * bc.scale_to_plant(shift_log) * 250.0
 
 
 def test_the_decision_sees_only_the_history(monkeypatch, fast_plant):

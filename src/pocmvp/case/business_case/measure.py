@@ -199,6 +199,19 @@ def measure_rule(
     return found, poc.promise(held_out, found.flag(held_out), economics=economics)
 
 
+def mvp_value_per_month(
+    shift_log: pd.DataFrame,
+    economics: PlantEconomics = ECONOMICS,
+    found: rule.Rule | None = None,
+) -> float:
+    """**The MVP's value**, the one figure the workbook quotes for it: euros a month rule v1
+    saved against today's sample in its first three live months (the held-out months), final
+    figures only, scaled to the plant. A figure known earlier (chapter 6's, on 1 December,
+    from two final months) differs, and says so where it appears."""
+    _, promise = measure_rule(shift_log, economics, found)
+    return promise.saving_per_month(economics) * scale_to_plant(shift_log)
+
+
 def at_decision(
     plant: factory.Plant,
     poc_model: poc.PocModel,
