@@ -52,6 +52,8 @@ class Field:
     nullable: bool = False
     minimum: float | None = None
     maximum: float | None = None
+    note: str = ""
+    """What the people who record the field say about it (an operator's or engineer's note)."""
 
 
 SHIFT_LOG_FIELDS: tuple[Field, ...] = (
@@ -82,6 +84,8 @@ SHIFT_LOG_FIELDS: tuple[Field, ...] = (
         nullable=True,
         minimum=550,
         maximum=850,
+        note="Operators: the night crew reads the ladle probe before skimming the dross; "
+        "the day crews read it after.",
     ),
     Field(
         "die_temp_c", "float64", "°C", "Die surface temperature", True, "shift log", False, 100, 400
@@ -151,9 +155,19 @@ MES_FIELDS: tuple[Field, ...] = (
         "Peak intensification pressure",
         True,
         "MES",
+        note="Process engineer: each cell's machine is set to its own intensification pressure.",
     ),
     Field("mes_plunger_speed_ms", "float64", "m/s", "Second-phase plunger speed", True, "MES"),
-    Field("mes_fill_time_ms", "float64", "ms", "Cavity fill time", True, "MES"),
+    Field(
+        "mes_fill_time_ms",
+        "float64",
+        "ms",
+        "Cavity fill time",
+        True,
+        "MES",
+        note="Process engineer: the fill time follows the plunger speed; a faster plunger fills "
+        "the cavity sooner.",
+    ),
 )
 
 SHIFT_LOG_COLUMNS = tuple(f.name for f in SHIFT_LOG_FIELDS)
@@ -216,7 +230,8 @@ class Plant:
 
 
 def data_dictionary() -> pd.DataFrame:
-    """Every field of the shift log and the MES, with its unit and when it is known."""
+    """Every field of the shift log and the MES, with its unit, when it is known, and what
+    the people who record it note about it."""
     rows = [
         {
             "field": f.name,
@@ -224,6 +239,7 @@ def data_dictionary() -> pd.DataFrame:
             "unit": f.unit,
             "meaning": f.meaning,
             "known when the part is routed": "yes" if f.known_at_decision else "no",
+            "note": f.note,
         }
         for f in SHIFT_LOG_FIELDS + MES_FIELDS[1:]
     ]
