@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from pocmvp.case import baselines, factory, poc
 from pocmvp.case import plant_rule as rule
@@ -37,16 +36,18 @@ class Scorer(Protocol):
     def risk(self, shift_log: pd.DataFrame, mes: pd.DataFrame) -> pd.Series: ...
 
 
-def default_boosting(plant: factory.Plant, months: tuple[str, ...], seed: int) -> Scorer:
-    """Chapter 2's gradient boosting at its defaults on the shift log, trained on ``months``."""
-    joined = poc.join_mes(factory.in_months(plant.shift_log, months), plant.mes)
-    with threadpool_limits(limits=1):
-        pipeline = baselines.make_baseline(baselines.BOOSTING, baselines.SHIFT_LOG, seed)
-        pipeline.fit(joined, joined[factory.TARGET])
-    return baselines.FittedBaseline(baselines.BOOSTING, baselines.SHIFT_LOG, pipeline, 0.0)
+def tuned_shift_log_model(plant: factory.Plant, months: tuple[str, ...], seed: int) -> Scorer:
+    """Chapter 2's tuned gradient boosting on the shift log alone
+    (:func:`pocmvp.case.baselines.tuned_boosting`, its stored search's settings), trained on
+    every part of ``months``: a model built as well as the POC's learners, with no MES feed."""
+    which = ((baselines.TUNED, baselines.SHIFT_LOG),)
+    (fitted,) = baselines.train_baselines(plant, seed, months=months, which=which).values()
+    return fitted
 
 
-build_shift_log_model: Callable[[factory.Plant, tuple[str, ...], int], Scorer] = default_boosting
+build_shift_log_model: Callable[[factory.Plant, tuple[str, ...], int], Scorer] = (
+    tuned_shift_log_model
+)
 """How the model step's shift-log model is built: (plant, training months, seed) -> a model
 with ``risk(shift_log, mes)``."""
 

@@ -9,8 +9,8 @@ looking back on the months after it. Plans are valued over the product's remaini
 
 from __future__ import annotations
 
-from pocmvp.case import business_case
-from pocmvp.case.story.ch02 import trained_poc
+from pocmvp.case import baselines, business_case
+from pocmvp.case.story.ch02 import fitted_baselines, trained_poc
 from pocmvp.case.story.ch04 import mvp_rule
 from pocmvp.case.story.claims import Band, Claim, Story
 from pocmvp.machinery import bench
@@ -29,7 +29,14 @@ def looking_back(story: Story) -> business_case.Measurement:
     return story.shared(
         "ch05 looking back",
         lambda: business_case.looking_back(
-            story.plant, trained_poc(story), mvp_rule(story), seed=story.seed
+            story.plant,
+            trained_poc(story),
+            mvp_rule(story),
+            seed=story.seed,
+            # Chapter 2's tuned shift-log baseline: trained on the same history months.
+            shift_log_model=fitted_baselines(story)[
+                baselines.label(baselines.TUNED, baselines.SHIFT_LOG)
+            ],
         ),
     )
 
