@@ -219,6 +219,9 @@ CLAIMS = (
         "on its final evidence the plan builds the model step (on 15 of 20 seeds)",
         model_steps_built,
         Band(low=1.0),
+        # A quarter of the parts trains a weaker shift-log model and measures a few dozen
+        # defects: at the fast size the count is reported, not asserted.
+        fast_band=Band(),
         seeds_share=MODEL_STEP_SEEDS,
     ),
     Claim(
