@@ -7,8 +7,8 @@ baselines, the rule found on the history, each routed the one way on the held-ou
 
 from __future__ import annotations
 
-from pocmvp.case import business_case, poc
-from pocmvp.case.story.ch02 import fitted_baselines, trained_poc
+from pocmvp.case import baselines, business_case, poc
+from pocmvp.case.story.ch02 import trained_poc
 from pocmvp.case.story.ch04 import mvp_rule
 from pocmvp.case.story.claims import Band, Claim, Story
 from pocmvp.machinery import bench
@@ -17,11 +17,22 @@ SPEED_PARTS = 20_000
 """Parts scored to compare the rule's speed with the POC's (a per-part ratio)."""
 
 
+def first_tries(story: Story) -> dict[str, baselines.FittedBaseline]:
+    """The four first-try baselines on the POC's first learning months, so that the business
+    case can choose among them on the last history months (chapter 2's panel learns on all)."""
+    return story.shared(
+        "ch05 baselines",
+        lambda: baselines.train_baselines(
+            story.plant, story.seed, months=poc.FIT_MONTHS, which=baselines.FIRST_TRIES
+        ),
+    )
+
+
 def measurement(story: Story) -> business_case.Measurement:
     return story.shared(
         "ch05 measurement",
         lambda: business_case.measure(
-            story.plant, trained_poc(story), fitted_baselines(story), found=mvp_rule(story)
+            story.plant, trained_poc(story), first_tries(story), found=mvp_rule(story)
         ),
     )
 
