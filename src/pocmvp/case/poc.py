@@ -2,7 +2,7 @@
 
 Everything goes in: the shift log *and* the MES signals (joined on ``part_id``), engineered
 features (:mod:`pocmvp.case.poc_features`), an isolation-forest anomaly score as one more
-feature, negative undersampling for the class imbalance, three learners stacked by a
+feature, negative undersampling for the class imbalance, four learners stacked by a
 logistic regression, and a hyperparameter search on time-ordered folds. It is judged the
 way such a model usually is (:mod:`pocmvp.case.poc_judgement`): offline, on held-out
 months, by ROC-AUC, PR-AUC, recall at the inspection capacity and calibration.
@@ -30,6 +30,8 @@ from pocmvp.case import factory
 # The POC's other two stages, re-exported so that every caller writes ``poc.NAME``.
 from pocmvp.case.poc_features import (  # noqa: F401
     CATEGORIES,
+    FEATURE_GROUPS,
+    LEAK_GROUP,
     MES_NUMERIC,
     MOULDS,
     SHIFT_LOG_NUMERIC,
@@ -37,6 +39,7 @@ from pocmvp.case.poc_features import (  # noqa: F401
     AnomalyScore,
     FeatureBuilder,
     feature_evidence,
+    feature_groups_table,
     interaction_search,
     join_mes,
 )
@@ -58,31 +61,9 @@ from pocmvp.case.poc_judgement import (  # noqa: F401
 )
 from pocmvp.machinery.display import progress
 
-# The feature groups the POC uses, each with the raw columns it is computed from. The
-# production bill (``bill.POC_INPUTS``) says where each group comes from and when it is known.
-_PAIR_SOURCES = (*SHIFT_LOG_NUMERIC, "shift")
-FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
-    "process readings": (*SHIFT_LOG_NUMERIC[1:], "shift"),
-    "mould wear": ("shots_since_maintenance",),
-    "line and time context": ("cast_at", "cell", "shift", "mould_id"),
-    "shift-log interactions": _PAIR_SOURCES,
-    "MES signals": MES_NUMERIC,
-    "MES interactions": (*_PAIR_SOURCES, *MES_NUMERIC, "cell"),
-    "shot physics": (
-        "mes_fill_time_ms",
-        "mes_plunger_speed_ms",
-        "mes_intensification_bar",
-        "cell",
-    ),
-    "anomaly score": SHIFT_LOG_NUMERIC + MES_NUMERIC,
-    "rework minutes": (factory.LEAKING_FIELD,),
-}
-LEAK_GROUP = "rework minutes"
-
 NEGATIVE_KEEP_SHARE = 0.05
-"""Share of good parts kept to train the tree ensembles: every defect is kept, nineteen good
-parts in twenty are dropped (about two good parts a defect). On top of that the learners
-weight the classes as balanced: the imbalance is handled twice, as ambitious POCs often do."""
+"""Share of good parts kept to train the first gradient boosting: every defect is kept,
+nineteen good parts in twenty are dropped (about two good parts a defect)."""
 
 FIT_MONTHS = factory.TRAIN_MONTHS[:6]
 """The tree ensembles, the feature medians and the anomaly detector learn on these months."""
@@ -92,7 +73,6 @@ the real defect rate and its output is a calibrated risk."""
 
 SEARCH_GRID: dict[str, dict[str, list]] = {
     "gradient boosting": {"max_leaf_nodes": [15, 31]},
-    "random forest": {"min_samples_leaf": [1, 3]},
     "spline logistic": {"C": [0.01, 0.1]},
 }
 VALIDATION_MONTHS = factory.TRAIN_MONTHS[-3:]
@@ -101,27 +81,47 @@ on the months before it, as the model would be used."""
 
 STORED_PARAMS: dict[str, dict] = {
     "gradient boosting": {"max_leaf_nodes": 15},
-    "random forest": {"min_samples_leaf": 3},
     "spline logistic": {"C": 0.1},
 }
-"""The settings the search picks at the default seed and size, stored so that chapters 3 and
-5 and ``make robustness`` train the POC without repeating the search (chapter 2 runs it and
-checks it picks these)."""
+"""The settings the search picks at the default seed and size, stored so that no chapter and
+no ``make robustness`` story repeats the search (``make searches`` re-runs it and checks)."""
 
-STORED_SEARCH: tuple[dict, ...] = ()
+SEARCH_COLUMNS = ("learner", "params", "mean_pr_auc", "worst_fold", "best_fold")
+STORED_SEARCH: tuple[tuple, ...] = (
+    ("gradient boosting", "max_leaf_nodes=15", 0.125436, 0.103684, 0.14527),
+    ("gradient boosting", "max_leaf_nodes=31", 0.117049, 0.098474, 0.13535),
+    ("spline logistic", "C=0.1", 0.155128, 0.129299, 0.169192),
+    ("spline logistic", "C=0.01", 0.128292, 0.106595, 0.143079),
+)
 """The search's summary (:func:`search_summary`) at the default seed and size, as the search
-wrote it: chapter 2 shows it; ``tests/test_poc_model.py`` re-runs the search to check it."""
+wrote it (:func:`stored_search` as a table): chapter 2 shows it; ``make searches``
+re-runs the search to check it (``tests/test_tuning.py``)."""
 
 FIXED_PARAMS = {
     "gradient boosting": {"max_iter": 100, "learning_rate": 0.1},
-    "random forest": {"n_estimators": 40, "max_features": "sqrt", "class_weight": "balanced"},
+    # The afternoon's random forest (``baselines.FOREST_PARAMS``), stacked in as it is.
+    "random forest": {
+        "n_estimators": 100,
+        "min_samples_leaf": 20,
+        "max_features": "sqrt",
+        "max_samples": 0.2,
+    },
     "spline logistic": {"n_knots": 5, "degree": 3},
+    # The afternoon's tuned gradient boosting, stacked in: the settings its search stored for
+    # the shift log with MES (``baselines.TUNED_PARAMS``; tests/test_tuning.py checks them).
+    "tuned gradient boosting": {"learning_rate": 0.1, "max_leaf_nodes": 7, "max_iter": 106},
 }
 
 
 def _gradient_boosting(params: dict, seed: int) -> HistGradientBoostingClassifier:
     return HistGradientBoostingClassifier(
         **FIXED_PARAMS["gradient boosting"], **params, early_stopping=False, random_state=seed
+    )
+
+
+def _tuned_boosting(params: dict, seed: int) -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(
+        **FIXED_PARAMS["tuned gradient boosting"], **params, early_stopping=False, random_state=seed
     )
 
 
@@ -162,27 +162,17 @@ def _straight_columns(features: pd.DataFrame) -> list[str]:
     return [c for c in features.columns if c not in CURVED_FEATURES]
 
 
-UNDERSAMPLED = ("gradient boosting", "random forest")
-"""The tree ensembles learn on the undersampled parts; the spline logistic regression on
-every part of the learning months (a linear model needs the good parts to place its curves)."""
+UNDERSAMPLED = ("gradient boosting",)
+"""The first gradient boosting learns on the undersampled parts; the other learners on every
+part of the learning months (a linear model needs the good parts to place its curves; the
+tuned model and the forest were set up on every part)."""
 
 LEARNERS = {
     "gradient boosting": _gradient_boosting,
     "random forest": _random_forest,
     "spline logistic": _spline_logistic,
+    "tuned gradient boosting": _tuned_boosting,
 }
-
-
-def feature_groups_table(model: PocModel) -> pd.DataFrame:
-    """Each feature group of a fitted POC: the raw columns behind it, and how many features."""
-    groups = model.feature_groups
-    return pd.DataFrame(
-        {
-            "computed from": [", ".join(FEATURE_GROUPS[g]) for g in groups],
-            "features": [len(names) for names in groups.values()],
-        },
-        index=pd.Index(list(groups), name="feature group"),
-    )
 
 
 def undersample(
@@ -201,7 +191,7 @@ def _prepare(train: pd.DataFrame, *, with_leak: bool, seed: int) -> Pipeline:
 
 @dataclass
 class PocModel:
-    """The fitted POC: engineered features with an anomaly score, two tree ensembles, and
+    """The fitted POC: engineered features with an anomaly score, four learners, and
     the logistic regression that stacks their scores into one calibrated risk."""
 
     prepare: Pipeline
@@ -218,6 +208,16 @@ class PocModel:
         groups = dict(self.prepare.named_steps["features"].feature_groups_)
         groups["anomaly score"] = ["anomaly_score"]
         return groups
+
+    @property
+    def pair_search(self) -> pd.DataFrame:
+        """The search over pairs of readings on the parts the POC learned from, best first."""
+        return self.prepare.named_steps["features"].pair_search_
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """The pairs of readings whose products the POC kept as features."""
+        return list(self.prepare.named_steps["features"].pairs_)
 
     @property
     def feature_names(self) -> list[str]:
@@ -311,6 +311,11 @@ def best_params(search_results: pd.DataFrame, grid: dict = SEARCH_GRID) -> dict[
     return best
 
 
+def stored_search() -> pd.DataFrame:
+    """:data:`STORED_SEARCH` as a table."""
+    return pd.DataFrame(list(STORED_SEARCH), columns=list(SEARCH_COLUMNS))
+
+
 def search_summary(search_results: pd.DataFrame) -> pd.DataFrame:
     """Mean and spread of PR-AUC per candidate, best first within each learner."""
     table = (
@@ -351,13 +356,14 @@ def train_poc(
         blend_part = factory.in_months(joined, BLEND_MONTHS)
         prepare = _prepare(fit_part, with_leak=with_leak, seed=seed)
         features = prepare.transform(fit_part)
+        every_features = prepare.transform(every_part)
         learners = {}
         for name in LEARNERS:
             if name in UNDERSAMPLED:
                 x, y = features, fit_part[factory.TARGET]
             else:
-                x, y = prepare.transform(every_part), every_part[factory.TARGET]
-            learners[name] = LEARNERS[name](params[name], seed).fit(x, y)
+                x, y = every_features, every_part[factory.TARGET]
+            learners[name] = LEARNERS[name](params.get(name, {}), seed).fit(x, y)
         model = PocModel(
             prepare=prepare,
             learners=learners,

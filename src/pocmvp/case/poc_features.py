@@ -45,6 +45,27 @@ MOULDS = tuple(f"M{i + 1:02d}" for i in range(len(factory.CELLS) * factory.MOULD
 CATEGORIES = {"cell": factory.CELLS, "shift": factory.SHIFTS, "mould_id": MOULDS}
 SHOT_PHYSICS_FEATURES = ("fill_delay_ms", "pressure_drop_bar")
 
+# The feature groups the POC uses, each with the raw columns it is computed from. The
+# production bill (``bill.POC_INPUTS``) says where each group comes from and when it is known.
+_PAIR_SOURCES = (*SHIFT_LOG_NUMERIC, "shift")
+FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
+    "process readings": (*SHIFT_LOG_NUMERIC[1:], "shift"),
+    "mould wear": ("shots_since_maintenance",),
+    "line and time context": ("cast_at", "cell", "shift", "mould_id"),
+    "shift-log interactions": _PAIR_SOURCES,
+    "MES signals": MES_NUMERIC,
+    "MES interactions": (*_PAIR_SOURCES, *MES_NUMERIC, "cell"),
+    "shot physics": (
+        "mes_fill_time_ms",
+        "mes_plunger_speed_ms",
+        "mes_intensification_bar",
+        "cell",
+    ),
+    "anomaly score": SHIFT_LOG_NUMERIC + MES_NUMERIC,
+    "rework minutes": (factory.LEAKING_FIELD,),
+}
+LEAK_GROUP = "rework minutes"
+
 PAIR_READINGS = (
     "melt_corrected_c",
     *SHIFT_LOG_NUMERIC[2:],
@@ -167,7 +188,7 @@ class FeatureBuilder(TransformerMixin, BaseEstimator):
             "shot physics": list(SHOT_PHYSICS_FEATURES),
         }
         if self.with_leak:
-            groups["rework minutes"] = [factory.LEAKING_FIELD]
+            groups[LEAK_GROUP] = [factory.LEAKING_FIELD]
         return {name: names for name, names in groups.items() if names}
 
     def _base(self, joined: pd.DataFrame) -> pd.DataFrame:
@@ -262,3 +283,15 @@ def feature_evidence(history: pd.DataFrame) -> pd.DataFrame:
             for f, c, what, v in rows
         ]
     ).set_index("feature")
+
+
+def feature_groups_table(model) -> pd.DataFrame:
+    """Each feature group of a fitted POC: the raw columns behind it, and how many features."""
+    groups = model.feature_groups
+    return pd.DataFrame(
+        {
+            "computed from": [", ".join(FEATURE_GROUPS[g]) for g in groups],
+            "features": [len(names) for names in groups.values()],
+        },
+        index=pd.Index(list(groups), name="feature group"),
+    )
