@@ -113,6 +113,22 @@ def test_table_formats_counts_money_and_shares():
     assert "1,581" in repr(shown), "plain in text too"
 
 
+def test_a_table_shows_as_markdown_never_as_html():
+    """An HTML output makes Quarto load jQuery and RequireJS from a CDN on that page."""
+    frame = pd.DataFrame({"tested": [1581.0, 2.0], "option": ["POC | ensemble", "MVP"]})
+    shown = display.table(frame)
+    assert shown._repr_html_() is None
+    assert shown._repr_markdown_().splitlines() == [
+        "|   tested | option          |",
+        "|---------:|:----------------|",
+        "|    1,581 | POC \\| ensemble |",
+        "|        2 | MVP             |",
+    ], "figures right, text left, a pipe escaped, the row numbers left out"
+    named = display.table(frame.set_index("option"))._repr_markdown_()
+    assert named.splitlines()[2].startswith("| POC \\| ensemble |"), "a named index is kept"
+    assert type(shown["tested"]) is pd.Series and type(shown.head(1)) is pd.DataFrame
+
+
 def test_table_keeps_what_it_is_told_to_and_shows_missing_values():
     frame = pd.DataFrame({"year": [2025, 2026], "defects": [3.0, np.nan], "ok": [True, False]})
     shown = display.table(frame, keep=["year"])
@@ -249,14 +265,22 @@ FLOAT_COUNT = re.compile(r"-?\d[\d,]*\.0")
 MISSING_TEXT = {"", "NaN", "nan", "<NA>", "None", "NaT", display.MISSING}
 
 
-def float_count_columns(html: str) -> list[int]:
+def table_rows(text: str) -> list[list[str]]:
+    """The body cells of an HTML table, or of a Markdown pipe table (header and rule left out)."""
+    if "<tr>" in text:
+        rows = [
+            re.findall(r"<td>(.*?)</td>", row, re.DOTALL)
+            for row in re.findall(r"<tr>(.*?)</tr>", text, re.DOTALL)
+        ]
+        return [row for row in rows if row]
+    lines = [line.strip() for line in text.splitlines() if line.strip().startswith("|")]
+    return [[c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]] for line in lines[2:]]
+
+
+def float_count_columns(table: str) -> list[int]:
     """Positions of the table columns whose every value reads like ``1581.0``: counts stored
     as floats. A measure given to one decimal (``49.0`` among ``53.2``) is not one of them."""
-    rows = [
-        re.findall(r"<td>(.*?)</td>", row, re.DOTALL)
-        for row in re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL)
-    ]
-    rows = [row for row in rows if row]
+    rows = table_rows(table)
     width = max((len(row) for row in rows), default=0)
     found = []
     for position in range(width):
@@ -290,6 +314,8 @@ def test_the_scans_catch_a_staircase_and_float_counts():
     ).to_html()
     assert float_count_columns(html) == [0], "only the float counts"
     assert float_count_columns(display.table(pd.DataFrame({"n": [1581.0]})).to_html()) == []
+    markdown = "| | n | t |\n|--|--|--|\n| 0 | 1581.0 | 49.0 |\n| 1 | 2.0 | 53.2 |"
+    assert float_count_columns(markdown) == [1], "the same in a Markdown table"
 
 
 def test_no_stored_output_holds_a_progress_staircase():
@@ -308,8 +334,8 @@ def test_no_stored_table_shows_a_count_as_a_float():
     floats = []
     for path, number, outputs in stored_outputs():
         for output in outputs:
-            html = output.get("data", {}).get("text/html", "")
-            found = float_count_columns(html)
+            data = output.get("data", {})
+            found = float_count_columns(data.get("text/markdown", "") or data.get("text/html", ""))
             if found:
                 floats.append(f"{path} cell {number}: columns {found}")
     assert floats == [], "show these tables with display.table(...)"

@@ -63,11 +63,11 @@ def test_csv_parquet_and_xlsx_read_back_as_the_shift_log(log, csv_source, tmp_pa
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("missing.csv", None, "there is no such file"),
-        ("shift_log.txt", b"part_id\n", "give a .csv, .parquet, .xlsx file"),
-        ("empty.csv", b"", "cannot read 'empty.csv' (EmptyDataError"),
-        ("binary.parquet", b"\x00\x01not parquet", "cannot read 'binary.parquet'"),
-        ("broken.xlsx", b"PK\x03\x04 broken zip", "cannot read 'broken.xlsx'"),
+        ("missing.csv", None, "missing.csv: no such file"),
+        ("shift_log.txt", b"part_id\n", "expected a .csv, .csv.gz, .parquet or .xlsx file"),
+        ("empty.csv", b"", "empty.csv: the file is empty"),
+        ("binary.parquet", b"\x00\x01not parquet", "binary.parquet: "),
+        ("broken.xlsx", b"PK\x03\x04 broken zip", "broken.xlsx: "),
         ("no_dates.csv", b"part_id,melt_temp_c\nP1,700\n", "has no 'cast_at' column"),
         (
             "bad_dates.csv",
@@ -345,8 +345,8 @@ def gap_source(log, tmp_path_factory):
     [
         ("no production", f"pocmvp report: no rows in {MONTH}"),
         ("outside the data", "pocmvp report: 2026-02 is outside the data"),
-        ("unreadable", "pocmvp report: cannot read 'garbage.csv'"),
-        ("missing file", "there is no such file"),
+        ("unreadable", "garbage.csv: it holds binary data, not text"),
+        ("missing file", ": no such file"),
         ("bad recipient", "'not-an-address' is not one email address"),
     ],
 )

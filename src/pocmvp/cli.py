@@ -17,9 +17,9 @@ def _notebooks(args: argparse.Namespace) -> int:
     for target in args.paths:
         target = Path(target)
         paths.extend(sorted(target.glob("*.ipynb")) if target.is_dir() else [target])
-    for path in paths:
-        print(f"executing {path} ...", flush=True)
-        notebooks.execute(path, progress=False)
+    print(f"executing {len(paths)} notebooks, {args.jobs or os.cpu_count()} at a time", flush=True)
+    seconds = notebooks.execute_all(paths, args.jobs)
+    print(f"done: {len(paths)} notebooks, {sum(seconds.values()):.0f} s of kernel time")
     return 0
 
 
@@ -115,7 +115,15 @@ def _lab(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from pocmvp.machinery import bench
 
-    bench.run(Path(args.output), runs=args.runs, with_notebooks=not args.steps_only)
+    sections = tuple(part.strip() for part in args.only.split(",") if part.strip())
+    unknown = sorted(set(sections) - set(bench.SECTIONS))
+    if unknown or not sections:
+        print(
+            f"pocmvp bench: --only takes {', '.join(bench.SECTIONS)}, not {args.only!r}",
+            file=sys.stderr,
+        )
+        return 2
+    bench.run(Path(args.output), runs=args.runs, sections=sections)
     print(f"wrote {args.output}")
     return 0
 
@@ -208,33 +216,28 @@ def _report_inputs(args: argparse.Namespace) -> tuple[str | None, str, str | Non
 def _report(args: argparse.Namespace) -> int:
     """Run the report notebook for one month; with --send, mail its email."""
     import email
-    import shutil
     import smtplib
     from email import policy
 
     from papermill.exceptions import PapermillExecutionError
 
-    from pocmvp.toolkit import delivery, report, run_notebook
+    from pocmvp.toolkit import delivery, output, report, run_notebook
 
     recipients = args.to or list(report.DEFAULT_RECIPIENTS)
     try:
         data, rule, extension, options = _report_inputs(args)
+        folder = Path(args.output) if args.output else report.default_output_dir(args.month)
+        inputs = [path for path in (data, rule) if path not in (None, "v1", "v2")]
+        folder = output.check_folder(folder, inputs)
         # Checked here first, so a bad request fails in seconds, before a kernel starts.
         report.reporter(extension).prepare(args.month, data, rule, recipients, **options)
-        folder = Path(args.output) if args.output else report.default_output_dir(args.month)
-        folder = folder.resolve()
-        folder.mkdir(parents=True, exist_ok=True)
-    except report.ReportError as error:
+        name = report.rule_name(args.rule)
+        names = report.file_names(args.month, name)
+        # Written into a fresh folder beside the output, moved into place once complete
+        # (a fixed name, so that the executed notebook is the same bytes from run to run).
+        work = output.partial_folder(folder, f".{folder.name}-{name}.partial")
+    except (report.ReportError, output.OutputError) as error:
         return _fail(error, 2)
-    except OSError as error:
-        return _fail(f"cannot write into the output folder: {error}", 2)
-    name = report.rule_name(args.rule)
-    names = report.file_names(args.month, name)
-    # Written into a temporary folder beside the output, moved into place once complete.
-    # (a fixed name, so that the executed notebook is the same bytes from run to run).
-    work = folder.parent / f".{folder.name}-{name}.partial"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
     executed = work / names["notebook"]
     parameters = {
         "month": args.month,
@@ -249,14 +252,19 @@ def _report(args: argparse.Namespace) -> int:
         run_notebook.execute(report.notebook_path(), executed, parameters, cwd=work)
     except PapermillExecutionError as error:
         if error.ename == "ReportError":
-            shutil.rmtree(work, ignore_errors=True)
+            output.discard(work)
             return _fail(error.evalue, 2)
         return _fail(
             f"the report notebook failed ({error.ename}: {error.evalue}); see {executed}", 1
         )
-    for path in sorted(work.iterdir()):
-        path.replace(folder / path.name)
-    work.rmdir()
+    except BaseException:
+        output.discard(work)
+        raise
+    try:
+        output.finish(work, folder)
+    except output.OutputError as error:
+        output.discard(work)
+        return _fail(error, 2)
     print(f"wrote the {args.month} report (rule {name}) to {folder}:")
     for kind in ("workbook", "email", "chart", "figures", "notebook"):
         print(f"  {names[kind]}")
@@ -288,9 +296,10 @@ def _rule(args: argparse.Namespace) -> int:
     """Find a rule for any table and write rule.json, workbook.xlsx and rule.sql."""
     from pocmvp.toolkit import make_rule
 
-    columns = None
-    if args.columns is not None:
-        columns = [c.strip() for c in args.columns.split(",") if c.strip()]
+    def listed(text: str | None) -> list[str] | None:
+        return None if text is None else [c.strip() for c in text.split(",") if c.strip()]
+
+    columns = listed(args.columns)
     try:
         made = make_rule.make_rule(
             args.data,
@@ -301,10 +310,13 @@ def _rule(args: argparse.Namespace) -> int:
             time=args.time,
             history_until=args.history_until,
             output=args.output,
+            leave_out=listed(args.leave_out),
         )
     except make_rule.RuleInputError as error:
         print(f"pocmvp rule: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
+    for line in made.notes:
+        print(line)
     print(made.sticky_note)
     print(
         f"catch rate {made.catch_rate:.1%} ({made.caught} of {made.positives} positives), "
@@ -318,9 +330,8 @@ def _rule(args: argparse.Namespace) -> int:
             f"after {args.history_until}: catch rate {rate:.1%} ({caught} of {positives}), "
             f"share flagged {flagged / rows:.1%} ({flagged} of {rows} rows)"
         )
-    for leak in made.leaks:
-        kept = "kept, you named it" if leak.column not in made.left_out else "left out"
-        print(f"seems recorded after the outcome ({kept}): {leak.evidence}")
+    for line in made.lines[len(made.notes) :]:
+        print(line)
     print(f"wrote {', '.join(make_rule.FILES)} to {made.output}")
     return 0
 
@@ -331,6 +342,9 @@ def main(argv: list[str] | None = None) -> int:
 
     run = commands.add_parser("notebooks", help="execute notebooks and store their outputs")
     run.add_argument("paths", nargs="+", help="notebooks or folders of notebooks")
+    run.add_argument(
+        "--jobs", type=int, default=None, help="notebooks run at once (default: one per core)"
+    )
     run.set_defaults(handler=_notebooks)
 
     ex = commands.add_parser("exercises", help="generate exercises/ from solutions/")
@@ -356,10 +370,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     lab.set_defaults(handler=_lab)
 
-    bn = commands.add_parser("bench", help="time notebooks and heavy steps")
+    bn = commands.add_parser("bench", help="time the heavy steps, the notebooks and the tests")
     bn.add_argument("--output", default="benchmarks/results.json")
-    bn.add_argument("--runs", type=int, default=3)
-    bn.add_argument("--steps-only", action="store_true", help="skip the notebook timings")
+    bn.add_argument("--runs", type=int, default=3, help="runs of each step (median)")
+    bn.add_argument(
+        "--only",
+        default="steps,notebooks,suite",
+        help="sections to time, comma-separated (default: steps,notebooks,suite)",
+    )
     bn.set_defaults(handler=_bench)
 
     rb = commands.add_parser(
@@ -425,13 +443,20 @@ def main(argv: list[str] | None = None) -> int:
         help="find a threshold rule for any table and write rule.json, a workbook and SQL",
         description="Find the rule of one or two thresholds that catches the most positive "
         "TARGET rows while flagging at most CAPACITY of the rows, and write rule.json, "
-        "workbook.xlsx and rule.sql into the output folder. Columns that seem recorded after "
-        "the outcome are left out unless named in --columns. Exit code 2: unusable input.",
+        "workbook.xlsx and rule.sql into the output folder. A column is left out on evidence "
+        "that it was recorded after the outcome (its values only on positive rows), unless "
+        "named in --columns; one that merely separates the target well is kept, with a "
+        "warning to confirm. Exit code 2: unusable input or an output folder it must not "
+        "replace.",
     )
     ru.add_argument("data", help="the table: a .csv, .parquet or .xlsx file")
     ru.add_argument("--target", required=True, help="the 0/1, true/false or yes/no column")
     ru.add_argument("--capacity", required=True, help="share of rows that can be flagged")
     ru.add_argument("--columns", help="the numeric columns a rule may use, comma-separated")
+    ru.add_argument(
+        "--leave-out",
+        help="columns recorded after the outcome, left out whatever the leak check finds",
+    )
     ru.add_argument("--id", help="the id column (one row per id)")
     ru.add_argument("--time", help="the time column")
     ru.add_argument("--history-until", help="choose the rule on rows up to this month, YYYY-MM")

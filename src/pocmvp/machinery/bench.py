@@ -6,6 +6,7 @@ and the file keeps the machine it was measured on, so figures are compared like 
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import json
 import os
@@ -19,7 +20,6 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from pocmvp.machinery import notebooks
@@ -40,7 +40,7 @@ class Scoring:
     poc_train_seconds: float
     """Seconds to train the POC, its search included (``poc.train_seconds``)."""
     recorded_on: str
-    """The date the figures were recorded (ISO), or ``"unknown"``."""
+    """The date ``make bench`` measured the POC's figures (ISO), or ``"unknown"``."""
     machine: dict
 
     @property
@@ -53,8 +53,8 @@ def recorded(results_file: Path = RESULTS) -> Scoring:
     """The scoring figures ``make bench`` stored in ``results_file``, with their date.
 
     Chapters quote these instead of timing a million parts themselves, so every chapter
-    quotes the same figure, measured on an idle machine. The date is the file's
-    ``recorded_on`` (written by :func:`record`), else the date of its last commit.
+    quotes the same figure, measured on an idle machine. The date is the one :func:`record`
+    wrote for the POC's section, else the date of the file's last commit.
     """
     results_file = Path(results_file)
     if not results_file.exists():
@@ -67,7 +67,7 @@ def recorded(results_file: Path = RESULTS) -> Scoring:
         raise KeyError(f"{results_file} records no {missing}: run make bench") from None
     return Scoring(
         *(float(f) for f in figures),
-        recorded_on=data.get("recorded_on") or _commit_date(results_file),
+        recorded_on=data.get("measured_on", {}).get("poc") or _commit_date(results_file),
         machine=data.get("machine", {}),
     )
 
@@ -134,7 +134,7 @@ def in_child(function: str, *arguments: str) -> dict:
 
 
 def notebook_timings(paths: list[Path], runs: int) -> dict[str, float]:
-    """Median execution time of each notebook at its default parameters."""
+    """Median execution time of each notebook at its default parameters, one at a time."""
     timings = {}
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["POCMVP_OUTPUT_DIR"] = scratch
@@ -146,14 +146,39 @@ def notebook_timings(paths: list[Path], runs: int) -> dict[str, float]:
                 median_seconds(lambda p=path, t=target: notebooks.execute(p, t), runs), 3
             )
             print(f"{path.name}: {timings[str(path.relative_to(notebooks.ROOT))]:.1f} s")
+    timings["total"] = round(sum(timings.values()), 3)
     return timings
+
+
+def suite_timing(slowest: int = 10) -> dict:
+    """``make test`` timed as a whole (lint, the exercises check and every test), with its
+    ``slowest`` slowest tests as pytest's JUnit report gives them."""
+    import xml.etree.ElementTree as ElementTree
+
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "junit.xml"
+        env = {**os.environ, "PYTEST_ADDOPTS": f"--junitxml={report}"}
+        start = time.perf_counter()
+        finished = subprocess.run(["make", "-s", "test"], cwd=notebooks.ROOT, env=env)
+        seconds = time.perf_counter() - start
+        cases = ElementTree.parse(report).getroot().iter("testcase") if report.exists() else []
+        times = sorted(
+            ((float(c.get("time", 0)), f"{c.get('classname')}::{c.get('name')}") for c in cases),
+            reverse=True,
+        )
+    return {
+        "wall_seconds": round(seconds, 1),
+        "passed": finished.returncode == 0,
+        "tests": len(times),
+        "slowest": {name: round(t, 2) for t, name in times[:slowest]},
+    }
 
 
 def record(results_file: Path, section: str, figures: dict) -> dict:
     """Merge ``figures`` under ``section`` into the JSON results file and return it all."""
     results_file = Path(results_file)
     data = json.loads(results_file.read_text()) if results_file.exists() else {}
-    data["recorded_on"] = date.today().isoformat()
+    data.setdefault("measured_on", {})[section] = datetime.date.today().isoformat()
     data["machine"] = {
         "python": platform.python_version(),
         "processor": platform.machine(),
@@ -179,13 +204,29 @@ def step_benchmarks() -> dict[str, Callable[[int], dict]]:
     return steps
 
 
-def run(results_file: Path, runs: int = 3, *, with_notebooks: bool = True) -> dict:
-    """Time every notebook and every registered step; write them to ``results_file``."""
+SECTIONS = ("steps", "notebooks", "suite")
+
+
+def run(results_file: Path, runs: int = 3, *, sections: tuple[str, ...] = SECTIONS) -> dict:
+    """Time what ``sections`` name and write it to ``results_file``, each section dated.
+
+    ``steps``: every registered heavy step (the figures the chapters quote), first, while
+    nothing else runs; ``notebooks``: every chapter and solutions notebook once, one at a
+    time; ``suite``: ``make test`` as a whole. Run it on an idle machine.
+    """
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown:
+        raise ValueError(f"sections: unknown {unknown}; choose from {list(SECTIONS)}")
     data = {}
-    if with_notebooks:
+    if "steps" in sections:
+        for name, step in step_benchmarks().items():
+            print(f"step {name} ...", flush=True)
+            data = record(results_file, name, step(runs))
+    if "notebooks" in sections:
         paths = notebooks.chapter_notebooks() + notebooks.solution_notebooks()
-        data = record(results_file, "notebook_seconds", notebook_timings(paths, runs))
-    for name, step in step_benchmarks().items():
-        print(f"step {name} ...", flush=True)
-        data = record(results_file, name, step(runs))
+        paths.append(notebooks.report_notebook())
+        data = record(results_file, "notebook_seconds", notebook_timings(paths, 1))
+    if "suite" in sections:
+        print("make test ...", flush=True)
+        data = record(results_file, "suite", suite_timing())
     return data

@@ -9,6 +9,7 @@ headline figures go to a tracked JSON file through :class:`Figures`
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from typing import TextIO
@@ -30,6 +31,8 @@ __all__ = [
     "progress",
     "say",
     "set_style",
+    "Table",
+    "markdown_table",
     "table",
 ]
 
@@ -50,11 +53,12 @@ def table(
     shares: Iterable = (),
     share_digits: int = 1,
     keep: Iterable = (),
-) -> pd.DataFrame:
+) -> Table:
     """A table as a person reads it: counts ``1,581``, money ``€12,345``, shares ``2.3 %``.
 
-    Returns a copy whose cells are text, for display only (the last line of a cell): JupyterLab
-    and Quarto render it as an HTML table, and its text form is the same plain table. Columns
+    Returns a copy whose cells are text, for display only (the last line of a cell): a
+    :class:`Table`, which JupyterLab and Quarto render as a Markdown table, and whose text form
+    is the same plain table. Columns
     named in ``counts``, ``money`` and ``shares`` get :func:`num`, :func:`eur` and :func:`pct`;
     any other numeric column whose values are all whole numbers is a count too, so a count
     stored as a float never shows as ``1581.0``; ``keep`` names columns to leave as they are
@@ -91,7 +95,60 @@ def table(
         else:
             continue
         shown[column] = [MISSING if pd.isna(v) else formatter(v) for v in values]
-    return shown
+    return Table(shown)
+
+
+class Table(pd.DataFrame):
+    """A DataFrame shown as a Markdown table, never as HTML.
+
+    Quarto loads jQuery and RequireJS from a CDN for any page whose notebook holds an HTML
+    output (quarto-cli, ``src/core/jupyter/widgets.ts``), so an HTML table would make every
+    chapter wait on the network. A Markdown table renders as a table in JupyterLab and in
+    Quarto alike, offline. Anything made from it (a column, a slice) is a plain DataFrame.
+    """
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame
+
+    def _repr_html_(self) -> None:
+        return None
+
+    def _repr_markdown_(self) -> str:
+        return markdown_table(self)
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """``frame`` as a pipe table (tabulate's), its index kept unless it only numbers the rows.
+
+    Two-level column names are joined with a space, a ``|`` in a cell is escaped so it cannot
+    split the row, and a column of figures (``1,581``, ``€12,346``, ``2.3 %``) is aligned right.
+    """
+    shown = frame.copy()
+    if isinstance(shown.columns, pd.MultiIndex):
+        shown.columns = [" ".join(str(level) for level in name) for name in shown.columns]
+    numbered = isinstance(shown.index, pd.RangeIndex) and shown.index.name is None
+
+    def escaped(value):
+        return value.replace("|", "\\|") if isinstance(value, str) else value
+
+    shown = shown.map(escaped)
+    shown.index = shown.index.map(escaped)
+    align = ["right" if _figures(shown[column]) else "left" for column in shown.columns]
+    if not numbered:
+        align.insert(0, "left")
+    return shown.to_markdown(
+        index=not numbered, tablefmt="pipe", disable_numparse=True, colalign=align
+    )
+
+
+_FIGURE = re.compile(r"[-+]?€?-?[\d,]*\.?\d+(e[-+]?\d+)?\s?%?")
+
+
+def _figures(values: pd.Series) -> bool:
+    """Whether every shown value of a column is a figure (a missing one aside)."""
+    present = [str(v) for v in values if not (isinstance(v, str) and v == MISSING)]
+    return bool(present) and all(_FIGURE.fullmatch(v.strip()) for v in present)
 
 
 def _whole_numbers(values: pd.Series) -> bool:

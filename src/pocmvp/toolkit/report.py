@@ -23,11 +23,10 @@ report module built on this one (``pocmvp.case.report``); the report notebook ru
 module its ``extension`` parameter names, through the same interface: :func:`prepare`,
 :func:`make`, :func:`summary_markdown`, :func:`extra_markdown` and :func:`extra_claims`.
 
-Times: the time column is read as dates. ISO dates (``2025-10-31 14:05``) are read as they
-are; a timezone-aware time (``2025-10-31T23:30:00+02:00``) keeps its local clock time and
-drops the offset, so a row falls in the month it was recorded in where it happened; a date
-written with slashes or dots (``31/10/2025``, ``31.10.2025``) is read day first, never month
-first. Anything else is refused, with the first rows that are not dates.
+Times: the time column is read by :func:`pocmvp.toolkit.times.parse_time`, the one parser
+``pocmvp rule`` uses too: local clock time (an offset is dropped, so a row falls in the month
+it was recorded in where it happened), each value on its own. A value that is not a date is
+refused, with the first rows that are not dates.
 
 Months: ``YYYY-MM`` exactly (``"2025-10\\n"`` is refused as malformed, whatever the trailing
 character). A month outside the table, or one without rows, is refused. Every refusal is a
@@ -51,17 +50,15 @@ from types import ModuleType
 import numpy as np
 import pandas as pd
 
-from pocmvp.toolkit import delivery, routing, rule, rulefile, workbook
+from pocmvp.toolkit import cells, delivery, routing, rule, rulefile, tables, times, workbook
 from pocmvp.toolkit.formats import num, pct
 from pocmvp.toolkit.rule import Accounting, Rule
 from pocmvp.toolkit.rulefile import RuleFile
 
-FILE_TYPES = (".csv", ".parquet", ".xlsx")
+FILE_TYPES = (".csv", ".csv.gz", ".parquet", ".xlsx")
 DEFAULT_SENDER = "Quality report <quality.report@plant.example>"
 DEFAULT_RECIPIENTS = ("Quality lead <quality.lead@plant.example>",)
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-_OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
-_DAY_FIRST = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{4}")
 ID_COLUMN = "part_id"
 """The id column the row accounting reads (a table's own id column is read as it)."""
 
@@ -104,28 +101,18 @@ def load_rule(path: str | Path) -> RuleFile:
         raise ReportError(f"cannot use the rule file: {error}") from error
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """A ``.csv``, ``.parquet`` or ``.xlsx`` (first sheet) file as a table, as it is."""
-    path = Path(path)
-    if path.suffix.lower() not in FILE_TYPES:
-        raise ReportError(f"cannot read {path.name!r}: give a {', '.join(FILE_TYPES)} file")
-    if not path.is_file():
-        raise ReportError(f"cannot read {str(path)!r}: there is no such file")
+def read_table(path: str | Path, wanted: Iterable[str | None] = ()) -> pd.DataFrame:
+    """The table in a ``.csv`` (or ``.csv.gz``), ``.parquet`` or ``.xlsx`` file, read by
+    :func:`pocmvp.toolkit.tables.read` (the reader ``pocmvp rule`` uses); how it was read, when
+    not the plain way, is in ``frame.attrs["read_notes"]``. The ``wanted`` columns (the rule
+    file's) are read as text where they are ids, and pick a workbook's sheet."""
+    wanted = [w for w in wanted if w]
     try:
-        suffix = path.suffix.lower()
-        if suffix == ".csv":
-            return pd.read_csv(path, dtype={"part_id": "str", "alloy_lot": "str"})
-        if suffix == ".xlsx":
-            return pd.read_excel(path, sheet_name=0, engine="openpyxl")
-        import duckdb  # reads Parquet without pyarrow
-
-        with duckdb.connect() as connection:
-            return connection.execute("SELECT * FROM read_parquet(?)", [str(path)]).df()
-    except Exception as error:  # any parser's complaint becomes one readable line
-        first_line = (str(error).strip().splitlines() or [""])[0][:200]
-        raise ReportError(
-            f"cannot read {path.name!r} ({type(error).__name__}: {first_line})"
-        ) from error
+        read = tables.read(path, wanted=wanted, text=["part_id", "alloy_lot", *wanted[2:]])
+    except tables.TableError as error:
+        raise ReportError(str(error)) from error
+    read.frame.attrs["read_notes"] = list(read.notes)
+    return read.frame
 
 
 def parse_times(frame: pd.DataFrame, column: str, name: str) -> pd.DataFrame:
@@ -134,23 +121,9 @@ def parse_times(frame: pd.DataFrame, column: str, name: str) -> pd.DataFrame:
     if column not in frame.columns:
         raise ReportError(f"{name!r} has no {column!r} column (the rule file's time column)")
     raw = frame[column]
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        dates = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
-    else:
-        text = raw.astype("string").str.strip()
-        local = text.str.replace(_OFFSET, "", regex=True)
-        day_first = local.str.match(_DAY_FIRST).fillna(False).astype(bool)
-        dates = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-        iso = ~day_first
-        if iso.any():
-            dates[iso] = pd.to_datetime(local[iso], errors="coerce", format="ISO8601")
-        if day_first.any():
-            dates[day_first] = pd.to_datetime(
-                local[day_first].str.replace(".", "/", regex=False),
-                errors="coerce",
-                dayfirst=True,
-                format="mixed",
-            )
+    if times.is_numeric_column(raw):
+        raise ReportError(f"{name!r} has numbers, not dates, in its time column {column!r}")
+    dates = times.parse_time(raw)
     bad = dates.isna()
     if bad.any():
         examples = ", ".join(f"row {i}: {raw[i]!r}" for i in bad[bad].index[:3])
@@ -192,13 +165,15 @@ def prepare(
     check_recipients(recipients)
     approved = load_rule(rule)
     name = Path(data).name
-    table = read_table(data)
+    table = read_table(data, [approved.target, approved.time, approved.id])
     if approved.time is None:
         raise ReportError(f"the rule file {Path(rule).name!r} names no time column")
     if approved.target not in table.columns:
+        said = "; ".join(table.attrs.get("read_notes", []))
         raise ReportError(
             f"{name!r} has no {approved.target!r} column (the rule file's target): the report "
-            "counts the positives the tests found"
+            f"counts the positives the tests found (read {len(table.columns)} column(s)"
+            + (f"; {said})" if said else ")")
         )
     table = parse_times(table, approved.time, name)
     check_month(table, month, approved.time)
@@ -385,10 +360,13 @@ def run_report(
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
     names = file_names(month, rule_version)
-    workbook.write_table_workbook(
-        {"Rows": computed.accepted, workbook.REJECTED_SHEET: rejected_table(figures)},
-        folder / names["workbook"],
-    )
+    try:
+        workbook.write_table_workbook(
+            {"Rows": computed.accepted, workbook.REJECTED_SHEET: rejected_table(figures)},
+            folder / names["workbook"],
+        )
+    except cells.TooManyRowsError as error:
+        raise ReportError(f"the month's rows do not fit in a workbook: {error}") from None
     chart = delivery.render_monthly_chart(
         computed.monthly, month, flagged="flagged", caught="caught", shipped="missed"
     )

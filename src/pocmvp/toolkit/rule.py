@@ -93,6 +93,9 @@ def _excel_text(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
+_MAX_DOUBLE = "1.7976931348623157e308"
+
+
 def _number(value: float) -> str:
     """A threshold written the same way in Python, Excel and SQL: whole numbers without a
     decimal point, others with the shortest text that reads back as the same double."""
@@ -174,9 +177,12 @@ class Condition:
         ``cast``, the column is read with ``TRY_CAST(... AS DOUBLE)``, so text where a
         number should be never matches (for a file read as is)."""
         column = quote_sql(self.column)
+        finite = ""
         if cast:
             column = f"TRY_CAST({column} AS DOUBLE)"
-        compare = f"COALESCE({column} {self.operator} {_number(self.threshold)}, FALSE)"
+            # inf is no reading (see schema.numbers): only finite values may match
+            finite = f" AND ABS({column}) <= {_MAX_DOUBLE}"
+        compare = f"COALESCE({column} {self.operator} {_number(self.threshold)}{finite}, FALSE)"
         if not self.scoped:
             return compare
         listed = ", ".join(_sql_text(s) for s in self.shifts)
@@ -640,7 +646,7 @@ def account_rows(
     needed = [c for c in (id_column, *rule.input_columns) if c is not None]
     missing = [c for c in needed if c not in shift_log.columns]
     if missing:
-        raise TableError(f"shift log is missing column(s): {', '.join(missing)}")
+        raise TableError(f"the table has no column(s): {', '.join(missing)}")
     reason = pd.Series("", index=shift_log.index, dtype=object)
 
     def reject(mask: pd.Series, because: pd.Series | str) -> None:
