@@ -15,7 +15,7 @@ QUARTO_VERSION := 1.10.19
 # The monthly report notebook ships inside the package (pocmvp report runs it).
 REPORT_NOTEBOOK := src/pocmvp/toolkit/report_notebook/monthly_report.ipynb
 
-.PHONY: help venv lab test lint format notebooks exercises report bench robustness site clean
+.PHONY: help venv lab test lint format notebooks exercises report bench robustness searches site clean
 MONTH ?= 2025-10
 
 help: ## List the commands
@@ -64,6 +64,9 @@ report: $(STAMP) ## The monthly report for MONTH (default 2025-10) into reports/
 
 bench: $(STAMP) ## Time the heavy steps, every notebook and make test (on an idle machine); writes benchmarks/results.json
 	$(BIN)/pocmvp bench --output benchmarks/results.json
+
+searches: $(STAMP) ## Re-run the stored searches (the POC's, the tuned baseline's) and check their choices
+	POCMVP_SEARCHES=1 $(BIN)/pytest -p no:randomly tests/test_tuning.py
 
 robustness: $(STAMP) ## Every claim of the story on seeds 1-20 at both sizes; writes benchmarks/robustness.{json,md}
 	$(BIN)/pocmvp robustness --seeds 1-20 --sizes default,fast --output benchmarks

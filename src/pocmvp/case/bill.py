@@ -335,7 +335,8 @@ class Bill:
     unavailable_features: int
     model_size_bytes: int
     scoring_seconds_per_million: float | None = None
-    """Wall-clock time to score a million parts; print it only through ``display.measured``."""
+    """Seconds to score a million parts, as ``make bench`` recorded them
+    (:func:`pocmvp.case.recorded.recorded`)."""
 
     @property
     def unavailable_feature_share(self) -> float:
@@ -356,8 +357,8 @@ def production_bill(
     *,
     scoring_seconds_per_million: float | None = None,
 ) -> Bill:
-    """Every total of the bill for a fitted POC. Pass the measured scoring time (from
-    :func:`poc.time_scoring`) to carry it along with the rest."""
+    """Every total of the bill for a fitted POC. Pass the scoring time ``make bench``
+    recorded (:func:`pocmvp.case.recorded.recorded`) to carry it along with the rest."""
     return Bill(
         systems_changed=systems_changed(changes),
         departments_retrained=departments_retrained(retraining),
