@@ -135,3 +135,52 @@ def test_9_3_next_month(bottles):
     chosen = story_ch09.fit(with_time[months <= story_ch09.HISTORY_UNTIL]).rule
     right = story_ch09.month_after(with_time, chosen, ch09.NEXT_MONTH).catch_rate
     three_ways(ch09.next_month_catch_rate, right, with_time, tier="apply")
+
+
+def test_1_4_month_at_your_price(log, history):
+    # Closed form: the month's cost scales with the price of a return.
+    today = status_quo.baseline(history).cost_per_month
+    month = today * 400.0 / status_quo.ECONOMICS.cost_per_shipped_defect
+    note = f"At my price a month costs €{month:,.0f}. " + "It means more. " * 15
+    declared = three_ways(ch01.month_at_price, note, log, 400.0, tier="stretch")
+    assert {"a year", "the old price", "a count", "no argument"} == {
+        m.name for m in declared.misconceptions
+    }
+    assert ch01.month_at_price(note, log, ...).status == selfcheck.INCORRECT
+
+
+def test_4_4_email_to_the_quality_lead(log, history):
+    capacity = status_quo.ECONOMICS.inspection_capacity_share
+    chosen = rule.find_rule(history, "defect", capacity, rule.RULE_COLUMNS).rule
+    month = log[log["cast_at"].dt.strftime("%Y-%m") == factory.HELD_OUT_MONTHS[0]]
+    caught = int((chosen.flag(month) & month["defect"]).sum())
+    email = f"Dear quality lead, the rule caught {caught} defective parts. " + "Word " * 60
+    email += "Would you trust it?"
+    declared = three_ways(ch04.email_to_quality_lead, email, log, tier="stretch")
+    assert {"flagged, not caught", "every held-out month", "no question"} <= {
+        m.name for m in declared.misconceptions
+    }
+    selfcheck.reset()
+    short = ch04.email_to_quality_lead(f"{caught} caught. Trust it?", log)
+    assert short.status == selfcheck.INCORRECT and "too short" in short.message
+
+
+def test_9_4_columns_left_out(bottles):
+    export = bottles.export()
+    # The leaked column the chapter names, found here by pandas: a hold is booked only for
+    # bottles whose seal failed.
+    failed = bottling.failed(export).astype(bool)
+    held = export[bottling.QA_HOLD].fillna(0) > 0
+    assert held[failed].mean() > held[~failed].mean()
+    argument = f"Leave out {bottling.QA_HOLD}: it is booked after the seal test. " + "So. " * 40
+    declared = three_ways(
+        ch09.columns_left_out,
+        ([bottling.QA_HOLD], argument),
+        export,
+        bottling.TARGET,
+        bottling.BOTTLE_ID,
+        tier="stretch",
+    )
+    assert {"unknown column", "the target", "nothing left", "not argued", "a leak kept"} == {
+        m.name for m in declared.misconceptions
+    }

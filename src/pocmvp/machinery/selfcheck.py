@@ -27,6 +27,7 @@ misconception recognised.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -83,6 +84,25 @@ def as_percentage(expected: float) -> Misconception:
         expected * 100,
         "this looks like a percentage. Give a share between 0 and 1 (12.3 % is 0.123).",
     )
+
+
+_FIGURE = re.compile(r"\d[\d,_\u00a0\u202f]*(?:\.\d+)?")
+
+
+def figures_in(text: object) -> list[float]:
+    """Every figure a written answer quotes ("€63,781", "41 parts", "2.5"), as numbers."""
+    found = _FIGURE.findall(str(text))
+    return [float(re.sub(r"[,_\u00a0\u202f]", "", figure)) for figure in found]
+
+
+def quotes(text: object, value: float, rel_tol: float = 0.02) -> bool:
+    """Whether a written answer quotes ``value``, rounded as a person would (within
+    ``rel_tol``; a count must be exact)."""
+    return any(math.isclose(f, value, rel_tol=rel_tol, abs_tol=0.5) for f in figures_in(text))
+
+
+def word_count(text: object) -> int:
+    return len(str(text).split())
 
 
 _results: dict[str, Feedback] = {}

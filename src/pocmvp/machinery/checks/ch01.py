@@ -11,7 +11,13 @@ from pocmvp.machinery.selfcheck import (
     as_percentage,
     check_choice,
     check_number,
+    check_with,
+    quotes,
+    word_count,
 )
+
+ARGUMENT_WORDS = 40
+"""The fewest words a stretch note may argue in (a figure alone is not an argument)."""
 
 
 def _history(shift_log: pd.DataFrame) -> pd.DataFrame:
@@ -137,4 +143,81 @@ def yearly_cost_at(answer: object, shift_log: pd.DataFrame, cost_per_return: flo
                 "that is the cost over every month of the history. Give the cost per year.",
             ),
         ],
+    )
+
+
+def _note(figure: float, words: int = ARGUMENT_WORDS) -> str:
+    """A note that quotes ``figure`` and argues in ``words`` words (the tests' examples)."""
+    filler = " ".join(["because"] * max(0, words - 4))
+    return f"It costs €{figure:,.0f} {filler}".strip()
+
+
+def month_at_price(answer: object, shift_log: pd.DataFrame, cost_per_return: object) -> Feedback:
+    """Stretch: a note that prices a month of the status quo at the learner's own price per
+    return and argues what it means. The check reads the figure the note quotes; the rubric
+    of the argument is in the teaching notes."""
+    try:
+        price = float(cost_per_return)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        price = float("nan")
+    if not price > 0:
+        return check_with(
+            "1.4",
+            answer,
+            lambda _: False,
+            diagnose=lambda _: "set cost_per_return to your price per return, in euros.",
+            tier="stretch",
+            hint="set cost_per_return to a price in euros, e.g. 400.0, before the note.",
+        )
+    history = _history(shift_log)
+    declared = status_quo.PlantEconomics(cost_per_shipped_defect=price)
+    month = status_quo.baseline(history, declared)
+    today = status_quo.baseline(history)
+    wrong_figures = {
+        "a year": month.cost_per_year,
+        "the old price": today.cost_per_month,
+        "a count": month.shipped_defects_per_month,
+    }
+    if abs(price - status_quo.ECONOMICS.cost_per_shipped_defect) < 0.5:
+        del wrong_figures["the old price"]  # at today's price it is the right figure
+    feedback = {
+        "a year": "the note quotes the cost of a year. The task asks for one month.",
+        "the old price": "the note quotes a month at today's price per return, not at yours.",
+        "a count": "the note quotes the defective parts shipped in a month; price them in euros.",
+    }
+    mistakes = {
+        name: Misconception(name, _note(figure), feedback[name])
+        for name, figure in wrong_figures.items()
+    }
+    no_argument = Misconception(
+        "no argument",
+        _note(month.cost_per_month, words=4),
+        f"the note quotes the right figure but argues nothing: say in at least "
+        f"{ARGUMENT_WORDS} words what the price means for the plant.",
+    )
+
+    def right(text: object) -> bool:
+        return quotes(text, month.cost_per_month) and word_count(text) >= ARGUMENT_WORDS
+
+    def diagnose(text: object) -> Misconception | str:
+        if quotes(text, month.cost_per_month):
+            return no_argument
+        for name, figure in wrong_figures.items():
+            if quotes(text, figure, rel_tol=0.02 if name != "a count" else 0.0):
+                return mistakes[name]
+        return "the note does not quote the month's cost at your price, in euros."
+
+    return check_with(
+        "1.4",
+        answer,
+        right,
+        diagnose=diagnose,
+        misconceptions=[*mistakes.values(), no_argument],
+        tier="stretch",
+        hints=(
+            "the month's cost is the defective parts shipped in a month times your price, "
+            "computed from the history.",
+            "build status_quo.PlantEconomics(cost_per_shipped_defect=cost_per_return), pass it "
+            "to status_quo.baseline with the history, and quote its cost_per_month in the note.",
+        ),
     )

@@ -17,6 +17,8 @@ from pocmvp.machinery.selfcheck import (
     check_choice,
     check_number,
     check_with,
+    quotes,
+    word_count,
 )
 
 # A typical row of the workbook's shift-log sheet (every column; dates as the spreadsheet
@@ -253,4 +255,94 @@ def night_share_of_flags(answer: object, shift_log: pd.DataFrame) -> Feedback:
                 "that is a count of parts; give the share of the flagged parts.",
             ),
         ],
+    )
+
+
+EMAIL_MONTH = factory.HELD_OUT_MONTHS[0]
+"""The month the stretch email reports: the first the rule had not seen."""
+EMAIL_WORDS = 60
+"""The fewest words the email may have: a figure and a question are not yet an email."""
+
+
+def _email(figure: float, question: bool = True, words: int = EMAIL_WORDS) -> str:
+    """An email that quotes ``figure`` (the tests' examples)."""
+    filler = " ".join(["rule"] * max(0, words - 8))
+    ask = "Would you trust it?" if question else "Thanks."
+    return f"Last month it caught {figure:.0f} defective parts. {filler} {ask}"
+
+
+def email_to_quality_lead(answer: object, shift_log: pd.DataFrame) -> Feedback:
+    """Stretch: the email that asks the quality lead for feedback on the rule. The check
+    reads what can be read: the email quotes the defective parts the rule caught in
+    :data:`EMAIL_MONTH`, asks a question, and is long enough to explain the rule. The
+    rubric of the rest is in the teaching notes."""
+    held_out = factory.in_months(shift_log, factory.HELD_OUT_MONTHS)
+    history = _history(shift_log)
+    chosen = _mvp_rule(history)
+    month = factory.in_months(shift_log, (EMAIL_MONTH,))
+    month_flags = chosen.flag(month)
+    defective = month[factory.TARGET].astype(bool)
+    caught = int((month_flags & defective).sum())
+    history_flags = chosen.flag(history) & history[factory.TARGET].astype(bool)
+    wrong_counts = {
+        "every held-out month": int(
+            (chosen.flag(held_out) & held_out[factory.TARGET].astype(bool)).sum()
+        ),
+        "flagged, not caught": int(month_flags.sum()),
+        "every defect": int(defective.sum()),
+        "the history": round(history_flags.sum() / len(factory.TRAIN_MONTHS)),
+    }
+    feedback = {
+        "every held-out month": f"the email quotes the defective parts caught over every "
+        f"held-out month. Report one month, {EMAIL_MONTH}.",
+        "flagged, not caught": "the email quotes the parts the rule sent to the test; "
+        "the quality lead asks how many of them were defective.",
+        "every defect": "the email quotes every defective part of the month, caught or not.",
+        "the history": "the email quotes a month of the history, the months the rule was "
+        "chosen on. Report a month it had not seen.",
+    }
+    wrong_counts = {k: v for k, v in wrong_counts.items() if v != caught}
+    mistakes = {
+        name: Misconception(name, _email(figure), feedback[name])
+        for name, figure in wrong_counts.items()
+    }
+    no_question = Misconception(
+        "no question",
+        _email(caught, question=False),
+        "the email reports but asks nothing: it is a request for feedback, so ask the "
+        "quality lead a question.",
+    )
+
+    def right(text: object) -> bool:
+        return (
+            quotes(text, caught, rel_tol=0.0)
+            and "?" in str(text)
+            and word_count(text) >= EMAIL_WORDS
+        )
+
+    def diagnose(text: object) -> Misconception | str:
+        if quotes(text, caught, rel_tol=0.0):
+            if "?" not in str(text):
+                return no_question
+            return (
+                f"the email is too short to explain the rule: write at least {EMAIL_WORDS} words."
+            )
+        for name, figure in wrong_counts.items():
+            if quotes(text, figure, rel_tol=0.0):
+                return mistakes[name]
+        return f"the email does not quote the defective parts the rule caught in {EMAIL_MONTH}."
+
+    return check_with(
+        "4.4",
+        answer,
+        right,
+        diagnose=diagnose,
+        misconceptions=[*mistakes.values(), no_question],
+        tier="stretch",
+        hints=(
+            f"the figure is a count: the defective parts of {EMAIL_MONTH} that the rule "
+            "sends to the test.",
+            f"keep the parts of {EMAIL_MONTH} (factory.in_months), flag them with mvp_rule, "
+            "and count the flagged parts whose defect is True; quote that number in the email.",
+        ),
     )
