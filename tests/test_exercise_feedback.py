@@ -62,7 +62,7 @@ def test_1_3_yearly_cost(log, history):
 def test_4_1_best_single_column(log, history):
     single = rule.find_rule(
         history, "defect", status_quo.ECONOMICS.inspection_capacity_share, max_conditions=1
-    )
+    ).rule
     right = single.conditions[0].column
     three_ways(ch04.best_single_column, right, log, tier="check", at_least=1)
 
@@ -103,7 +103,7 @@ def test_4_2_a_formula_the_engine_cannot_read_is_feedback():
 
 def test_4_3_night_share_of_flags(log, history):
     held_out = log[log["cast_at"].dt.strftime("%Y-%m").isin(factory.HELD_OUT_MONTHS)]
-    chosen = rule.find_rule(history, "defect", status_quo.ECONOMICS.inspection_capacity_share)
+    chosen = rule.find_rule(history, "defect", status_quo.ECONOMICS.inspection_capacity_share).rule
     flagged = held_out[chosen.flag(held_out)]
     right = (flagged["shift"] == "night").sum() / len(flagged)
     declared = three_ways(ch04.night_share_of_flags, right, log, tier="apply")
