@@ -4,8 +4,7 @@ formula from data, never a user's file deleted or moved.
 
 Both commands run in this process through :func:`pocmvp.cli.main`. The report's notebook is
 replaced by the calls it makes (``report.make`` with the plug-in it is given, and its
-claims), so the
-corpus runs in seconds; ``tests/test_cli_report.py`` runs the real notebook.
+claims), so the corpus runs in seconds; ``tests/test_cli_report.py`` runs the real notebook.
 """
 
 from __future__ import annotations
