@@ -17,6 +17,14 @@ from aiosmtpd.controller import Controller
 from local_servers import Inbox, free_port
 
 from pocmvp.case import factory, iteration
+from pocmvp.machinery import selfcheck
+
+
+@pytest.fixture(autouse=True)
+def fresh_self_checks():
+    """Each test starts with no self-check attempts, as a fresh kernel does."""
+    selfcheck.reset()
+
 
 SCRATCH_VARIABLES = {
     "POCMVP_OUTPUT_DIR": "output",

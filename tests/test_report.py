@@ -114,7 +114,7 @@ def test_a_month_without_production_is_refused(log):
 
 def test_rule_versions_are_v1_and_its_night_revision(log, versions):
     history = factory.in_months(log, factory.TRAIN_MONTHS)
-    assert versions["v1"] == rule.find_rule(history, factory.TARGET, CAPACITY)
+    assert versions["v1"] == rule.find_rule(history, factory.TARGET, CAPACITY).rule
     assert versions["v2"] == iteration.revise_for_night_shift(versions["v1"], history, CAPACITY)
     assert versions["v2"].scoped and not versions["v1"].scoped
     with pytest.raises(report.ReportError, match="must be one of v1, v2"):

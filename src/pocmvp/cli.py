@@ -121,7 +121,7 @@ def _bench(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    bench.run(Path(args.output), runs=args.runs, sections=sections)
+    bench.run(Path(args.output), runs=args.runs, sections=sections, steps=args.step)
     print(f"wrote {args.output}")
     return 0
 
@@ -198,6 +198,8 @@ def _rule(args: argparse.Namespace) -> int:
             history_until=args.history_until,
             output=args.output,
             leave_out=listed(args.leave_out),
+            workbook_rows=args.workbook_rows,
+            fill=args.fill_capacity,
         )
     except make_rule.RuleInputError as error:
         print(f"pocmvp rule: {' '.join(str(error).split())}", file=sys.stderr)
@@ -219,7 +221,11 @@ def _rule(args: argparse.Namespace) -> int:
         )
     for line in made.lines[len(made.notes) :]:
         print(line)
+    for line in make_rule.capacity_lines(made):
+        print(line)
     print(f"wrote {', '.join(make_rule.FILES)} to {made.output}")
+    if made.window is not None:
+        print(f"  {made.window.note} (--workbook-rows all writes every row)")
     return 0
 
 
@@ -237,6 +243,10 @@ def main(argv: list[str] | None = None) -> int:
     ex = commands.add_parser("exercises", help="generate exercises/ from solutions/")
     ex.add_argument("--check", action="store_true", help="only check, exit 1 on any difference")
     ex.set_defaults(handler=_exercises)
+
+    from pocmvp.machinery import grade
+
+    grade.register(commands)
 
     home = commands.add_parser(
         "home",
@@ -264,6 +274,11 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         default="steps,notebooks,suite",
         help="sections to time, comma-separated (default: steps,notebooks,suite)",
+    )
+    bn.add_argument(
+        "--step",
+        action="append",
+        help="time only this step (repeatable; with --only steps or the default sections)",
     )
     bn.set_defaults(handler=_bench)
 
@@ -316,6 +331,16 @@ def main(argv: list[str] | None = None) -> int:
     ru.add_argument("--time", help="the time column")
     ru.add_argument("--history-until", help="choose the rule on rows up to this month, YYYY-MM")
     ru.add_argument("--output", default="rule", help="output folder (default ./rule)")
+    ru.add_argument(
+        "--workbook-rows",
+        default=str(100_000),
+        help="rows the workbook holds, the latest (default 100000; 'all' for every row)",
+    )
+    ru.add_argument(
+        "--fill-capacity",
+        action="store_true",
+        help="move the thresholds so the rule is expected to fill the capacity on new rows",
+    )
     ru.set_defaults(handler=_rule)
     ru.error = _rule_usage_error  # one line, not argparse's usage block
 

@@ -44,6 +44,7 @@ from pocmvp.case.report_words import (  # noqa: F401 - the plant's words, re-exp
 )
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
 from pocmvp.toolkit import report as toolkit_report
+from pocmvp.toolkit.accounting import Accounting
 from pocmvp.toolkit.formats import num
 from pocmvp.toolkit.report import (  # noqa: F401 - default_output_dir, re-exported
     DEFAULT_RECIPIENTS,
@@ -58,7 +59,7 @@ from pocmvp.toolkit.report import (  # noqa: F401 - default_output_dir, re-expor
     default_output_dir,
     rejected_table,
 )
-from pocmvp.toolkit.rule import Accounting, Rule
+from pocmvp.toolkit.rule import Rule
 from pocmvp.toolkit.rulefile import RuleFile
 
 GENERATED = "generated"

@@ -57,6 +57,8 @@ def in_child(function: str, *arguments: str) -> dict:
         raise RuntimeError(f"benchmark {function} failed (exit {child.returncode})")
     result = json.loads(output.strip().splitlines()[-1])
     result["peak_rss_megabytes"] = round(usage.ru_maxrss / 1024, 1)  # Linux: kilobytes
+    # CPU seconds: on a machine shared with other work, wall time also counts the waiting.
+    result["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 2)
     return result
 
 
@@ -134,19 +136,32 @@ def step_benchmarks() -> dict[str, Callable[[int], dict]]:
 SECTIONS = ("steps", "notebooks", "suite")
 
 
-def run(results_file: Path, runs: int = 3, *, sections: tuple[str, ...] = SECTIONS) -> dict:
+def run(
+    results_file: Path,
+    runs: int = 3,
+    *,
+    sections: tuple[str, ...] = SECTIONS,
+    steps: list[str] | None = None,
+) -> dict:
     """Time what ``sections`` name and write it to ``results_file``, each section dated.
 
-    ``steps``: every registered heavy step (the figures the chapters quote), first, while
-    nothing else runs; ``notebooks``: every chapter and solutions notebook once, one at a
-    time; ``suite``: ``make test`` as a whole. Run it on an idle machine.
+    ``steps``: the registered heavy steps (the figures the chapters quote; only those named
+    in ``steps``, if given), first, while nothing else runs; ``notebooks``: every chapter and
+    solutions notebook once, one at a time; ``suite``: ``make test`` as a whole. Run it on an
+    idle machine.
     """
     unknown = sorted(set(sections) - set(SECTIONS))
     if unknown:
         raise ValueError(f"sections: unknown {unknown}; choose from {list(SECTIONS)}")
+    registered = step_benchmarks()
+    unknown = sorted(set(steps or ()) - set(registered))
+    if unknown:
+        raise ValueError(f"no benchmark step {', '.join(unknown)}; known: {', '.join(registered)}")
     data = {}
     if "steps" in sections:
-        for name, step in step_benchmarks().items():
+        for name, step in registered.items():
+            if steps and name not in steps:
+                continue
             print(f"step {name} ...", flush=True)
             data = record(results_file, name, step(runs))
     if "notebooks" in sections:

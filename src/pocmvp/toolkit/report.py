@@ -33,6 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from pocmvp.toolkit import delivery
+from pocmvp.toolkit.accounting import Accounting
 from pocmvp.toolkit.formats import num, pct
 from pocmvp.toolkit.report_figures import (  # noqa: F401 - the report's API, in one place
     ID_COLUMN,
@@ -69,7 +70,7 @@ from pocmvp.toolkit.report_output import (  # noqa: F401
     rule_name,
     write_figures,
 )
-from pocmvp.toolkit.rule import Accounting, Rule
+from pocmvp.toolkit.rule import Rule
 from pocmvp.toolkit.rulefile import RuleFile
 
 

@@ -5,7 +5,7 @@ and the approved rule and:
 
 1. **accounts** for every row of the months it reports: flagged, passed, or rejected with a
    reason (a missing or repeated id, text in a rule column:
-   :func:`pocmvp.toolkit.rule.account_rows`); only the kept rows go on;
+   :func:`pocmvp.toolkit.accounting.account_rows`); only the kept rows go on;
 2. **flags** the kept rows with the rule;
 3. **routes** them within the capacity (:func:`pocmvp.toolkit.routing.route`: flagged rows
    in time order until the month's capacity is used, idle slots to an every-n-th sample);
@@ -25,9 +25,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pocmvp.toolkit import routing, rule
+from pocmvp.toolkit import accounting as decide
+from pocmvp.toolkit import routing
+from pocmvp.toolkit.accounting import Accounting
 from pocmvp.toolkit.report_inputs import ReportError
-from pocmvp.toolkit.rule import Accounting, Rule
+from pocmvp.toolkit.rule import Rule
 from pocmvp.toolkit.rulefile import RuleFile
 
 ID_COLUMN = "part_id"
@@ -78,7 +80,7 @@ class Outcomes:
         try:
             renamed = _for_accounting(rows, approved)
             named = ID_COLUMN if ID_COLUMN in renamed.columns else None
-            return rule.account_rows(renamed, approved.rule, id=named)
+            return decide.account_rows(renamed, approved.rule, id=named)
         except ValueError as error:
             raise ReportError(f"the rows cannot be checked against the rule: {error}") from error
 
@@ -156,7 +158,7 @@ def month_figures(
     rows, row_months = table[in_scope], labels[in_scope]
     # 1. Account for every row, once.
     accounting = outcomes.account(rows, approved)
-    kept = (accounting.decisions["decision"] != rule.REJECTED).to_numpy()
+    kept = (accounting.decisions["decision"] != decide.REJECTED).to_numpy()
     in_month = (row_months == month).to_numpy()
     if not in_month.any():  # the month was checked with the inputs (report_inputs.check_month)
         raise ReportError(f"no rows in {month}: the table has nothing recorded that month")
@@ -193,9 +195,9 @@ def month_figures(
     figures = {
         "month": month,
         "rows": month_accounting.rows,
-        "flagged": decided[rule.FLAGGED],
-        "passed": decided[rule.PASSED],
-        "rejected": decided[rule.REJECTED],
+        "flagged": decided[decide.FLAGGED],
+        "passed": decided[decide.PASSED],
+        "rejected": decided[decide.REJECTED],
         "capacity": capacity,
         "capacity_used": flags / capacity if capacity else float("nan"),
         "overflow": max(0, flags - capacity),
