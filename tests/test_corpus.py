@@ -202,7 +202,8 @@ def test_inf_is_rejected_by_python_and_never_flagged_by_sql(tmp_path):
     frame = pd.DataFrame({"x": ["inf", "1e400", "-inf", "800", "5"], "y": [1, 1, 0, 1, 0]})
     path = tmp_path / "t.csv"
     frame.to_csv(path, index=False)
-    from pocmvp.toolkit.rule import Rule, account_rows
+    from pocmvp.toolkit.accounting import account_rows
+    from pocmvp.toolkit.rule import Rule
 
     rule = Rule.of(("x", ">", 700.0))
     decided = account_rows(tables.read(path).frame, rule).decisions["decision"].tolist()
