@@ -1,4 +1,7 @@
+import datetime
 import json
+
+import pytest
 
 from pocmvp.machinery import bench
 
@@ -16,6 +19,14 @@ def test_record_merges_sections(tmp_path):
     data = json.loads(results.read_text())
     assert data["first"] == {"a": 1.0} and data["second"] == {"b": 2.0}
     assert data["machine"]["cores"] >= 1
+    today = datetime.date.today().isoformat()
+    assert data["measured_on"] == {"first": today, "second": today}, "each section dated"
+
+
+def test_an_unknown_section_is_refused_before_anything_runs(tmp_path):
+    with pytest.raises(ValueError, match="unknown \\['suites'\\]"):
+        bench.run(tmp_path / "results.json", sections=("suites",))
+    assert not (tmp_path / "results.json").exists()
 
 
 def test_step_benchmarks_are_found_in_the_case_and_the_machinery():

@@ -336,3 +336,46 @@ def test_a_file_or_an_unwritable_output_is_one_line(tmp_path, capsys, monkeypatc
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(before), "nothing renamed"
     if kind == "file":
         assert (tmp_path / "o_isfile").read_text() == "mine"
+
+
+def test_the_workbook_holds_the_latest_rows_and_counts_the_others(tmp_path, capsys):
+    data = tmp_path / "measurements.csv"
+    awkward_table().to_csv(data, index=False)
+    out = tmp_path / "out"
+    arguments = (data, "--target", "Ausschuss?", "--capacity", "0.1", "--id", "Los Nr.")
+    code, printed, err = run(
+        capsys, *arguments, "--time", "Zeit", "--workbook-rows", "1,000", "--output", out
+    )
+    assert code == 0 and err == ""
+    assert "This workbook holds 1,000 of 3,000 rows, the latest by Zeit" in printed
+    book = load_workbook(out / "workbook.xlsx", read_only=True)
+    ids = [row[0] for row in book["Data"].iter_rows(min_row=2, values_only=True)]
+    assert ids == [f"L-{i:05d}" for i in range(2_000, 3_000)]
+    notes = [row[1] for row in book["Rule"].iter_rows(values_only=True) if row[0] == "Note"]
+    note = next(n for n in notes if n.startswith("This workbook holds"))
+    counted = {
+        word: int(number.replace(",", ""))
+        for number, word in (part.split() for part in note.split(": ")[-1][:-1].split(", "))
+    }
+    assert sum(counted.values()) == 2_000 and counted["rejected"] == 1  # the "kaputt" row
+    code, printed, _ = run(capsys, *arguments, "--workbook-rows", "all", "--output", out)
+    assert code == 0 and "This workbook holds" not in printed
+    code, _, err = run(capsys, *arguments, "--workbook-rows", "0", "--output", out)
+    assert code == 2 and err.count("\n") == 1 and "--workbook-rows" in err
+
+
+def test_the_capacity_used_on_new_rows_is_reported_and_can_be_filled(tmp_path, capsys):
+    data = tmp_path / "measurements.csv"
+    awkward_table().to_csv(data, index=False)
+    arguments = (data, "--target", "Ausschuss?", "--capacity", "0.1", "--time", "Zeit")
+    code, printed, err = run(capsys, *arguments, "--output", tmp_path / "plain")
+    assert code == 0 and err == ""
+    assert "expected capacity use on new rows: " in printed
+    assert "the latest 25% of the rows by Zeit" in printed
+    code, printed, err = run(capsys, *arguments, "--fill-capacity", "--output", tmp_path / "full")
+    assert code == 0 and err == "" and "thresholds moved to fill the capacity" in printed
+    table = pd.read_csv(data)
+    table["temp [°C]"] = pd.to_numeric(table["temp [°C]"], errors="coerce")
+    plain = load(tmp_path / "plain" / "rule.json").rule.flag(table).sum()
+    full = load(tmp_path / "full" / "rule.json").rule.flag(table).sum()
+    assert plain <= full <= 0.1 * len(table)

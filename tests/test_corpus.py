@@ -102,7 +102,7 @@ def check_rule_result(case: Case, data: Path, out: Path, printed: str) -> None:
     by_sql = pd.Series(False, index=range(count))
     by_sql[[r for (r,) in rows]] = True
     from pocmvp.toolkit import rulefile
-    from pocmvp.toolkit.rule import account_rows
+    from pocmvp.toolkit.accounting import account_rows
 
     saved = rulefile.load(out / "rule.json")
     frame = tables.read(data).frame

@@ -59,3 +59,17 @@ def test_every_module_sits_in_one_of_the_three_parts():
         "case",
         "machinery",
     }
+
+
+CASE_FILES = sorted((PACKAGE / "case").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: str(p.relative_to(PACKAGE / "case")))
+def test_the_case_imports_nothing_from_the_machinery(path):
+    """The one arrow that would run back up: the case uses the toolkit, never the machinery."""
+    forbidden = {
+        name
+        for name in imported_modules(path)
+        if name.startswith(("pocmvp.machinery", "pocmvp.cli")) or name == "pocmvp.machinery"
+    }
+    assert not forbidden, f"{path.relative_to(PACKAGE)} imports {sorted(forbidden)}"

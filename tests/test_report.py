@@ -92,7 +92,7 @@ def test_unreadable_sources_say_why_in_one_line(tmp_path, name, content, message
 @pytest.mark.parametrize(
     ("month", "message"),
     [
-        ("2026-01", "2026-01 is outside the data: the shift log covers 2025-01 to 2025-12"),
+        ("2026-01", "2026-01 is outside the data: the rows cover 2025-01 to 2025-12"),
         ("2024-12", "outside the data"),
         ("2025-13", "must look like 2025-09 (YYYY-MM)"),
         ("Oct 2025", "must look like"),
@@ -105,20 +105,20 @@ def test_months_outside_the_data_are_refused(log, month, message):
 
 def test_a_month_without_production_is_refused(log):
     gap = log[factory.month_of(log) != MONTH]
-    with pytest.raises(report.ReportError, match=f"no production in {MONTH}"):
+    with pytest.raises(report.ReportError, match=f"no rows in {MONTH}"):
         report.check_month(gap, MONTH)
     assert report.check_month(log, MONTH) == MONTH
-    with pytest.raises(report.ReportError, match="holds no parts"):
+    with pytest.raises(report.ReportError, match="holds no rows"):
         report.check_month(log.head(0), MONTH)
 
 
 def test_rule_versions_are_v1_and_its_night_revision(log, versions):
     history = factory.in_months(log, factory.TRAIN_MONTHS)
-    assert versions["v1"] == rule.find_rule(history, factory.TARGET, CAPACITY)
+    assert versions["v1"] == rule.find_rule(history, factory.TARGET, CAPACITY).rule
     assert versions["v2"] == iteration.revise_for_night_shift(versions["v1"], history, CAPACITY)
     assert versions["v2"].scoped and not versions["v1"].scoped
     with pytest.raises(report.ReportError, match="must be one of v1, v2"):
-        report.choose_rule(log, "v3")
+        report.rule_file("v3")
 
 
 def test_prepare_checks_everything_before_anything_is_written(log):
@@ -386,9 +386,7 @@ def test_a_refusal_inside_the_notebook_is_exit_2_too(monkeypatch, smtp_server, t
     arguments = ["report", "--month", "2026-02", "--fast"]
     assert cli.main(arguments + send_arguments(controller, tmp_path / "out")) == 2
     err = capsys.readouterr().err.strip()
-    assert (
-        err == "pocmvp report: 2026-02 is outside the data: the shift log covers 2025-01 to 2025-12"
-    )
+    assert err == "pocmvp report: 2026-02 is outside the data: the rows cover 2025-01 to 2025-12"
     assert inbox.envelopes == []
 
 

@@ -22,9 +22,9 @@ def _notebooks(args: argparse.Namespace) -> int:
     for target in args.paths:
         target = Path(target)
         paths.extend(sorted(target.glob("*.ipynb")) if target.is_dir() else [target])
-    for path in paths:
-        print(f"executing {path} ...", flush=True)
-        notebooks.execute(path, progress=False)
+    print(f"executing {len(paths)} notebooks, {args.jobs or os.cpu_count()} at a time", flush=True)
+    seconds = notebooks.execute_all(paths, args.jobs)
+    print(f"done: {len(paths)} notebooks, {sum(seconds.values()):.0f} s of kernel time")
     return 0
 
 
@@ -120,7 +120,15 @@ def _lab(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from pocmvp.machinery import bench
 
-    bench.run(Path(args.output), runs=args.runs, with_notebooks=not args.steps_only)
+    sections = tuple(part.strip() for part in args.only.split(",") if part.strip())
+    unknown = sorted(set(sections) - set(bench.SECTIONS))
+    if unknown or not sections:
+        print(
+            f"pocmvp bench: --only takes {', '.join(bench.SECTIONS)}, not {args.only!r}",
+            file=sys.stderr,
+        )
+        return 2
+    bench.run(Path(args.output), runs=args.runs, sections=sections, steps=args.step)
     print(f"wrote {args.output}")
     return 0
 
@@ -171,11 +179,18 @@ def main(argv: list[str] | None = None) -> int:
 
     run = commands.add_parser("notebooks", help="execute notebooks and store their outputs")
     run.add_argument("paths", nargs="+", help="notebooks or folders of notebooks")
+    run.add_argument(
+        "--jobs", type=int, default=None, help="notebooks run at once (default: one per core)"
+    )
     run.set_defaults(handler=_notebooks)
 
     ex = commands.add_parser("exercises", help="generate exercises/ from solutions/")
     ex.add_argument("--check", action="store_true", help="only check, exit 1 on any difference")
     ex.set_defaults(handler=_exercises)
+
+    from pocmvp.machinery import grade
+
+    grade.register(commands)
 
     home = commands.add_parser(
         "home",
@@ -196,10 +211,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     lab.set_defaults(handler=_lab)
 
-    bn = commands.add_parser("bench", help="time notebooks and heavy steps")
+    bn = commands.add_parser("bench", help="time the heavy steps, the notebooks and the tests")
     bn.add_argument("--output", default="benchmarks/results.json")
-    bn.add_argument("--runs", type=int, default=3)
-    bn.add_argument("--steps-only", action="store_true", help="skip the notebook timings")
+    bn.add_argument("--runs", type=int, default=3, help="runs of each step (median)")
+    bn.add_argument(
+        "--only",
+        default="steps,notebooks,suite",
+        help="sections to time, comma-separated (default: steps,notebooks,suite)",
+    )
+    bn.add_argument(
+        "--step",
+        action="append",
+        help="time only this step (repeatable; with --only steps or the default sections)",
+    )
     bn.set_defaults(handler=_bench)
 
     rb = commands.add_parser(
@@ -283,8 +307,22 @@ def main(argv: list[str] | None = None) -> int:
     ru.add_argument("--time", help="the time column")
     ru.add_argument("--history-until", help="choose the rule on rows up to this month, YYYY-MM")
     ru.add_argument("--output", default="rule", help="output folder (default ./rule)")
+    ru.add_argument(
+        "--workbook-rows",
+        default=str(100_000),
+        help="rows the workbook holds, the latest (default 100000; 'all' for every row)",
+    )
+    ru.add_argument(
+        "--fill-capacity",
+        action="store_true",
+        help="move the thresholds so the rule is expected to fill the capacity on new rows",
+    )
     ru.set_defaults(handler=_rule)
     ru.error = _rule_usage_error  # one line, not argparse's usage block
+
+    from pocmvp.case import send_due_command
+
+    send_due_command.register(commands)
 
     args, unknown = parser.parse_known_args(argv)
     if args.command == "lab":

@@ -774,7 +774,7 @@ def measure_rule(
             factory.TARGET,
             economics.inspection_capacity_share,
             rule.RULE_COLUMNS,
-        )
+        ).rule
     return found, poc.promise(held_out, found.flag(held_out), economics=economics)
 
 

@@ -33,8 +33,8 @@ from threadpoolctl import threadpool_limits
 
 from pocmvp.case import factory, status_quo
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
-from pocmvp.machinery.display import progress
 from pocmvp.toolkit import routing
+from pocmvp.toolkit.progress import progress
 
 SHIFT_LOG_NUMERIC = (
     "shots_since_maintenance",

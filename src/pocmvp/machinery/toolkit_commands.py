@@ -8,22 +8,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
-_BRACKETED = re.compile(r"\[([0-9A-Fa-f:.]+)\]:(\d{1,5})")
-_PLAIN_HOST = re.compile(r"([^:\[\]\s]+):(\d{1,5})")
-
 
 def _smtp_address(text: str) -> tuple[str, int]:
-    """HOST:PORT, or [IPv6]:PORT (e.g. [::1]:2525) as the IPv6 host and the port."""
-    found = _BRACKETED.fullmatch(text) or _PLAIN_HOST.fullmatch(text)
-    if not found or not 0 < int(found.group(2)) < 65536:
-        raise argparse.ArgumentTypeError(
-            f"expected HOST:PORT or [IPv6]:PORT, e.g. 127.0.0.1:8025 or [::1]:2525, got {text!r}"
-        )
-    return found.group(1), int(found.group(2))
+    """HOST:PORT, or [IPv6]:PORT (e.g. [::1]:2525) as the host and the port."""
+    from pocmvp.toolkit import report_inputs
+
+    try:
+        return report_inputs.parse_smtp_address(text)
+    except report_inputs.ReportError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _fail(message: object, code: int) -> int:
@@ -31,13 +27,13 @@ def _fail(message: object, code: int) -> int:
     return code
 
 
-PLANT_REPORT = "pocmvp.case.report"
-"""The case's report module: what ``pocmvp report`` runs without ``--data``."""
+PLANT_REPORT = "pocmvp.case.report:PlantReport"
+"""The case's report plug-in: what ``pocmvp report`` passes the notebook without ``--data``."""
 
 
 def _report_inputs(args: argparse.Namespace) -> tuple[str | None, str, str | None, dict]:
     """The data (absolute path or None for the plant), the rule (a version of the plant or an
-    absolute path), the report module, and its options."""
+    absolute path), the report plug-in, and its options."""
     from pocmvp.toolkit import report
 
     plant = args.data is None
@@ -69,12 +65,12 @@ def _report(args: argparse.Namespace) -> int:
 
     recipients = args.to or list(report.DEFAULT_RECIPIENTS)
     try:
-        data, rule, extension, options = _report_inputs(args)
+        data, rule, plugin, options = _report_inputs(args)
         folder = Path(args.output) if args.output else report.default_output_dir(args.month)
         inputs = [path for path in (data, rule) if path not in (None, "v1", "v2")]
         folder = output.check_folder(folder, inputs)
         # Checked here first, so a bad request fails in seconds, before a kernel starts.
-        report.reporter(extension).prepare(args.month, data, rule, recipients, **options)
+        report.plugin_from(plugin, options).check(args.month, data, rule, recipients)
         name = report.rule_name(args.rule)
         names = report.file_names(args.month, name)
         # Written into a fresh folder beside the output, moved into place once complete
@@ -88,7 +84,7 @@ def _report(args: argparse.Namespace) -> int:
         "data": data,
         "rule": rule,
         "recipients": recipients,
-        "extension": extension,
+        "plugin": plugin,
         "options": options,
         "output_dir": str(work),
     }
@@ -155,6 +151,8 @@ def _rule(args: argparse.Namespace) -> int:
             history_until=args.history_until,
             output=args.output,
             leave_out=listed(args.leave_out),
+            workbook_rows=args.workbook_rows,
+            fill=args.fill_capacity,
         )
     except make_rule.RuleInputError as error:
         print(f"pocmvp rule: {' '.join(str(error).split())}", file=sys.stderr)
@@ -176,5 +174,9 @@ def _rule(args: argparse.Namespace) -> int:
         )
     for line in made.lines[len(made.notes) :]:
         print(line)
+    for line in make_rule.capacity_lines(made):
+        print(line)
     print(f"wrote {', '.join(make_rule.FILES)} to {args.output}")
+    if made.window is not None:
+        print(f"  {made.window.note} (--workbook-rows all writes every row)")
     return 0

@@ -11,7 +11,7 @@ from pocmvp.case import business_case, poc
 from pocmvp.case.story.ch02 import fitted_baselines, trained_poc
 from pocmvp.case.story.ch04 import mvp_rule
 from pocmvp.case.story.claims import Band, Claim, Story
-from pocmvp.machinery import bench
+from pocmvp.toolkit.timing import median_seconds
 
 SPEED_PARTS = 20_000
 """Parts scored to compare the rule's speed with the POC's (a per-part ratio)."""
@@ -78,7 +78,7 @@ def rule_speed_up(story: Story) -> float:
     parts = poc.replicated_parts(story.plant, SPEED_PARTS)
     found = measurement(story).rule
     poc_seconds = poc.time_scoring(trained_poc(story), parts)
-    rule_seconds = bench.median_seconds(lambda: found.flag(parts), runs=3)
+    rule_seconds = median_seconds(lambda: found.flag(parts), runs=3)
     return poc_seconds / rule_seconds
 
 
