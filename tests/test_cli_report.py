@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pocmvp import cli
+from pocmvp.case import report_command
 from pocmvp.toolkit import output, report, rulefile
 from pocmvp.toolkit.rule import Rule
 
@@ -194,13 +195,13 @@ def test_usage_errors_are_one_line_too(tmp_path, capsys):
     ],
 )
 def test_smtp_addresses_with_ipv6_hosts(text, address):
-    assert cli._smtp_address(text) == address
+    assert report_command.smtp_address(text) == address
 
 
 @pytest.mark.parametrize("text", ["localhost", "::1:2525", "[::1]", "host:0", "host:99999"])
 def test_bad_smtp_addresses(text):
     with pytest.raises(Exception, match="HOST:PORT"):
-        cli._smtp_address(text)
+        report_command.smtp_address(text)
 
 
 def test_timezone_aware_and_day_first_dates():

@@ -3,8 +3,8 @@ row accounted for, or one line on stderr and exit code 2; never a traceback, nev
 formula from data, never a user's file deleted or moved.
 
 Both commands run in this process through :func:`pocmvp.cli.main`. The report's notebook is
-replaced by the calls it makes (``report.reporter(extension).make`` and its claims), so the
-corpus runs in seconds; ``tests/test_cli_report.py`` runs the real notebook.
+replaced by the calls it makes (``report.make`` with the plug-in it is given, and its
+claims), so the corpus runs in seconds; ``tests/test_cli_report.py`` runs the real notebook.
 """
 
 from __future__ import annotations
@@ -29,19 +29,19 @@ MONTH_ROWS = int((base()[TIME].str[:7] == MONTH).sum())
 def in_process(notebook, executed, parameters, *, cwd=None, timeout=600):
     """What the report notebook does, in this process; a failure as papermill reports it."""
     try:
-        reporter = report.reporter(parameters["extension"])
-        result = reporter.make(
+        plugin = report.plugin_from(parameters["plugin"], parameters["options"])
+        result = report.make(
             parameters["month"],
             parameters["data"],
             parameters["rule"],
             parameters["output_dir"],
             parameters["recipients"],
-            **parameters["options"],
+            plugin=plugin,
         )
         figures = result.figures
         assert figures["rows"] == result.accounting.rows == sum(result.accounting.counts.values())
         assert len(figures["rejected_rows"]) == figures["rejected"]
-        for claim, holds in reporter.extra_claims(result):
+        for claim, holds in result.extra_claims():
             assert holds, claim
     except Exception as error:  # noqa: BLE001 - as the notebook's failing cell would
         raise PapermillExecutionError(0, 1, "", type(error).__name__, str(error), []) from error
@@ -202,7 +202,8 @@ def test_inf_is_rejected_by_python_and_never_flagged_by_sql(tmp_path):
     frame = pd.DataFrame({"x": ["inf", "1e400", "-inf", "800", "5"], "y": [1, 1, 0, 1, 0]})
     path = tmp_path / "t.csv"
     frame.to_csv(path, index=False)
-    from pocmvp.toolkit.rule import Rule, account_rows
+    from pocmvp.toolkit.accounting import account_rows
+    from pocmvp.toolkit.rule import Rule
 
     rule = Rule.of(("x", ">", 700.0))
     decided = account_rows(tables.read(path).frame, rule).decisions["decision"].tolist()

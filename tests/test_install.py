@@ -118,6 +118,7 @@ def test_pocmvp_report_runs_from_any_folder(installed, tmp_path):
     folder = elsewhere / "reports" / "2025-10"
     names = sorted(p.name for p in folder.iterdir())
     assert names == [
+        ".pocmvp-written.json",  # what the command wrote, so a rerun may replace the folder
         "chart-2025-10-v1.png",
         "figures-2025-10-v1.json",
         "monthly_report-2025-10-v1.ipynb",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import os
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -246,9 +247,13 @@ def generate_exercises(root: Path = ROOT, *, check: bool = False) -> list[Path]:
     return changed
 
 
-def output_dir(name: str = "") -> Path:
-    """Where notebooks write files (workbooks, reports): ``$POCMVP_OUTPUT_DIR`` or ``output/``."""
+def output_dir(name: str = "", fresh: bool = False) -> Path:
+    """Where notebooks write files (workbooks, reports): ``$POCMVP_OUTPUT_DIR`` or ``output/``.
+    With ``fresh``, the notebook's own folder ``name`` is emptied first, so that a command that
+    refuses to replace a folder it did not write finds none from an earlier run."""
     base = Path(os.environ.get("POCMVP_OUTPUT_DIR", ROOT / "output"))
     path = base / name if name else base
+    if fresh and name and path.is_dir():
+        shutil.rmtree(path)
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -13,18 +13,18 @@ Example::
 
     {
       "capacity": 0.05,
-      "chosen_on": {"data": "shift_log.csv", "history_until": "2025-08", "rows": 80000},
+      "chosen_on": {"data": "orders.csv", "history_until": "2025-08", "rows": 80000},
       "conditions": [
-        {"column": "melt_temp_c", "operator": ">", "threshold": 712.3},
-        {"column": "melt_temp_c", "operator": ">", "threshold": 718.3,
-         "scope": {"column": "shift", "values": ["night"]}}
+        {"column": "amount", "operator": ">", "threshold": 312.5},
+        {"column": "items", "operator": ">", "threshold": 14,
+         "scope": {"column": "channel", "values": ["web"]}}
       ],
       "format": "pocmvp-rule/1",
-      "id": "part_id",
+      "id": "order_id",
       "live_from": "2025-09-01",
-      "sticky_note": "Send a part to the X-ray test if ...",
-      "target": "defect",
-      "time": "cast_at"
+      "sticky_note": "Flag a row if ...",
+      "target": "fraud",
+      "time": "created"
     }
 """
 

@@ -49,9 +49,9 @@ class Schema:
         default_factory=dict, compare=False
     )
     action: str = field(default="Flag a row", compare=False)
-    """What the sticky note says a flagged row gets, e.g. "Send a part to the X-ray test"."""
+    """What the sticky note says a flagged row gets, e.g. "Send an order to a second check"."""
     sends: str = field(default="flags a row", compare=False)
-    """The same as a verb for the note on missing values, e.g. "sends a part"."""
+    """The same as a verb for the note on missing values, e.g. "sends an order"."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "candidates", tuple(self.candidates))
