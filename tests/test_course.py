@@ -62,7 +62,10 @@ def test_the_totals_match_the_declared_times():
 
 def test_each_home_says_what_its_reader_needs():
     learner, instructor = blocks("learner"), blocks("instructor")
-    assert "make lab" in learner and "pip install -r requirements.lock" in learner
+    assert (
+        "make lab" in learner
+        and "uv pip install --python .venv/bin/python -r requirements.lock" in learner
+    )
     assert "self-check" in learner and "](instructor/" not in learner
     assert "solutions/" not in learner, "the learner edition never points at the solutions"
     for needed in ("make site", "LibreOffice", ".eml", "instructor/NN_topic.qmd"):
