@@ -8,9 +8,11 @@ import pandas as pd
 from pocmvp.case import baselines, factory, poc
 from pocmvp.case.story.claims import Band, Claim, Story
 
-NOISE_WIDTH = 2.0
-""""Within the noise": a margin no further below zero than two bootstrap standard deviations
-(about 95 % of what chance alone does to it)."""
+NOISE_WIDTH = 2.5
+""""Within the noise": a margin no further below zero than 2.5 bootstrap standard deviations.
+The POC is measured against the best of eight baselines, so chance alone pushes one of them
+ahead more often than against a single rival: for the largest of eight, the one-sided 5 %
+bound is about 2.5 standard deviations (Šidák: 1 - 0.95 ** (1 / 8) = 0.64 %)."""
 
 
 def trained_poc(story: Story) -> poc.PocModel:
@@ -128,7 +130,7 @@ CLAIMS = (
         "poc_margin_in_noise",
         2,
         "the POC is at least as good as every baseline, within the noise (its margin over the "
-        "best, in bootstrap standard deviations, is above -2)",
+        "best, in bootstrap standard deviations, is above -2.5)",
         lambda story: margin_in_noise(panel(story), noise(story)),
         Band(-NOISE_WIDTH),
     ),
