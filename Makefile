@@ -23,9 +23,11 @@ help: ## List the commands
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	# uv installs the lock's packages in parallel from its cache: seconds where pip, which
+	# asks the package index about each package in turn, takes minutes on a fresh clone.
+	$(BIN)/python -m pip install --quiet "uv>=0.9,<1"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (pocmvp workbook)" >/dev/null
 	touch $(STAMP)
 
@@ -60,7 +62,7 @@ exercises: $(STAMP) ## Regenerate exercises/ from solutions/
 report: $(STAMP) ## The monthly report for MONTH (default 2025-10) into reports/MONTH
 	$(BIN)/pocmvp report --month $(MONTH)
 
-bench: $(STAMP) ## Time every notebook and the heavy steps; writes benchmarks/results.json
+bench: $(STAMP) ## Time the heavy steps, every notebook and make test (on an idle machine); writes benchmarks/results.json
 	$(BIN)/pocmvp bench --output benchmarks/results.json
 
 searches: $(STAMP) ## Re-run the stored searches (the POC's, the tuned baseline's) and check their choices
@@ -77,8 +79,10 @@ site: $(STAMP) ## Render the learner and instructor editions into _site/ (needs 
 		echo "Quarto is not installed. Install it with 'pip install quarto-cli==$(QUARTO_VERSION)'"; \
 		echo "inside .venv, or from https://quarto.org/docs/get-started/, then run 'make site' again."; \
 		exit 1; fi; \
-	$$QUARTO render --profile learner && $$QUARTO render --profile instructor && \
-	echo "Learner edition: _site/learner/index.html   Instructor edition: _site/instructor/index.html"
+	for edition in learner instructor; do start=$$SECONDS; \
+		$$QUARTO render --profile $$edition || exit 1; \
+		echo "$$edition edition: _site/$$edition/index.html, rendered in $$((SECONDS - start)) s"; \
+	done
 
 clean: ## Remove generated outputs (keeps .venv)
 	rm -rf _site output .quarto benchmarks/*.tmp

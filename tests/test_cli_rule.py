@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from pocmvp import cli
 from pocmvp.case import factory
 from pocmvp.toolkit import spreadsheet_engine, sql
+from pocmvp.toolkit.output import MANIFEST
 from pocmvp.toolkit.rulefile import load
 
 
@@ -65,7 +66,12 @@ def test_plant_shift_log(plant_csv, tmp_path, capsys):
         out,
     )
     assert code == 0 and err == ""
-    assert sorted(p.name for p in out.iterdir()) == ["rule.json", "rule.sql", "workbook.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        MANIFEST,
+        "rule.json",
+        "rule.sql",
+        "workbook.xlsx",
+    ]
     assert not list(tmp_path.glob(".rule.*"))
     saved = load(out / "rule.json")
     assert saved.target == "defect" and saved.chosen_on["history_until"] == "2025-08"
@@ -259,3 +265,117 @@ def test_libreoffice_flags_agree_with_duckdb_on_rule_sql(tmp_path, capsys):
     # row 8 ("kaputt") is rejected: not on the data sheet, so not compared
     assert len(flags) == len(frame) - 1
     assert (flags.to_numpy() == expected).all() and expected.any()
+
+
+def rule_into(capsys, data, out):
+    try:
+        return run(capsys, data, "--target", "Ausschuss?", "--capacity", "0.1", "--output", out)
+    except SystemExit as stop:  # argparse's own refusals
+        return stop.code, "", capsys.readouterr().err
+
+
+def one_line_refusal(code, err):
+    assert code == 2 and err.count("\n") == 1 and err.startswith("pocmvp rule: "), err
+    assert "Traceback" not in err
+
+
+def test_the_input_inside_the_output_folder_is_refused_and_nothing_moves(tmp_path, capsys):
+    folder = tmp_path / "x"
+    folder.mkdir()
+    data = folder / "parts.csv"
+    awkward_table(300).to_csv(data, index=False)
+    (folder / "notes.txt").write_text("my notes")
+    code, _, err = rule_into(capsys, data, folder)
+    one_line_refusal(code, err)
+    assert "holds the input parts.csv" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt", "parts.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x"], "nothing beside it either"
+
+
+def test_a_folder_of_the_users_is_refused(tmp_path, capsys):
+    data = tmp_path / "t.csv"
+    awkward_table(300).to_csv(data, index=False)
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("my notes")
+    code, _, err = rule_into(capsys, data, folder)
+    one_line_refusal(code, err)
+    assert "this tool did not write it (notes.txt)" in err
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+
+
+def test_its_own_folder_is_replaced_but_not_once_the_user_added_a_file(tmp_path, capsys):
+    data = tmp_path / "t.csv"
+    awkward_table(300).to_csv(data, index=False)
+    out = tmp_path / "out"
+    assert rule_into(capsys, data, out)[0] == 0
+    first = (out / "rule.json").read_bytes()
+    assert rule_into(capsys, data, out)[0] == 0, "a folder this tool wrote is replaced"
+    assert (out / "rule.json").read_bytes() == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "t.csv"]
+    (out / "my_notes.txt").write_text("mine")
+    code, _, err = rule_into(capsys, data, out)
+    one_line_refusal(code, err)
+    assert (out / "my_notes.txt").read_text() == "mine" and (out / "rule.json").exists()
+
+
+@pytest.mark.parametrize("kind", ["file", "dot", "proc"])
+def test_a_file_or_an_unwritable_output_is_one_line(tmp_path, capsys, monkeypatch, kind):
+    data = tmp_path / "t.csv"
+    awkward_table(300).to_csv(data, index=False)
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    if kind == "file":
+        (tmp_path / "o_isfile").write_text("mine")
+        before.append("o_isfile")
+        out = "o_isfile"
+    else:
+        out = {"dot": ".", "proc": "/proc/x"}[kind]
+    code, _, err = rule_into(capsys, data, out)
+    one_line_refusal(code, err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(before), "nothing renamed"
+    if kind == "file":
+        assert (tmp_path / "o_isfile").read_text() == "mine"
+
+
+def test_the_workbook_holds_the_latest_rows_and_counts_the_others(tmp_path, capsys):
+    data = tmp_path / "measurements.csv"
+    awkward_table().to_csv(data, index=False)
+    out = tmp_path / "out"
+    arguments = (data, "--target", "Ausschuss?", "--capacity", "0.1", "--id", "Los Nr.")
+    code, printed, err = run(
+        capsys, *arguments, "--time", "Zeit", "--workbook-rows", "1,000", "--output", out
+    )
+    assert code == 0 and err == ""
+    assert "This workbook holds 1,000 of 3,000 rows, the latest by Zeit" in printed
+    book = load_workbook(out / "workbook.xlsx", read_only=True)
+    ids = [row[0] for row in book["Data"].iter_rows(min_row=2, values_only=True)]
+    assert ids == [f"L-{i:05d}" for i in range(2_000, 3_000)]
+    notes = [row[1] for row in book["Rule"].iter_rows(values_only=True) if row[0] == "Note"]
+    note = next(n for n in notes if n.startswith("This workbook holds"))
+    counted = {
+        word: int(number.replace(",", ""))
+        for number, word in (part.split() for part in note.split(": ")[-1][:-1].split(", "))
+    }
+    assert sum(counted.values()) == 2_000 and counted["rejected"] == 1  # the "kaputt" row
+    code, printed, _ = run(capsys, *arguments, "--workbook-rows", "all", "--output", out)
+    assert code == 0 and "This workbook holds" not in printed
+    code, _, err = run(capsys, *arguments, "--workbook-rows", "0", "--output", out)
+    assert code == 2 and err.count("\n") == 1 and "--workbook-rows" in err
+
+
+def test_the_capacity_used_on_new_rows_is_reported_and_can_be_filled(tmp_path, capsys):
+    data = tmp_path / "measurements.csv"
+    awkward_table().to_csv(data, index=False)
+    arguments = (data, "--target", "Ausschuss?", "--capacity", "0.1", "--time", "Zeit")
+    code, printed, err = run(capsys, *arguments, "--output", tmp_path / "plain")
+    assert code == 0 and err == ""
+    assert "expected capacity use on new rows: " in printed
+    assert "the latest 25% of the rows by Zeit" in printed
+    code, printed, err = run(capsys, *arguments, "--fill-capacity", "--output", tmp_path / "full")
+    assert code == 0 and err == "" and "thresholds moved to fill the capacity" in printed
+    table = pd.read_csv(data)
+    table["temp [°C]"] = pd.to_numeric(table["temp [°C]"], errors="coerce")
+    plain = load(tmp_path / "plain" / "rule.json").rule.flag(table).sum()
+    full = load(tmp_path / "full" / "rule.json").rule.flag(table).sum()
+    assert plain <= full <= 0.1 * len(table)

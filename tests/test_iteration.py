@@ -23,7 +23,7 @@ def held_out(fast_plant):
 
 @pytest.fixture(scope="module")
 def v1(history):
-    return rule.find_rule(history, factory.TARGET, CAPACITY)
+    return rule.find_rule(history, factory.TARGET, CAPACITY).rule
 
 
 @pytest.fixture(scope="module")

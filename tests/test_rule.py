@@ -8,7 +8,7 @@ from pocmvp.case import factory, status_quo
 from pocmvp.case import plant_rule as rule
 from pocmvp.case.factory import ShiftLogError
 from pocmvp.case.plant_rule import Condition, Rule
-from pocmvp.toolkit import rule as toolkit_rule
+from pocmvp.toolkit import search as toolkit_search
 
 HOT_OR_COLD = Rule.of(
     ("melt_temp_c", ">", 707.2), ("die_temp_c", "<", 195.5), schema=factory.SCHEMA
@@ -22,7 +22,7 @@ def history(fast_plant):
 
 @pytest.fixture(scope="module")
 def found(history):
-    return rule.find_rule(history, "defect", 0.05, rule.RULE_COLUMNS)
+    return rule.find_rule(history, "defect", 0.05, rule.RULE_COLUMNS).rule
 
 
 def small_log(**columns) -> pd.DataFrame:
@@ -175,7 +175,7 @@ def test_found_rule_fits_the_capacity_and_beats_a_blind_sample(history, found):
 
 
 def test_two_conditions_beat_the_best_single_one(history, found):
-    single = rule.find_rule(history, "defect", 0.05, rule.RULE_COLUMNS, max_conditions=1)
+    single = rule.find_rule(history, "defect", 0.05, rule.RULE_COLUMNS, max_conditions=1).rule
     assert len(single.conditions) == 1
     assert (
         rule.score(history, found.flag(history)).caught
@@ -189,7 +189,7 @@ def brute_force(log: pd.DataFrame, columns, capacity, grid):
         Condition(c, op, t)
         for c in columns
         for op in (">", "<")
-        for t in toolkit_rule._candidates(log[c], c, op, capacity, grid).thresholds
+        for t in toolkit_search._candidates(log[c], c, op, capacity, grid).thresholds
     ]
     limit = int(np.floor(capacity * len(log) + 1e-9))
     best = (-1, 0)
@@ -222,7 +222,7 @@ def test_vectorised_search_equals_brute_force(seed):
     risk = (log["melt_temp_c"].fillna(690) > 700) | (log["die_temp_c"] < 200)
     log["defect"] = (rng.random(n) < np.where(risk, 0.4, 0.03)).astype(bool)
     columns = ["melt_temp_c", "die_temp_c", "shots_since_maintenance"]
-    found = rule.find_rule(log, "defect", 0.1, columns, grid=8)
+    found = rule.find_rule(log, "defect", 0.1, columns, grid=8).rule
     flags = found.flag(log)
     caught, negative_flagged = brute_force(log, columns, 0.1, grid=8)
     assert int((flags & log["defect"]).sum()) == caught
@@ -231,8 +231,11 @@ def test_vectorised_search_equals_brute_force(seed):
 
 def test_search_is_deterministic_and_reports_its_size(history, found):
     again = rule.find_rule(history, "defect", 0.05, rule.RULE_COLUMNS)
-    assert again == found
-    assert rule.last_search().rules_compared > 100_000
+    assert again.rule == found
+    assert again.rules_compared > 100_000 and again.seconds > 0
+    flags = found.flag(history)
+    assert again.flagged == flags.sum() and again.caught == (flags & history["defect"]).sum()
+    assert again.rows == len(history) and 0 < again.capacity_used <= 1
 
 
 @pytest.mark.parametrize(

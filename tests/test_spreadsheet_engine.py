@@ -39,7 +39,7 @@ SAMPLE_ROWS = 4_000  # the full 30,000 take ~20 s to write, recalculate and read
 @pytest.fixture(scope="module")
 def found(fast_plant):
     history = factory.in_months(fast_plant.shift_log, factory.TRAIN_MONTHS)
-    return rule.find_rule(history, "defect", 0.05)
+    return rule.find_rule(history, "defect", 0.05).rule
 
 
 def sample_with_tricky_rows(shift_log, chosen):

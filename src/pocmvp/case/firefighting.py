@@ -322,7 +322,7 @@ def find_patch(
         economics.inspection_capacity_share,
         rule.RULE_COLUMNS,
         max_conditions=max_conditions,
-    )
+    ).rule
 
 
 def hand_over(
@@ -703,7 +703,7 @@ def write_flags_for_day(
     rule may be a patch or a model, not a formula) and the version of the rule that decided.
     Running it again for the same day with the same rule changes nothing (idempotent); with
     another rule it updates the rows whose flag or version changed. Rows the rule cannot
-    judge (see :func:`pocmvp.toolkit.rule.account_rows`) are not written and are counted as
+    judge (see :func:`pocmvp.toolkit.accounting.account_rows`) are not written and are counted as
     rejected, with their reasons in ``rejections``. Text is always stored as text, never as
     a formula.
     """
@@ -898,7 +898,7 @@ def replay(shift_log: pd.DataFrame, seed: int, economics: PlantEconomics = ECONO
 
 def _benchmark(runs: int) -> dict:
     """For ``pocmvp bench``: the patch and the model at the default size (never asserted)."""
-    from pocmvp.machinery.bench import median_seconds
+    from pocmvp.toolkit.timing import median_seconds
 
     log = factory.generate_plant(factory.DEFAULT_PARTS, seed=factory.DEFAULT_SEED).shift_log
     fire = replay(log, factory.DEFAULT_SEED)

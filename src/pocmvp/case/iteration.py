@@ -149,7 +149,7 @@ def rule_versions(
             f"{factory.TRAIN_MONTHS[-1]}) to choose the rule on"
         )
     capacity = economics.inspection_capacity_share
-    v1 = rule.find_rule(history, factory.TARGET, capacity, rule.RULE_COLUMNS)
+    v1 = rule.find_rule(history, factory.TARGET, capacity, rule.RULE_COLUMNS).rule
     splittable = any(c.column == MELT and not c.scoped for c in v1.conditions)
     v2 = revise_for_night_shift(v1, history, capacity) if splittable else v1
     return {"v1": v1, "v2": v2}

@@ -1,6 +1,7 @@
-"""The toolkit's rule (:mod:`pocmvp.toolkit.rule`) bound to the plant's shift log.
+"""The toolkit's rule (:mod:`pocmvp.toolkit.rule`, :mod:`~pocmvp.toolkit.search`,
+:mod:`~pocmvp.toolkit.accounting`) bound to the plant's shift log.
 
-Everything of :mod:`pocmvp.toolkit.rule` is here under the same name; what differs is
+Everything of those modules is here under the same name; what differs is
 plant-specific: the shift log's columns (:data:`RULE_COLUMNS`, :data:`WORKBOOK_COLUMNS`, from
 :data:`pocmvp.case.factory.SCHEMA`), the plant's economics (:func:`within_capacity`,
 :func:`compare_with_today`), the strict check against the plant's fields
@@ -11,6 +12,7 @@ refusing columns written after inspection (``rework_minutes``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 import pandas as pd
@@ -18,23 +20,26 @@ import pandas as pd
 from pocmvp.case import factory, status_quo
 from pocmvp.case.factory import SCHEMA, ShiftLogError
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
+from pocmvp.toolkit import accounting as _accounting
 from pocmvp.toolkit import rule as _rule
-from pocmvp.toolkit.rule import (  # noqa: F401 - the toolkit's API, re-exported
+from pocmvp.toolkit import search as _search
+from pocmvp.toolkit.accounting import (  # noqa: F401 - the toolkit's API, re-exported
     FLAGGED,
-    MAX_CONDITIONS,
-    OPERATORS,
     PASSED,
     REJECTED,
     Accounting,
+)
+from pocmvp.toolkit.rule import (  # noqa: F401 - the toolkit's API, re-exported
+    MAX_CONDITIONS,
+    OPERATORS,
     Condition,
     Rule,
     RuleScore,
-    RuleSearch,
     check_rule_columns,
     flag_with_sql,
-    last_search,
     quote_sql,
 )
+from pocmvp.toolkit.search import RuleSearch
 
 WORKBOOK_COLUMNS: tuple[str, ...] = SCHEMA.columns
 """The shift-log columns known when a part is routed, in the order of the workbook's data
@@ -74,9 +79,10 @@ def find_rule(
     max_conditions: int = MAX_CONDITIONS,
     *,
     grid: int = 100,
-) -> Rule:
-    """:func:`pocmvp.toolkit.rule.find_rule` on the shift log's :data:`RULE_COLUMNS`;
-    columns only known after inspection are refused."""
+) -> RuleSearch:
+    """:func:`pocmvp.toolkit.search.find_rule` on the shift log's :data:`RULE_COLUMNS`;
+    columns only known after inspection are refused. The search's ``rule`` knows the
+    shift log's schema."""
     columns = list(dict.fromkeys(columns))
     late = [c for c in columns if c in _FIELDS and not _FIELDS[c].known_at_decision]
     if late:
@@ -87,8 +93,8 @@ def find_rule(
         raise ShiftLogError(
             f"the target column {target!r} must be boolean, got {shift_log[target].dtype}"
         )
-    found = _rule.find_rule(shift_log, target, capacity, columns, max_conditions, grid=grid)
-    return found.for_schema(SCHEMA)
+    found = _search.find_rule(shift_log, target, capacity, columns, max_conditions, grid=grid)
+    return dataclasses.replace(found, rule=found.rule.for_schema(SCHEMA))
 
 
 def plant(rule: Rule) -> Rule:
@@ -116,10 +122,10 @@ def validate_for_rule(
 
 
 def account_rows(shift_log: pd.DataFrame, rule: Rule) -> Accounting:
-    """:func:`pocmvp.toolkit.rule.account_rows` with the plant's schema: ``part_id``, the
+    """:func:`pocmvp.toolkit.accounting.account_rows` with the plant's schema: ``part_id``, the
     fields' possible ranges and the plant's shifts."""
     check_shifts(rule)
-    return _rule.account_rows(shift_log, rule, SCHEMA)
+    return _accounting.account_rows(shift_log, rule, SCHEMA)
 
 
 def within_capacity(

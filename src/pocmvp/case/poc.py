@@ -59,7 +59,7 @@ from pocmvp.case.poc_judgement import (  # noqa: F401
     single_field_auc,
     time_scoring,
 )
-from pocmvp.machinery.display import progress
+from pocmvp.toolkit.progress import progress
 
 NEGATIVE_KEEP_SHARE = 0.05
 """Share of good parts kept to train the first gradient boosting: every defect is kept,

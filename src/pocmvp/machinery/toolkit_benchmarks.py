@@ -23,7 +23,7 @@ from pocmvp.toolkit import spreadsheet_engine
 def _bench_scoring(runs: int) -> dict:
     log = factory.generate_plant(factory.DEFAULT_PARTS, seed=factory.DEFAULT_SEED).shift_log
     history = factory.in_months(log, factory.TRAIN_MONTHS)
-    chosen = rule.find_rule(history, factory.TARGET, ECONOMICS.inspection_capacity_share)
+    chosen = rule.find_rule(history, factory.TARGET, ECONOMICS.inspection_capacity_share).rule
     million = 1_000_000
     columns = log[list(chosen.columns)]
     parts = pd.concat([columns] * -(-million // len(columns)), ignore_index=True).iloc[:million]
@@ -36,10 +36,14 @@ def _bench_scoring(runs: int) -> dict:
 
 def _bench_find_rule(runs: int) -> dict:
     log = factory.generate_plant(factory.DEFAULT_PARTS, seed=factory.DEFAULT_SEED).shift_log
+    searches = []
     seconds = bench.median_seconds(
-        lambda: rule.find_rule(log, factory.TARGET, ECONOMICS.inspection_capacity_share), runs
+        lambda: searches.append(
+            rule.find_rule(log, factory.TARGET, ECONOMICS.inspection_capacity_share)
+        ),
+        runs,
     )
-    compared = rule.last_search().rules_compared
+    compared = searches[-1].rules_compared
     return {"parts": len(log), "rules_compared": compared, "seconds": seconds}
 
 
@@ -54,7 +58,7 @@ def _bench_shift_log(rows: int) -> pd.DataFrame:
 def _bench_workbook(runs: int) -> dict:
     log = _bench_shift_log(100_000)
     history = factory.in_months(log, factory.TRAIN_MONTHS)
-    chosen = rule.find_rule(history, factory.TARGET, ECONOMICS.inspection_capacity_share)
+    chosen = rule.find_rule(history, factory.TARGET, ECONOMICS.inspection_capacity_share).rule
     figures = {"rows": len(log)}
     with tempfile.TemporaryDirectory() as scratch:
         target = Path(scratch) / "rule.xlsx"
@@ -96,14 +100,15 @@ def _bench_rule_on_generated_table(runs: int) -> dict:
     table = generated_table(rows, columns)
     names = [c for c in table.columns if c != DEFECT]
     capacity = ECONOMICS.inspection_capacity_share
-    found, search_seconds, search_peak = bench.traced(
+    search, search_seconds, search_peak = bench.traced(
         lambda: rule.find_rule(table, DEFECT, capacity, names)
     )
+    found = search.rule
     flags, flag_seconds, flag_peak = bench.traced(lambda: found.flag(table))
     return {
         "rows": rows,
         "numeric_columns": columns,
-        "rules_compared": rule.last_search().rules_compared,
+        "rules_compared": search.rules_compared,
         "find_rule_seconds": search_seconds,
         "find_rule_peak_megabytes": round(search_peak, 1),
         "flag_seconds": flag_seconds,
@@ -189,7 +194,7 @@ def _bench_monthly_parquet(runs: int) -> dict:
     with duckdb.connect() as connection:
         sample = connection.execute(_generated_parquet_sql(rows) + " LIMIT 200000").fetchdf()
     capacity = ECONOMICS.inspection_capacity_share
-    found = rule.find_rule(sample, DEFECT, capacity, list(MONTHLY_COLUMNS))
+    found = rule.find_rule(sample, DEFECT, capacity, list(MONTHLY_COLUMNS)).rule
     where = found.sql_where()
     here = f"{__name__}:"
     with tempfile.TemporaryDirectory() as scratch:
@@ -211,7 +216,55 @@ def _bench_monthly_parquet(runs: int) -> dict:
     }
 
 
+def write_generated_table(path: str, rows: str) -> dict:
+    """Write :func:`generated_table` of ``rows`` rows to a Parquet file (for
+    :func:`bench.in_child`)."""
+    start = time.perf_counter()
+    generated_table(int(rows)).to_parquet(path, index=False)
+    return {"seconds": time.perf_counter() - start}
+
+
+def run_rule_command(parquet: str, output: str) -> dict:
+    """``pocmvp rule`` on ``parquet`` with the defaults a user gets (for
+    :func:`bench.in_child`): its exit code and its seconds once imported."""
+    from pocmvp import cli
+
+    start = time.perf_counter()
+    code = cli.main(["rule", parquet, "--target", DEFECT, "--capacity", "0.05", "--output", output])
+    return {"exit_code": code, "seconds": time.perf_counter() - start}
+
+
+def _bench_rule_command(rows: int):
+    def step(runs: int) -> dict:
+        """``pocmvp rule`` on a Parquet file of ``rows`` rows x 20 numeric columns in a fresh
+        process: wall seconds (Python's start and imports included), peak RSS, the
+        workbook's size. ``runs`` is ignored: one run is already long."""
+        here = f"{__name__}:"
+        with tempfile.TemporaryDirectory() as scratch:
+            parquet = str(Path(scratch) / "table.parquet")
+            bench.in_child(here + "write_generated_table", parquet, str(rows))
+            output = Path(scratch) / "rule"
+            start = time.perf_counter()
+            result = bench.in_child(here + "run_rule_command", parquet, str(output))
+            seconds = time.perf_counter() - start
+            megabytes = (output / "workbook.xlsx").stat().st_size / 1e6
+        if result["exit_code"] != 0:
+            raise RuntimeError(f"pocmvp rule exited with {result['exit_code']}")
+        return {
+            "rows": rows,
+            "numeric_columns": 20,
+            "seconds": seconds,
+            "seconds_after_imports": result["seconds"],
+            "peak_rss_megabytes": result["peak_rss_megabytes"],
+            "workbook_megabytes": round(megabytes, 1),
+        }
+
+    return step
+
+
 BENCHMARKS = {
+    "rule_command_100k_rows_20_columns": _bench_rule_command(100_000),
+    "rule_command_1m_rows_20_columns": _bench_rule_command(1_000_000),
     "rule_search_1m_rows_20_columns": _bench_rule_on_generated_table,
     "monthly_figures_50m_parquet": _bench_monthly_parquet,
     "rule_scoring_1m_parts": _bench_scoring,

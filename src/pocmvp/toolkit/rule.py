@@ -26,31 +26,23 @@ formula guards each comparison with ``ISNUMBER`` (an empty cell is not a number,
 would otherwise compare as 0); SQL wraps each comparison in ``COALESCE(..., FALSE)`` (a
 comparison with NULL is NULL). The same holds for text where a number should be: in a data
 frame :func:`check_rule_columns` refuses it, in the spreadsheet ``ISNUMBER`` is false, and
-:func:`account_rows` rejects the row with its reason.
+:func:`~pocmvp.toolkit.accounting.account_rows` rejects the row with its reason.
 
 **Scopes.** A scoped condition compares its scope column's text exactly (case and spaces
 count): Python with ``isin``, the spreadsheet with ``EXACT`` (a plain ``=`` would ignore
 case), SQL with ``IN``. A missing or unknown value is in no scope, so only unscoped
-conditions can flag it; :func:`account_rows` rejects such a row when the rule is scoped
-(unknown: not in the schema's ``scope_values``), since nobody can say which threshold
-applied.
+conditions can flag it; :func:`~pocmvp.toolkit.accounting.account_rows` rejects such a row
+when the rule is scoped (unknown: not in the schema's ``scope_values``), since nobody can say
+which threshold applied.
 
-:func:`find_rule` picks the rule that catches the most defects on the training months without
-flagging more than the inspection capacity. It searches a grid of candidate thresholds (the
-values at evenly spaced quantiles in each column's tail, in both directions) exhaustively for
-every single condition and every pair, with cumulative sums over a two-way histogram of
-threshold ranks, so a year of parts takes well under a second.
-
-:func:`account_rows` says what happens to every row of a raw shift log: flagged, passed, or
-rejected with a reason (a duplicated or missing part id, text or an impossible value in a rule
-column); the three counts add up to the rows received.
+:func:`pocmvp.toolkit.search.find_rule` finds the rule under a capacity;
+:func:`pocmvp.toolkit.accounting.account_rows` says what happens to every row of a raw table.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,7 +50,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from pocmvp.toolkit import routing
-from pocmvp.toolkit.schema import Schema, TableError, numbers, parse_target, parse_time
+from pocmvp.toolkit.schema import Schema, TableError, parse_target
 
 OPERATORS = (">", ">=", "<", "<=")
 _WORDS = {">": "above", ">=": "at or above", "<": "below", "<=": "at or below"}
@@ -91,6 +83,9 @@ def _sql_text(value: str) -> str:
 
 def _excel_text(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
+
+
+_MAX_DOUBLE = "1.7976931348623157e308"
 
 
 def _number(value: float) -> str:
@@ -174,9 +169,12 @@ class Condition:
         ``cast``, the column is read with ``TRY_CAST(... AS DOUBLE)``, so text where a
         number should be never matches (for a file read as is)."""
         column = quote_sql(self.column)
+        finite = ""
         if cast:
             column = f"TRY_CAST({column} AS DOUBLE)"
-        compare = f"COALESCE({column} {self.operator} {_number(self.threshold)}, FALSE)"
+            # inf is no reading (see schema.numbers): only finite values may match
+            finite = f" AND ABS({column}) <= {_MAX_DOUBLE}"
+        compare = f"COALESCE({column} {self.operator} {_number(self.threshold)}{finite}, FALSE)"
         if not self.scoped:
             return compare
         listed = ", ".join(_sql_text(s) for s in self.shifts)
@@ -347,172 +345,6 @@ def flag_with_sql(shift_log: pd.DataFrame, rule: Rule) -> pd.Series:
     return pd.Series(result, index=shift_log.index, name="flagged")
 
 
-# --- Finding the rule -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Candidates:
-    """Candidate thresholds of one column and direction, and each row's rank among them.
-
-    Condition ``k`` holds for a row exactly when ``rank > k``; missing values have rank 0.
-    """
-
-    column: str
-    operator: str
-    thresholds: np.ndarray
-    rank: np.ndarray
-
-
-def _candidates(
-    values: pd.Series, column: str, operator: str, capacity: float, grid: int
-) -> _Candidates:
-    numbers = values.to_numpy(dtype="float64", na_value=np.nan)
-    present = ~np.isnan(numbers)
-    # ">" on the values, or "<" as ">" on the negated values: one code path for both.
-    oriented = numbers if operator == ">" else -numbers
-    shares = np.linspace(capacity / grid, capacity, grid)
-    levels = np.quantile(oriented[present], 1 - shares, method="inverted_cdf")
-    thresholds = np.unique(levels)  # ascending, in the oriented scale
-    rank = np.zeros(len(numbers), dtype=np.int64)
-    rank[present] = np.searchsorted(thresholds, oriented[present], side="left")
-    real = thresholds if operator == ">" else -thresholds
-    return _Candidates(column, operator, real, rank)
-
-
-def _tail_sums(rank: np.ndarray, size: int, weights: np.ndarray | None) -> np.ndarray:
-    """For each threshold k: the count (or weight) of rows with rank > k."""
-    counts = np.bincount(rank, weights=weights, minlength=size + 1)
-    return np.cumsum(counts[::-1])[::-1][1:]
-
-
-def _pair_sums(a: _Candidates, b: _Candidates, weights: np.ndarray | None) -> np.ndarray:
-    """For each pair of thresholds (k, l): rows where both conditions hold."""
-    size_a, size_b = len(a.thresholds) + 1, len(b.thresholds) + 1
-    joint = np.bincount(a.rank * size_b + b.rank, weights=weights, minlength=size_a * size_b)
-    joint = joint.reshape(size_a, size_b)
-    tail = joint[::-1, ::-1].cumsum(axis=0).cumsum(axis=1)[::-1, ::-1]
-    return tail[1:, 1:]
-
-
-@dataclass(frozen=True)
-class RuleSearch:
-    """What :func:`find_rule` looked at: how many rules it compared, and how long it took."""
-
-    rules_compared: int
-    seconds: float
-
-
-_last_search: RuleSearch | None = None
-
-
-def last_search() -> RuleSearch | None:
-    """The size of the most recent :func:`find_rule` search (for the chapters' prose)."""
-    return _last_search
-
-
-def find_rule(
-    shift_log: pd.DataFrame,
-    target: str,
-    capacity: float,
-    columns: Iterable[str] | None = None,
-    max_conditions: int = MAX_CONDITIONS,
-    *,
-    grid: int = 100,
-) -> Rule:
-    """The rule that catches the most ``target`` parts while flagging at most ``capacity``
-    (a share of the parts, e.g. 0.05) of ``shift_log``.
-
-    Every single condition and every pair of conditions (on two columns, or on one column in
-    both directions) over ``grid`` candidate thresholds per column and direction is compared;
-    ties go to the rule that flags fewer parts. Without ``columns``, every numeric column
-    but the target is searched (leave out columns recorded after the outcome:
-    :mod:`pocmvp.toolkit.leaks`). Columns that are not numbers are refused. The target may be
-    boolean, 0/1, true/false or yes/no. A threshold on an integer column is a whole number.
-    """
-    global _last_search
-    started = time.perf_counter()
-    require_dataframe(shift_log)
-    if columns is None:
-        columns = [
-            c
-            for c in shift_log.columns
-            if c != target
-            and pd.api.types.is_numeric_dtype(shift_log[c])
-            and not pd.api.types.is_bool_dtype(shift_log[c])
-        ]
-    columns = list(dict.fromkeys(columns))
-    if not 0 < capacity < 1:
-        raise ValueError(f"capacity is a share of parts between 0 and 1, got {capacity}")
-    if max_conditions not in (1, 2):
-        raise ValueError(f"max_conditions must be 1 or 2, got {max_conditions}")
-    if target not in shift_log.columns:
-        raise TableError(f"the target column {target!r} is missing")
-    if not columns:
-        raise ValueError("find_rule needs at least one column to search")
-    if target in columns:
-        raise ValueError(f"the target {target!r} cannot be a column of the rule")
-    defects = parse_target(shift_log[target], target).to_numpy(dtype=np.float64)
-    probe = Rule(tuple(Condition(c, ">", 0) for c in columns))
-    check_rule_columns(shift_log, probe)
-
-    limit = math.floor(capacity * len(shift_log) + 1e-9)
-    options = [
-        _candidates(shift_log[c], c, op, capacity, grid) for c in columns for op in (">", "<")
-    ]
-    whole = {c for c in columns if pd.api.types.is_integer_dtype(shift_log[c])}
-    flagged_alone = [_tail_sums(o.rank, len(o.thresholds), None) for o in options]
-    caught_alone = [_tail_sums(o.rank, len(o.thresholds), defects) for o in options]
-
-    best: tuple[float, float, tuple[Condition, ...]] = (-1.0, 0.0, ())
-    compared = 0
-    for option, flagged, caught in zip(options, flagged_alone, caught_alone, strict=True):
-        fits = flagged <= limit
-        compared += len(flagged)
-        if fits.any():
-            k = _best_index(caught, flagged, fits)
-            best = _better(best, caught[k], flagged[k], (_condition(option, k, whole),))
-    if max_conditions == 2:
-        for i, a in enumerate(options):
-            for j in range(i + 1, len(options)):
-                b = options[j]
-                if a.column == b.column and a.operator == b.operator:
-                    continue
-                both_flagged = _pair_sums(a, b, None)
-                both_caught = _pair_sums(a, b, defects)
-                flagged = flagged_alone[i][:, None] + flagged_alone[j][None, :] - both_flagged
-                caught = caught_alone[i][:, None] + caught_alone[j][None, :] - both_caught
-                fits = flagged <= limit
-                compared += flagged.size
-                if fits.any():
-                    ka, kb = np.unravel_index(_best_index(caught, flagged, fits), caught.shape)
-                    conditions = (_condition(a, ka, whole), _condition(b, kb, whole))
-                    best = _better(best, caught[ka, kb], flagged[ka, kb], conditions)
-    if not best[2]:
-        raise ValueError(f"no rule on {columns} flags at most {capacity:.1%} of the parts")
-    _last_search = RuleSearch(rules_compared=compared, seconds=time.perf_counter() - started)
-    return Rule(best[2])
-
-
-def _best_index(caught: np.ndarray, flagged: np.ndarray, fits: np.ndarray) -> int:
-    """Flat index of the most catches among the rules that fit, then the fewest flags."""
-    score = np.where(fits, caught, -1.0).ravel()
-    top = np.flatnonzero(score == score.max())
-    return int(top[np.argmin(flagged.ravel()[top])])
-
-
-def _better(best: tuple, caught: float, flagged: float, conditions: tuple) -> tuple:
-    if caught > best[0] or (caught == best[0] and flagged < best[1]):
-        return (float(caught), float(flagged), conditions)
-    return best
-
-
-def _condition(option: _Candidates, k: int, whole: set[str]) -> Condition:
-    threshold = float(option.thresholds[k])
-    if option.column in whole:
-        threshold = float(round(threshold))
-    return Condition(option.column, option.operator, threshold)
-
-
 # --- How well a rule does -------------------------------------------------------------------
 
 
@@ -570,143 +402,3 @@ def within_capacity(
         raise TableError(f"the time column {time!r} is missing")
     parts = pd.DataFrame({"cast_at": table[time].to_numpy()}, index=table.index)
     return routing.route(parts, flagged, capacity)
-
-
-# --- Accounting for every row ---------------------------------------------------------------
-
-FLAGGED, PASSED, REJECTED = "flagged", "passed", "rejected"
-
-
-@dataclass(frozen=True)
-class Accounting:
-    """What happened to every row of a shift log: flagged, passed, or rejected with a reason.
-
-    ``decisions`` has the input's index and the columns ``part_id``, ``decision`` and
-    ``reason`` (empty unless rejected; for a passed row with a missing rule value it notes
-    the missing value).
-    """
-
-    decisions: pd.DataFrame
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counted = self.decisions["decision"].value_counts()
-        return {d: int(counted.get(d, 0)) for d in (FLAGGED, PASSED, REJECTED)}
-
-    @property
-    def rows(self) -> int:
-        return len(self.decisions)
-
-    @property
-    def flagged(self) -> pd.Series:
-        return (self.decisions["decision"] == FLAGGED).rename("flagged")
-
-    def rejected(self) -> pd.DataFrame:
-        """The rejected rows and why, for the quality lead to look at."""
-        return self.decisions[self.decisions["decision"] == REJECTED]
-
-    def table(self) -> pd.DataFrame:
-        """Rows per decision and reason, with a total that equals the rows received."""
-        reasons = self.decisions["reason"].str.split(":").str[0].replace("", "-")
-        table = (
-            self.decisions.assign(reason=reasons)
-            .groupby(["decision", "reason"], sort=False)
-            .size()
-            .rename("rows")
-            .reset_index()
-        )
-        order = pd.Categorical(table["decision"], categories=[FLAGGED, PASSED, REJECTED])
-        table = table.assign(order=order).sort_values(["order", "reason"]).drop(columns="order")
-        total = pd.DataFrame([{"decision": "total", "reason": "", "rows": self.rows}])
-        return pd.concat([table, total], ignore_index=True)
-
-
-def account_rows(
-    shift_log: pd.DataFrame, rule: Rule, schema: Schema | None = None, id: str | None = None
-) -> Accounting:  # noqa: A002
-    """Decide every row of a raw table: flagged, passed, or rejected with a reason.
-
-    A row is rejected when its id (``schema.id``, or ``id``) is missing or appears more
-    than once (every copy is rejected: which one is right is for a person to decide), when a
-    rule column holds text (that row only; the others go on) or a value outside the
-    schema's possible range, when the schema's time column cannot be read as a time, or, for
-    a scoped condition, when its scope value is missing or (with ``schema.scope_values``)
-    unknown. Missing values in rule columns are not a reason to reject: they never satisfy a
-    condition (see the module's docstring). A table without the id column or a column the
-    rule reads is refused with a :class:`TableError`.
-    """
-    require_dataframe(shift_log)
-    id_column = id if id is not None else (schema.id if schema else None)
-    needed = [c for c in (id_column, *rule.input_columns) if c is not None]
-    missing = [c for c in needed if c not in shift_log.columns]
-    if missing:
-        raise TableError(f"shift log is missing column(s): {', '.join(missing)}")
-    reason = pd.Series("", index=shift_log.index, dtype=object)
-
-    def reject(mask: pd.Series, because: pd.Series | str) -> None:
-        fresh = mask & (reason == "")
-        reason[fresh] = because if isinstance(because, str) else because[fresh]
-
-    if id_column is not None:
-        part_id = shift_log[id_column]
-        what = id_column.replace("_", " ")
-        reject(part_id.isna() | (part_id.astype(str).str.strip() == ""), f"missing {what}")
-        repeats = part_id.map(part_id.value_counts())
-        reject(
-            repeats > 1,
-            f"duplicated {what}: "
-            + part_id.astype(str)
-            + " appears "
-            + repeats.astype(str)
-            + " times",
-        )
-    else:
-        id_column = "row"
-        part_id = pd.Series(np.arange(1, len(shift_log) + 1), index=shift_log.index)
-
-    checked_values = {}
-    ranges = schema.ranges if schema else {}
-    for column in rule.columns:
-        raw = shift_log[column]
-        converted, text = numbers(raw)
-        reject(text, f"not a number in {column}: " + raw.astype(str))
-        low, high = ranges.get(column, (None, None))
-        if low is not None or high is not None:
-            low = -np.inf if low is None else low
-            high = np.inf if high is None else high
-            impossible = converted.notna() & ~converted.between(low, high)
-            reject(
-                impossible,
-                f"impossible value in {column}: "
-                + converted.astype(str)
-                + f" (possible {low:g} to {high:g})",
-            )
-        checked_values[column] = converted
-    if schema is not None and schema.time is not None and schema.time in shift_log.columns:
-        raw_time = shift_log[schema.time]
-        unreadable = parse_time(raw_time).isna() & raw_time.notna()
-        reject(unreadable, f"unreadable time in {schema.time}: " + raw_time.astype(str))
-
-    for column in rule.scope_columns:
-        scope = shift_log[column]
-        reject(scope.isna(), f"missing {column}")
-        if schema is not None and schema.scope == column and schema.scope_values:
-            reject(~scope.isin(schema.scope_values), f"unknown {column}: " + scope.astype(str))
-        checked_values[column] = scope
-
-    checked = pd.DataFrame(checked_values, index=shift_log.index)
-    flags = rule.flag(checked)
-    rejected = reason != ""
-    decision = np.where(rejected, REJECTED, np.where(flags, FLAGGED, PASSED))
-    absent_columns = pd.Series("", index=shift_log.index, dtype=object)
-    for column in rule.columns:
-        gap = checked[column].isna() & ~rejected
-        separator = np.where(absent_columns[gap] == "", "", ", ")
-        absent_columns[gap] = absent_columns[gap] + separator + column
-    absent = absent_columns != ""
-    reason[absent] = "missing value (never triggers): " + absent_columns[absent]
-    decisions = pd.DataFrame(
-        {id_column: part_id, "decision": decision, "reason": reason.astype(str)},
-        index=shift_log.index,
-    )
-    return Accounting(decisions)

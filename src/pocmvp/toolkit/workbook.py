@@ -38,7 +38,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from pocmvp.toolkit import cells
-from pocmvp.toolkit.rule import REJECTED, Rule, account_rows
+from pocmvp.toolkit.accounting import REJECTED, account_rows
+from pocmvp.toolkit.rule import Rule
 from pocmvp.toolkit.schema import Schema, numbers, parse_time
 
 DATA_SHEET = "Data"
@@ -92,7 +93,7 @@ def write_rule_workbook(
     which accounted for the rows before handing over the accepted ones): the Rejected sheet
     then lists it, every row.
 
-    Every row is first decided with :func:`pocmvp.toolkit.rule.account_rows`: the accepted
+    Every row is first decided with :func:`pocmvp.toolkit.accounting.account_rows`: the accepted
     rows go to the data sheet in input order (the ``schema.columns``, then the live formula
     column ``flag_header``), the rejected ones to the **Rejected** sheet with their reason.
     ``capacity`` is the share of rows the test can take; ``notes`` are extra lines for the

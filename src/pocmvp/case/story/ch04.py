@@ -12,7 +12,9 @@ def mvp_rule(story: Story) -> rule.Rule:
     """Chapter 4's rule: the best one or two conditions on the history, under the capacity."""
     return story.shared(
         "rule_v1",
-        lambda: rule.find_rule(story.history, factory.TARGET, ECONOMICS.inspection_capacity_share),
+        lambda: (
+            rule.find_rule(story.history, factory.TARGET, ECONOMICS.inspection_capacity_share).rule
+        ),
     )
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from pocmvp.case import bottling
 from pocmvp.case.story.claims import Band, Claim, Story
-from pocmvp.toolkit import leaks, routing, rule, schema
+from pocmvp.toolkit import leaks, routing, rule, schema, search
 
 CAPACITY = 0.05
 """The lab's capacity: it can pressure-test 5 % of the bottles."""
@@ -47,7 +47,7 @@ def fit(
     candidates = schema.infer_schema(table, target, columns, id=bottling.BOTTLE_ID).candidates
     found = leaks.find_leaks(table, target, candidates)
     searched = leaks.usable_columns(candidates, found, named=columns)
-    chosen = rule.find_rule(table, target, capacity, searched)
+    chosen = search.find_rule(table, target, capacity, searched).rule
     return Fitted(
         tuple(found), tuple(searched), chosen, rule.score(table, chosen.flag(table), target)
     )
