@@ -98,3 +98,12 @@ def test_gain_curve_of_a_perfect_score(fast_plant):
     assert baselines.share_caught_at(curve, rate / 2) == pytest.approx(0.5, abs=0.02)
     assert baselines.share_caught_at(curve, 0.2) == 1.0
     assert curve["share_caught"].is_monotonic_increasing
+
+
+def test_only_the_first_version_reads_the_leak():
+    leaky = baselines.make_baseline(baselines.BOOSTING, baselines.WITH_MES, with_leak=True)
+    assert factory.LEAKING_FIELD in leaky[0].transformers[0][2]
+    honest = baselines.make_baseline(baselines.BOOSTING, baselines.WITH_MES)
+    assert factory.LEAKING_FIELD not in honest[0].transformers[0][2]
+    with pytest.raises(ValueError, match="leak"):
+        baselines.make_baseline(baselines.FOREST, baselines.WITH_MES, with_leak=True)

@@ -81,12 +81,9 @@ def test_declared_inputs_match_the_pocs_feature_groups_and_their_sources():
 def test_unavailable_features_are_the_mes_ones_and_the_leak(model, fast_plant):
     names = bill.unavailable_features(model)
     groups = model.feature_groups
-    assert set(names) == set(
-        groups["MES signals"]
-        + groups["MES interactions"]
-        + groups["shot physics"]
-        + groups["anomaly score"]
-    )
+    # The search may keep no MES pair on a small plant: then the group is absent.
+    mes_groups = ("MES signals", "MES interactions", "shot physics", "anomaly score")
+    assert set(names) == {name for group in mes_groups for name in groups.get(group, [])}
     leaky = poc.train_poc(fast_plant, with_leak=True, params=QUICK_PARAMS, show_progress=False)
     assert factory.LEAKING_FIELD in bill.unavailable_features(leaky)
     assert bill.unavailable_inputs()[-1] == poc.LEAK_GROUP

@@ -69,9 +69,11 @@ def label(model: str, data: str) -> str:
     return f"{model}, {data}"
 
 
-def feature_table(data: str, *, scaled: bool) -> ColumnTransformer:
-    """The fields known at routing time as a model-ready table (one-hot, imputed, scaled)."""
+def feature_table(data: str, *, scaled: bool, with_leak: bool = False) -> ColumnTransformer:
+    """The fields known at routing time as a model-ready table (one-hot, imputed, scaled);
+    ``with_leak`` adds the leaking ``rework_minutes``, for the first version a demo shows."""
     numeric = list(poc.SHIFT_LOG_NUMERIC) + (list(poc.MES_NUMERIC) if data == WITH_MES else [])
+    numeric += [factory.LEAKING_FIELD] if with_leak else []
     steps = [SimpleImputer(strategy="median", add_indicator=True)]
     if scaled:
         steps.append(StandardScaler())
@@ -107,15 +109,21 @@ def tuned_boosting(
     )
 
 
-def make_baseline(model: str, data: str, seed: int = factory.DEFAULT_SEED) -> Pipeline:
-    """An unfitted baseline: the feature table, then the model at its usual settings."""
+def make_baseline(
+    model: str, data: str, seed: int = factory.DEFAULT_SEED, *, with_leak: bool = False
+) -> Pipeline:
+    """An unfitted baseline: the feature table, then the model at its usual settings
+    (``with_leak``: the default gradient boosting on every column, the leak included)."""
     if model == LOGISTIC:
         return make_pipeline(feature_table(data, scaled=True), LogisticRegression(max_iter=2_000))
     if model == BOOSTING:
         # Defaults, as a practitioner's first try; only the seed is fixed, for repeatability.
         return make_pipeline(
-            feature_table(data, scaled=False), HistGradientBoostingClassifier(random_state=seed)
+            feature_table(data, scaled=False, with_leak=with_leak),
+            HistGradientBoostingClassifier(random_state=seed),
         )
+    if with_leak:
+        raise ValueError("only the default gradient boosting is shown with the leak")
     if model == TUNED:
         return tuned_boosting(data, seed)
     if model == FOREST:
