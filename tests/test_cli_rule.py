@@ -294,7 +294,7 @@ def test_the_capacity_used_on_new_rows_is_reported_and_can_be_filled(tmp_path, c
     code, printed, err = run(capsys, *arguments, "--output", tmp_path / "plain")
     assert code == 0 and err == ""
     assert "expected capacity use on new rows: " in printed
-    assert "the latest 25% of the rows by Zeit" in printed
+    assert "the latest 25% of the rows by 'Zeit'" in printed
     code, printed, err = run(capsys, *arguments, "--fill-capacity", "--output", tmp_path / "full")
     assert code == 0 and err == "" and "thresholds moved to fill the capacity" in printed
     table = pd.read_csv(data)

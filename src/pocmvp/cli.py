@@ -303,7 +303,7 @@ def _rule(args: argparse.Namespace) -> int:
             time=args.time,
             history_until=args.history_until,
             output=args.output,
-            workbook_rows=args.workbook_rows,
+            workbook_rows=args.workbook_rows or make_rule.WORKBOOK_ROWS,
             fill=args.fill_capacity,
         )
     except make_rule.RuleInputError as error:
@@ -449,8 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     ru.add_argument("--output", default="rule", help="output folder (default ./rule)")
     ru.add_argument(
         "--workbook-rows",
-        default=str(100_000),
-        help="rows the workbook holds, the latest (default 100000; 'all' for every row)",
+        help="rows the workbook holds, the latest (default 50000; 'all' for every row)",
     )
     ru.add_argument(
         "--fill-capacity",

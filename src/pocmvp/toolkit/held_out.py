@@ -79,7 +79,7 @@ def held_out_rows(
         times = table[time].to_numpy()[order]
         known = order[~pd.isna(times)]
         held[known[len(known) - min(count, len(known)) :]] = True
-        return held, f"the latest {share:.0%} of the rows by {time}"
+        return held, f"the latest {share:.0%} of the rows by {time!r}"
     held[np.random.default_rng(seed).permutation(len(table))[:count]] = True
     return held, f"a random {share:.0%} of the rows (seed {seed})"
 
