@@ -127,7 +127,7 @@ def workbook_window(
         return None
     if time is not None:
         order = np.argsort(parse_time(frame[time]).to_numpy(), kind="stable")
-        how = f"the latest by {time}"
+        how = f"the latest by {time!r}"
     else:
         order = np.arange(len(frame))
         how = "the last of the table"
@@ -263,8 +263,9 @@ def make_rule(
     return made
 
 
-def capacity_lines(made: MadeRule) -> list[str]:
-    """The capacity the rule is expected to use on new rows, in words, for the command."""
+def capacity_lines(made: MadeRule, *, hint: bool = True) -> list[str]:
+    """The capacity the rule is expected to use on new rows, in words (with ``hint``, how
+    to use the rest, for the command's output)."""
     use = made.capacity_use
     if use is None:
         return ["capacity used on new rows: not estimated (too few rows to hold some out)"]
@@ -281,7 +282,7 @@ def capacity_lines(made: MadeRule) -> list[str]:
         f"earlier rows flags {use.flagged_share:.1%} of {use.held_out} at a "
         f"{use.capacity:.0%} capacity, catching {use.catch_rate:.1%} of their positives)"
     )
-    if made.filled is None and use.capacity_used < 0.9:
+    if hint and made.filled is None and use.capacity_used < 0.9:
         lines.append(
             "  the idle tests go to a blind sample; --fill-capacity moves the thresholds to "
             "use them"
@@ -334,6 +335,7 @@ def _write(
                 "Left out as recorded after the outcome: "
                 + "; ".join(leak.evidence for leak in made.leaks if leak.column in made.left_out)
             )
+        notes.extend(capacity_lines(made, hint=False))
         if made.window is not None:
             notes.append(made.window.note)
             frame = frame[made.window.rows]
