@@ -15,7 +15,7 @@ QUARTO_VERSION := 1.10.19
 # The monthly report notebook ships inside the package (pocmvp report runs it).
 REPORT_NOTEBOOK := src/pocmvp/toolkit/report_notebook/monthly_report.ipynb
 
-.PHONY: help venv lab test lint format notebooks exercises report bench robustness site clean
+.PHONY: help venv lab test lint format notebooks exercises report bench robustness searches site clean
 MONTH ?= 2025-10
 
 help: ## List the commands
@@ -23,9 +23,11 @@ help: ## List the commands
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	# uv installs the lock's packages in parallel from its cache: seconds where pip, which
+	# asks the package index about each package in turn, takes minutes on a fresh clone.
+	$(BIN)/python -m pip install --quiet "uv>=0.9,<1"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (pocmvp workbook)" >/dev/null
 	touch $(STAMP)
 
@@ -60,8 +62,11 @@ exercises: $(STAMP) ## Regenerate exercises/ from solutions/
 report: $(STAMP) ## The monthly report for MONTH (default 2025-10) into reports/MONTH
 	$(BIN)/pocmvp report --month $(MONTH)
 
-bench: $(STAMP) ## Time every notebook and the heavy steps; writes benchmarks/results.json
+bench: $(STAMP) ## Time the heavy steps, every notebook and make test (on an idle machine); writes benchmarks/results.json
 	$(BIN)/pocmvp bench --output benchmarks/results.json
+
+searches: $(STAMP) ## Re-run the stored searches (the POC's, the tuned baseline's) and check their choices
+	POCMVP_SEARCHES=1 $(BIN)/pytest -p no:randomly tests/test_tuning.py
 
 robustness: $(STAMP) ## Every claim of the story on seeds 1-20 at both sizes; writes benchmarks/robustness.{json,md}
 	$(BIN)/pocmvp robustness --seeds 1-20 --sizes default,fast --output benchmarks
@@ -74,8 +79,10 @@ site: $(STAMP) ## Render the learner and instructor editions into _site/ (needs 
 		echo "Quarto is not installed. Install it with 'pip install quarto-cli==$(QUARTO_VERSION)'"; \
 		echo "inside .venv, or from https://quarto.org/docs/get-started/, then run 'make site' again."; \
 		exit 1; fi; \
-	$$QUARTO render --profile learner && $$QUARTO render --profile instructor && \
-	echo "Learner edition: _site/learner/index.html   Instructor edition: _site/instructor/index.html"
+	for edition in learner instructor; do start=$$SECONDS; \
+		$$QUARTO render --profile $$edition || exit 1; \
+		echo "$$edition edition: _site/$$edition/index.html, rendered in $$((SECONDS - start)) s"; \
+	done
 
 clean: ## Remove generated outputs (keeps .venv)
 	rm -rf _site output .quarto benchmarks/*.tmp

@@ -1,12 +1,49 @@
-"""Shared fixtures: the fast-mode plant, generated once per test session."""
+"""Shared fixtures: the fast-mode plant, generated once per test session.
+
+Every notebook a test runs (nbval's runs included, whose kernels inherit this process's
+environment) writes its files, figures and downloads into a scratch folder of the test
+session: tests never rewrite the tracked ``chapters/figures`` or ``chapters/downloads``.
+"""
 
 from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from local_servers import Inbox, free_port
 
 from pocmvp.case import factory, iteration
+from pocmvp.machinery import selfcheck
+
+
+@pytest.fixture(autouse=True)
+def fresh_self_checks():
+    """Each test starts with no self-check attempts, as a fresh kernel does."""
+    selfcheck.reset()
+
+
+SCRATCH_VARIABLES = {
+    "POCMVP_OUTPUT_DIR": "output",
+    "POCMVP_FIGURES_DIR": "figures",
+    "POCMVP_DOWNLOADS_DIR": "downloads",
+}
+_scratch: list[Path] = []
+
+
+def pytest_configure(config):
+    scratch = Path(tempfile.mkdtemp(prefix="pocmvp-tests-"))
+    _scratch.append(scratch)
+    for variable, folder in SCRATCH_VARIABLES.items():
+        os.environ.setdefault(variable, str(scratch / folder))
+
+
+def pytest_unconfigure(config):
+    for scratch in _scratch:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

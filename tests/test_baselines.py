@@ -12,8 +12,9 @@ def fitted(fast_plant):
     return baselines.train_baselines(fast_plant)
 
 
-def test_four_baselines_on_the_same_feature_table(fitted):
-    assert len(fitted) == 4
+def test_eight_baselines_on_the_same_feature_table(fitted):
+    assert len(fitted) == 8
+    assert {(b.model, b.data) for b in fitted.values()} == set(baselines.BASELINES)
     for baseline in fitted.values():
         columns = baseline.pipeline[0].transformers[0][2]
         assert set(poc.SHIFT_LOG_NUMERIC) <= set(columns)
@@ -28,9 +29,24 @@ def test_gradient_boosting_is_at_its_defaults():
     assert changed == {"random_state": factory.DEFAULT_SEED}
 
 
-def test_baselines_learn_only_on_the_pocs_learning_months(fast_plant, fitted):
+def test_the_tuned_model_uses_the_stored_search(fast_plant):
+    for data in (baselines.SHIFT_LOG, baselines.WITH_MES):
+        model = baselines.tuned_boosting(data, seed=3)[-1]
+        stored = baselines.TUNED_PARAMS[data]
+        assert {k: model.get_params()[k] for k in stored} == stored
+        assert model.random_state == 3 and model.early_stopping is False
+    chosen = {"learning_rate": 0.2, "max_leaf_nodes": 3, "max_iter": 5}
+    model = baselines.tuned_boosting(baselines.SHIFT_LOG, params=chosen)
+    history = factory.in_months(fast_plant.shift_log, factory.TRAIN_MONTHS)
+    model.fit(history, history["defect"])  # a plain shift log will do without the MES
+    assert model[-1].n_iter_ == 5
+    with pytest.raises(ValueError, match="data must be"):
+        baselines.tuned_boosting("MES alone")
+
+
+def test_baselines_learn_only_on_the_history_months(fast_plant, fitted):
     log = fast_plant.shift_log.copy()
-    later = ~factory.month_of(log).isin(poc.FIT_MONTHS)
+    later = ~factory.month_of(log).isin(factory.TRAIN_MONTHS)
     log.loc[later, "defect"] = ~log.loc[later, "defect"]
     tampered = factory.Plant(shift_log=log, mes=fast_plant.mes, seed=fast_plant.seed)
     again = baselines.train_baselines(tampered)
@@ -55,6 +71,23 @@ def test_panel_routes_every_option_with_the_same_tests(fast_plant, fitted):
     assert baselines.margin_over_baselines(table, "noise") == pytest.approx(
         table.loc["noise", "reduction"] - best
     )
+
+
+def test_the_margins_noise_is_a_bootstrap_over_days(fast_plant, fitted):
+    window = baselines.routing_window(fast_plant.shift_log)
+    risks = {name: b.risk(window, fast_plant.mes) for name, b in fitted.items()}
+    tested = baselines.tested_parts(fast_plant, risks)
+    by_day = baselines.shipped_by_day(fast_plant.shift_log, tested)
+    table = baselines.panel(fast_plant, risks, tested=tested)
+    assert by_day[baselines.TODAY_NAME].sum() == table.loc[baselines.TODAY_NAME, "shipped_defects"]
+    assert (by_day.drop(columns="defects").le(by_day["defects"], axis=0)).all().all()
+    poc_name = table.index[0]
+    margins = baselines.margin_noise(by_day, poc_name, samples=500, seed=1)
+    assert len(margins) == 500
+    assert margins.equals(baselines.margin_noise(by_day, poc_name, samples=500, seed=1))
+    assert 0.002 < margins.std() < 0.08, "a few hundred defects: a noise of points, not zero"
+    # the best option of the panel keeps a margin of at least zero on most resamples
+    assert (margins >= 0).mean() > 0.3
 
 
 def test_gain_curve_of_a_perfect_score(fast_plant):

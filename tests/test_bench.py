@@ -1,3 +1,4 @@
+import datetime
 import json
 
 import pytest
@@ -18,6 +19,14 @@ def test_record_merges_sections(tmp_path):
     data = json.loads(results.read_text())
     assert data["first"] == {"a": 1.0} and data["second"] == {"b": 2.0}
     assert data["machine"]["cores"] >= 1
+    today = datetime.date.today().isoformat()
+    assert data["measured_on"] == {"first": today, "second": today}, "each section dated"
+
+
+def test_an_unknown_section_is_refused_before_anything_runs(tmp_path):
+    with pytest.raises(ValueError, match="unknown \\['suites'\\]"):
+        bench.run(tmp_path / "results.json", sections=("suites",))
+    assert not (tmp_path / "results.json").exists()
 
 
 def test_step_benchmarks_are_found_in_the_case_and_the_machinery():
@@ -62,7 +71,7 @@ def test_only_the_steps_named_are_run(tmp_path, monkeypatch):
     ran = []
     steps = {"a": lambda runs: ran.append("a") or {"x": 1}, "b": lambda runs: {"y": 2}}
     monkeypatch.setattr(bench, "step_benchmarks", lambda: steps)
-    data = bench.run(tmp_path / "results.json", steps=["a"])
+    data = bench.run(tmp_path / "results.json", sections=("steps",), steps=["a"])
     assert ran == ["a"] and "a" in data and "b" not in data and "notebook_seconds" not in data
     with pytest.raises(ValueError, match="no benchmark step c"):
         bench.run(tmp_path / "results.json", steps=["c"])
@@ -75,3 +84,30 @@ def test_in_child_reports_cpu_seconds_and_peak_memory(tmp_path):
         f"{tb.__name__}:write_generated_table", str(tmp_path / "t.parquet"), "500"
     )
     assert written["cpu_seconds"] > 0 and written["peak_rss_megabytes"] > 0
+
+
+def test_recorded_reads_the_scoring_figures_with_their_date(tmp_path):
+    results = tmp_path / "results.json"
+    bench.record(results, "poc", {"score_1M_parts_seconds": 8.0, "train_seconds": 10.0})
+    bench.record(results, "rule_scoring_1m_parts", {"python_seconds": 0.002})
+    scoring = bench.recorded(results)
+    assert scoring.poc_seconds == 8.0 and scoring.rule_seconds == 0.002
+    assert scoring.rule_speed_up == 4000.0
+    assert len(scoring.recorded_on) == 10 and scoring.recorded_on.startswith("20")
+
+
+def test_recorded_names_what_is_missing(tmp_path):
+    import pytest
+
+    results = tmp_path / "results.json"
+    bench.record(results, "poc", {"score_1M_parts_seconds": 8.0, "train_seconds": 10.0})
+    with pytest.raises(KeyError, match="rule_scoring_1m_parts"):
+        bench.recorded(results)
+    with pytest.raises(FileNotFoundError, match="make bench"):
+        bench.recorded(tmp_path / "none.json")
+
+
+def test_the_tracked_results_hold_the_scoring_figures():
+    scoring = bench.recorded()
+    assert scoring.poc_seconds > 0 and scoring.rule_seconds > 0
+    assert scoring.recorded_on != "unknown"

@@ -22,7 +22,8 @@ def test_forced_catch_rate(line):
     assert ch09.forced_catch_rate(round(right, 3), export).status == selfcheck.CORRECT
     honest = story_ch09.fit(export).score.catch_rate
     feedback = ch09.forced_catch_rate(honest, export)
-    assert feedback.status == selfcheck.INCORRECT and "too low" in feedback.message
+    assert feedback.status == selfcheck.INCORRECT and feedback.misconception == "without the leak"
+    assert "too low" in ch09.forced_catch_rate(honest / 2, export).message
     assert f"{right:.3}" not in feedback.message and f"{right:.1%}" not in feedback.message
     assert ch09.forced_catch_rate(..., export).status == selfcheck.NOT_ANSWERED
 
@@ -32,7 +33,7 @@ def test_flagged_share_at_a_bigger_capacity(line):
     right = story_ch09.fit(export, 0.08).score.flagged_share
     assert right <= 0.08
     assert ch09.flagged_share_at(round(right, 3), export).status == selfcheck.CORRECT
-    feedback = ch09.flagged_share_at(0.05, export)
+    feedback = ch09.flagged_share_at(0.03, export)
     assert feedback.status == selfcheck.INCORRECT and "too low" in feedback.message
     assert ch09.flagged_share_at("8 %", export).status == selfcheck.INCORRECT
 

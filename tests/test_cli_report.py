@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pocmvp import cli
-from pocmvp.toolkit import report, rulefile
+from pocmvp.toolkit import output, report, rulefile
 from pocmvp.toolkit.rule import Rule
 
 MONTH = "2025-10"
@@ -106,6 +106,15 @@ def test_any_table_is_reported_with_every_rejected_row(
     body = message.get_body(("plain",)).get_content()
     assert "60 rows were rejected" in body and "Rejected sheet" in body
 
+    # A folder this tool wrote is replaced; once the user adds a file, it is refused.
+    assert output.written_files(folder) == sorted(report.file_names(MONTH, "rule").values())
+    (folder / "my notes.txt").write_text("mine")
+    assert cli.main(arguments) == 2
+    err = capfd.readouterr().err
+    assert err.count("\n") == 1 and "did not write (my notes.txt)" in err
+    assert (folder / "my notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in work.glob("reports/*")) == [MONTH], "nothing left beside it"
+
 
 def refuse(arguments, capsys, folder):
     assert cli.main([*arguments, "--output", str(folder)]) == 2
@@ -119,7 +128,7 @@ def refuse(arguments, capsys, folder):
 @pytest.mark.parametrize(
     ("case", "message"),
     [
-        ("unreadable", "cannot read 'orders.csv' (UnicodeDecodeError"),
+        ("unreadable", "orders.csv: it holds binary data, not text"),
         ("no target", "'orders.csv' has no 'fraud' column (the rule file's target)"),
         ("outside", "2026-01 is outside the data: the rows cover 2025-09 to 2025-11"),
         ("newline", "the month must look like 2025-09 (YYYY-MM), got '2025-10\\n'"),
@@ -142,6 +151,25 @@ def test_bad_input_is_one_line_and_exit_2(case, message, tmp_path, capsys):
     if case == "seed on a table":
         arguments += ["--seed", "3"]
     assert message in refuse(arguments, capsys, tmp_path / "out")
+
+
+@pytest.mark.parametrize("kind", ["input inside", "users folder", "file", "dot", "proc"])
+def test_an_output_it_must_not_write_is_one_line(kind, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    inside = tmp_path / "x"
+    inside.mkdir()
+    path = (inside if kind == "input inside" else tmp_path) / "orders.csv"
+    orders(300).to_csv(path, index=False)
+    rule_path = write_rule(tmp_path)
+    out = {"input inside": "x", "users folder": "x", "file": "o_isfile", "dot": "."}
+    (tmp_path / "o_isfile").write_text("mine")
+    (inside / "notes.txt").write_text("mine")
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    arguments = ["report", "--data", str(path), "--rule", str(rule_path), "--month", MONTH]
+    assert cli.main([*arguments, "--output", out.get(kind, "/proc/x")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("pocmvp report: "), err
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before, "nothing moved or written"
 
 
 def test_a_negative_seed_is_refused(tmp_path, capsys):

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from pocmvp import cli
 from pocmvp.case import factory
 from pocmvp.toolkit import spreadsheet_engine, sql
+from pocmvp.toolkit.output import MANIFEST
 from pocmvp.toolkit.rulefile import load
 
 
@@ -65,7 +66,12 @@ def test_plant_shift_log(plant_csv, tmp_path, capsys):
         out,
     )
     assert code == 0 and err == ""
-    assert sorted(p.name for p in out.iterdir()) == ["rule.json", "rule.sql", "workbook.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        MANIFEST,
+        "rule.json",
+        "rule.sql",
+        "workbook.xlsx",
+    ]
     assert not list(tmp_path.glob(".rule.*"))
     saved = load(out / "rule.json")
     assert saved.target == "defect" and saved.chosen_on["history_until"] == "2025-08"
@@ -259,6 +265,77 @@ def test_libreoffice_flags_agree_with_duckdb_on_rule_sql(tmp_path, capsys):
     # row 8 ("kaputt") is rejected: not on the data sheet, so not compared
     assert len(flags) == len(frame) - 1
     assert (flags.to_numpy() == expected).all() and expected.any()
+
+
+def rule_into(capsys, data, out):
+    try:
+        return run(capsys, data, "--target", "Ausschuss?", "--capacity", "0.1", "--output", out)
+    except SystemExit as stop:  # argparse's own refusals
+        return stop.code, "", capsys.readouterr().err
+
+
+def one_line_refusal(code, err):
+    assert code == 2 and err.count("\n") == 1 and err.startswith("pocmvp rule: "), err
+    assert "Traceback" not in err
+
+
+def test_the_input_inside_the_output_folder_is_refused_and_nothing_moves(tmp_path, capsys):
+    folder = tmp_path / "x"
+    folder.mkdir()
+    data = folder / "parts.csv"
+    awkward_table(300).to_csv(data, index=False)
+    (folder / "notes.txt").write_text("my notes")
+    code, _, err = rule_into(capsys, data, folder)
+    one_line_refusal(code, err)
+    assert "holds the input parts.csv" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt", "parts.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x"], "nothing beside it either"
+
+
+def test_a_folder_of_the_users_is_refused(tmp_path, capsys):
+    data = tmp_path / "t.csv"
+    awkward_table(300).to_csv(data, index=False)
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("my notes")
+    code, _, err = rule_into(capsys, data, folder)
+    one_line_refusal(code, err)
+    assert "this tool did not write it (notes.txt)" in err
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+
+
+def test_its_own_folder_is_replaced_but_not_once_the_user_added_a_file(tmp_path, capsys):
+    data = tmp_path / "t.csv"
+    awkward_table(300).to_csv(data, index=False)
+    out = tmp_path / "out"
+    assert rule_into(capsys, data, out)[0] == 0
+    first = (out / "rule.json").read_bytes()
+    assert rule_into(capsys, data, out)[0] == 0, "a folder this tool wrote is replaced"
+    assert (out / "rule.json").read_bytes() == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "t.csv"]
+    (out / "my_notes.txt").write_text("mine")
+    code, _, err = rule_into(capsys, data, out)
+    one_line_refusal(code, err)
+    assert (out / "my_notes.txt").read_text() == "mine" and (out / "rule.json").exists()
+
+
+@pytest.mark.parametrize("kind", ["file", "dot", "proc"])
+def test_a_file_or_an_unwritable_output_is_one_line(tmp_path, capsys, monkeypatch, kind):
+    data = tmp_path / "t.csv"
+    awkward_table(300).to_csv(data, index=False)
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    if kind == "file":
+        (tmp_path / "o_isfile").write_text("mine")
+        before.append("o_isfile")
+        out = "o_isfile"
+    else:
+        out = {"dot": ".", "proc": "/proc/x"}[kind]
+    code, _, err = rule_into(capsys, data, out)
+    one_line_refusal(code, err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(before), "nothing renamed"
+    if kind == "file":
+        assert (tmp_path / "o_isfile").read_text() == "mine"
 
 
 def test_the_workbook_holds_the_latest_rows_and_counts_the_others(tmp_path, capsys):

@@ -1,4 +1,3 @@
-import io
 import json
 import math
 import os
@@ -17,75 +16,6 @@ def test_numbers_are_formatted_for_prose():
     assert display.pct(0.0234) == "2.3 %"
     assert display.num(1234567) == "1,234,567"
     assert display.measured(1.234, "s").endswith("(measured)")
-
-
-class Terminal(io.StringIO):
-    def isatty(self):
-        return True
-
-
-def test_progress_in_a_log_prints_one_final_line_of_counts():
-    out = io.StringIO()
-    assert list(display.progress(range(3), desc="search", unit="fits", stream=out)) == [0, 1, 2]
-    assert out.getvalue() == "search: 3 fits\n", "one line, no staircase, no time or rate"
-
-
-def test_progress_in_a_terminal_rewrites_one_line():
-    out = Terminal()
-    for _ in display.progress(range(2), desc="search", unit="fits", stream=out):
-        pass
-    text = out.getvalue()
-    assert "\n" not in text[:-1] and text.endswith("\n"), "every update rewrites the same line"
-    assert "search: 1/2 fits" in text and text.rstrip().endswith("search: 2 fits")
-    assert "it/s" not in text and "00:0" not in text
-
-
-def test_progress_can_be_silent():
-    out = io.StringIO()
-    assert list(display.progress(range(2), desc="quiet", disable=True, stream=out)) == [0, 1]
-    assert out.getvalue() == ""
-
-
-def test_progress_needs_a_total_it_can_know():
-    with pytest.raises(TypeError, match="'total'"):
-        display.progress(iter([1, 2]), desc="stories")
-    bar = display.progress(desc="stories", total=4, stream=io.StringIO())
-    bar.update(3)
-    assert bar.line() == "stories: 3/4 ███████████████·····"
-    bar.close()
-    bar.close()  # twice is harmless
-
-
-class FakeHandle:
-    def __init__(self, shown):
-        self.shown = shown
-
-    def update(self, obj):
-        self.shown.append(repr(obj))
-
-
-def test_progress_in_a_notebook_updates_one_display_in_place(monkeypatch):
-    """In a kernel: one display, updated; it ends on the text it began with (what nbval sees)."""
-    shown: list[str] = []
-
-    def fake_display(obj, display_id=False):
-        assert display_id is True, "an updatable display"
-        shown.append(repr(obj))
-        return FakeHandle(shown)
-
-    import IPython.display
-
-    monkeypatch.setattr(display, "_in_kernel", lambda: True)
-    monkeypatch.setattr(IPython.display, "display", fake_display)
-    for _ in display.progress(range(2), desc="search", unit="fits"):
-        pass
-    assert shown == [
-        "search: 2 fits",
-        "search: 1/2 fits ██████████··········",
-        "search: 2/2 fits ████████████████████",
-        "search: 2 fits",
-    ]
-    assert shown[0] == shown[-1], "nbval records the first state, the notebook stores the last"
 
 
 # --- Tables as a person reads them ---------------------------------------------------------
@@ -111,6 +41,22 @@ def test_table_formats_counts_money_and_shares():
     html = shown.to_html()
     assert "1581.0" not in html and "<td>1,581</td>" in html
     assert "1,581" in repr(shown), "plain in text too"
+
+
+def test_a_table_shows_as_markdown_never_as_html():
+    """An HTML output makes Quarto load jQuery and RequireJS from a CDN on that page."""
+    frame = pd.DataFrame({"tested": [1581.0, 2.0], "option": ["POC | ensemble", "MVP"]})
+    shown = display.table(frame)
+    assert shown._repr_html_() is None
+    assert shown._repr_markdown_().splitlines() == [
+        "|   tested | option          |",
+        "|---------:|:----------------|",
+        "|    1,581 | POC \\| ensemble |",
+        "|        2 | MVP             |",
+    ], "figures right, text left, a pipe escaped, the row numbers left out"
+    named = display.table(frame.set_index("option"))._repr_markdown_()
+    assert named.splitlines()[2].startswith("| POC \\| ensemble |"), "a named index is kept"
+    assert type(shown["tested"]) is pd.Series and type(shown.head(1)) is pd.DataFrame
 
 
 def test_table_keeps_what_it_is_told_to_and_shows_missing_values():
@@ -249,14 +195,22 @@ FLOAT_COUNT = re.compile(r"-?\d[\d,]*\.0")
 MISSING_TEXT = {"", "NaN", "nan", "<NA>", "None", "NaT", display.MISSING}
 
 
-def float_count_columns(html: str) -> list[int]:
+def table_rows(text: str) -> list[list[str]]:
+    """The body cells of an HTML table, or of a Markdown pipe table (header and rule left out)."""
+    if "<tr>" in text:
+        rows = [
+            re.findall(r"<td>(.*?)</td>", row, re.DOTALL)
+            for row in re.findall(r"<tr>(.*?)</tr>", text, re.DOTALL)
+        ]
+        return [row for row in rows if row]
+    lines = [line.strip() for line in text.splitlines() if line.strip().startswith("|")]
+    return [[c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]] for line in lines[2:]]
+
+
+def float_count_columns(table: str) -> list[int]:
     """Positions of the table columns whose every value reads like ``1581.0``: counts stored
     as floats. A measure given to one decimal (``49.0`` among ``53.2``) is not one of them."""
-    rows = [
-        re.findall(r"<td>(.*?)</td>", row, re.DOTALL)
-        for row in re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL)
-    ]
-    rows = [row for row in rows if row]
+    rows = table_rows(table)
     width = max((len(row) for row in rows), default=0)
     found = []
     for position in range(width):
@@ -290,6 +244,8 @@ def test_the_scans_catch_a_staircase_and_float_counts():
     ).to_html()
     assert float_count_columns(html) == [0], "only the float counts"
     assert float_count_columns(display.table(pd.DataFrame({"n": [1581.0]})).to_html()) == []
+    markdown = "| | n | t |\n|--|--|--|\n| 0 | 1581.0 | 49.0 |\n| 1 | 2.0 | 53.2 |"
+    assert float_count_columns(markdown) == [1], "the same in a Markdown table"
 
 
 def test_no_stored_output_holds_a_progress_staircase():
@@ -308,8 +264,8 @@ def test_no_stored_table_shows_a_count_as_a_float():
     floats = []
     for path, number, outputs in stored_outputs():
         for output in outputs:
-            html = output.get("data", {}).get("text/html", "")
-            found = float_count_columns(html)
+            data = output.get("data", {})
+            found = float_count_columns(data.get("text/markdown", "") or data.get("text/html", ""))
             if found:
                 floats.append(f"{path} cell {number}: columns {found}")
     assert floats == [], "show these tables with display.table(...)"

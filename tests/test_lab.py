@@ -119,7 +119,7 @@ def test_a_learner_in_the_lab(lab):
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
             expect(check.locator(".jp-OutputArea-output")).to_contain_text(
-                "[x] Exercise 1.1: not quite: too high. Hint:"
+                "[x] Exercise 1.1: not quite: too high. Try again: your next attempt gets a hint."
             )
             # JupyterLab's news prompt never showed in all that time.
             assert page.get_by_text("official Jupyter news").count() == 0

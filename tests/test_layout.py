@@ -38,8 +38,9 @@ def test_the_toolkit_imports_nothing_from_the_case_or_the_machinery(path):
 
 
 def test_the_toolkit_notebook_imports_nothing_from_the_case_or_the_machinery():
-    """The report notebook names a report module as a parameter (the plant's report is one);
-    it never imports the case or the machinery itself."""
+    """The report notebook is given a case's plug-in as a parameter (``pocmvp report`` passes
+    the plant's); it never imports the case or the machinery itself, and by default it names
+    no case at all."""
     import nbformat
 
     for notebook in (PACKAGE / "toolkit").rglob("*.ipynb"):
@@ -49,6 +50,12 @@ def test_the_toolkit_notebook_imports_nothing_from_the_case_or_the_machinery():
         for line in source.splitlines():
             if line.lstrip().startswith(("import ", "from ")):
                 assert "pocmvp.case" not in line and "pocmvp.machinery" not in line, line
+        parameters = next(
+            c.source
+            for c in nbformat.read(notebook, as_version=4).cells
+            if "parameters" in c.metadata.get("tags", [])
+        )
+        assert "pocmvp.case" not in parameters and "plugin = None" in parameters, parameters
 
 
 def test_every_module_sits_in_one_of_the_three_parts():
@@ -59,3 +66,17 @@ def test_every_module_sits_in_one_of_the_three_parts():
         "case",
         "machinery",
     }
+
+
+CASE_FILES = sorted((PACKAGE / "case").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: str(p.relative_to(PACKAGE / "case")))
+def test_the_case_imports_nothing_from_the_machinery(path):
+    """The one arrow that would run back up: the case uses the toolkit, never the machinery."""
+    forbidden = {
+        name
+        for name in imported_modules(path)
+        if name.startswith(("pocmvp.machinery", "pocmvp.cli")) or name == "pocmvp.machinery"
+    }
+    assert not forbidden, f"{path.relative_to(PACKAGE)} imports {sorted(forbidden)}"

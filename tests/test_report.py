@@ -63,11 +63,11 @@ def test_csv_parquet_and_xlsx_read_back_as_the_shift_log(log, csv_source, tmp_pa
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("missing.csv", None, "there is no such file"),
-        ("shift_log.txt", b"part_id\n", "give a .csv, .parquet, .xlsx file"),
-        ("empty.csv", b"", "cannot read 'empty.csv' (EmptyDataError"),
-        ("binary.parquet", b"\x00\x01not parquet", "cannot read 'binary.parquet'"),
-        ("broken.xlsx", b"PK\x03\x04 broken zip", "cannot read 'broken.xlsx'"),
+        ("missing.csv", None, "missing.csv: no such file"),
+        ("shift_log.txt", b"part_id\n", "expected a .csv, .csv.gz, .parquet or .xlsx file"),
+        ("empty.csv", b"", "empty.csv: the file is empty"),
+        ("binary.parquet", b"\x00\x01not parquet", "binary.parquet: "),
+        ("broken.xlsx", b"PK\x03\x04 broken zip", "broken.xlsx: "),
         ("no_dates.csv", b"part_id,melt_temp_c\nP1,700\n", "has no 'cast_at' column"),
         (
             "bad_dates.csv",
@@ -92,7 +92,7 @@ def test_unreadable_sources_say_why_in_one_line(tmp_path, name, content, message
 @pytest.mark.parametrize(
     ("month", "message"),
     [
-        ("2026-01", "2026-01 is outside the data: the shift log covers 2025-01 to 2025-12"),
+        ("2026-01", "2026-01 is outside the data: the rows cover 2025-01 to 2025-12"),
         ("2024-12", "outside the data"),
         ("2025-13", "must look like 2025-09 (YYYY-MM)"),
         ("Oct 2025", "must look like"),
@@ -105,10 +105,10 @@ def test_months_outside_the_data_are_refused(log, month, message):
 
 def test_a_month_without_production_is_refused(log):
     gap = log[factory.month_of(log) != MONTH]
-    with pytest.raises(report.ReportError, match=f"no production in {MONTH}"):
+    with pytest.raises(report.ReportError, match=f"no rows in {MONTH}"):
         report.check_month(gap, MONTH)
     assert report.check_month(log, MONTH) == MONTH
-    with pytest.raises(report.ReportError, match="holds no parts"):
+    with pytest.raises(report.ReportError, match="holds no rows"):
         report.check_month(log.head(0), MONTH)
 
 
@@ -118,7 +118,7 @@ def test_rule_versions_are_v1_and_its_night_revision(log, versions):
     assert versions["v2"] == iteration.revise_for_night_shift(versions["v1"], history, CAPACITY)
     assert versions["v2"].scoped and not versions["v1"].scoped
     with pytest.raises(report.ReportError, match="must be one of v1, v2"):
-        report.choose_rule(log, "v3")
+        report.rule_file("v3")
 
 
 def test_prepare_checks_everything_before_anything_is_written(log):
@@ -345,8 +345,8 @@ def gap_source(log, tmp_path_factory):
     [
         ("no production", f"pocmvp report: no rows in {MONTH}"),
         ("outside the data", "pocmvp report: 2026-02 is outside the data"),
-        ("unreadable", "pocmvp report: cannot read 'garbage.csv'"),
-        ("missing file", "there is no such file"),
+        ("unreadable", "garbage.csv: it holds binary data, not text"),
+        ("missing file", ": no such file"),
         ("bad recipient", "'not-an-address' is not one email address"),
     ],
 )
@@ -386,9 +386,7 @@ def test_a_refusal_inside_the_notebook_is_exit_2_too(monkeypatch, smtp_server, t
     arguments = ["report", "--month", "2026-02", "--fast"]
     assert cli.main(arguments + send_arguments(controller, tmp_path / "out")) == 2
     err = capsys.readouterr().err.strip()
-    assert (
-        err == "pocmvp report: 2026-02 is outside the data: the shift log covers 2025-01 to 2025-12"
-    )
+    assert err == "pocmvp report: 2026-02 is outside the data: the rows cover 2025-01 to 2025-12"
     assert inbox.envelopes == []
 
 

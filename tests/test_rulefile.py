@@ -19,3 +19,41 @@ def test_a_scoped_rule_round_trips_with_its_scope_column(tmp_path):
     loaded = rulefile.load(saved)
     assert loaded.rule == rule
     assert [c.scope_column for c in loaded.rule.conditions if c.scoped] == ["Schicht", "shift"]
+
+
+def test_every_rule_file_the_project_ships_follows_the_schema():
+    from pocmvp.case import iteration
+    from pocmvp.toolkit import report
+
+    shipped = [*sorted(iteration.RULES_DIR.glob("*.json")), report.EXAMPLE_RULE]
+    for path in shipped:
+        assert rulefile.schema_problem(json.loads(path.read_text())) is None, path
+        rulefile.load(path)
+
+
+def test_a_hand_edited_rule_file_is_refused_naming_the_field(tmp_path):
+    rule = Rule.of(("temp", ">", 71.5))
+    saved = rulefile.RuleFile(rule=rule, capacity=0.05, target="bad").save(tmp_path / "rule.json")
+    data = json.loads(saved.read_text())
+    data["conditions"][0]["operator"] = "=>"
+    saved.write_text(json.dumps(data))
+    try:
+        rulefile.load(saved)
+    except rulefile.RuleFileError as error:
+        message = str(error)
+    else:
+        raise AssertionError("a rule file with a bad operator was read")
+    assert "\n" not in message and "conditions[0].operator" in message, message
+    assert "'=>' is not one of" in message
+    data["conditions"][0]["operator"] = ">"
+    assert rulefile.schema_problem(data) is None
+    assert "live_from" in rulefile.schema_problem({**data, "live_from": "1 September"})
+
+
+def test_the_schema_is_published_in_the_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "src/pocmvp/toolkit/schemas/rule.schema.json" in readme
+    for name in rulefile.schema()["properties"]:
+        assert f"`{name}`" in readme, f"the README's rule.json section names {name!r}"

@@ -75,12 +75,12 @@ def test_a_few_words_in_a_number_column_keep_it_a_candidate():
     assert "temp [°C]" in schema.infer_schema(frame, "Ausschuss?").candidates
 
 
-def test_time_parsing_utc_day_first_and_unreadable():
+def test_time_parsing_local_clock_day_first_and_unreadable():
     aware = pd.Series(pd.to_datetime(["2025-01-01 01:30"]).tz_localize("Europe/Berlin"))
-    assert schema.parse_time(aware).iloc[0] == pd.Timestamp("2025-01-01 00:30")
+    assert schema.parse_time(aware).iloc[0] == pd.Timestamp("2025-01-01 01:30")
     texts = pd.Series(["2025-01-01T01:30:00+01:00", "2025-06-01T12:00:00Z"])
     assert schema.parse_time(texts).tolist() == [
-        pd.Timestamp("2025-01-01 00:30"),
+        pd.Timestamp("2025-01-01 01:30"),
         pd.Timestamp("2025-06-01 12:00"),
     ]
     day_first = schema.parse_time(pd.Series(["31/12/2025", "01/02/2025"]))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import fnmatch
 import functools
 import http.server
 import re
@@ -12,6 +11,7 @@ import shutil
 import subprocess
 import threading
 import urllib.parse
+from pathlib import PurePosixPath
 
 import nbformat
 import pytest
@@ -190,6 +190,27 @@ def solution_lines() -> set[str]:
     return lines
 
 
+def learner_lines() -> set[str]:
+    """Every line of code a learner's own notebooks show: a solution line that is also here
+    (a file name, a setting the chapter used) gives nothing away."""
+    learner = notebooks.chapter_notebooks()
+    learner += [notebooks.exercise_path(s) for s in notebooks.solution_notebooks()]
+    cells = [cell for path in learner for cell in nbformat_cells(path)]
+    return {line.strip() for cell in cells for line in cell.source.splitlines()}
+
+
+def test_the_leak_check_ignores_lines_the_learner_already_sees():
+    """The render found `"seal_tests_with_time.csv",` both in a solution and in chapter 9."""
+    shared = solution_lines() & learner_lines()
+    assert shared, "some solution lines repeat what the chapters show"
+    assert not shared & set(leaked_solution_lines(" ".join(shared)))
+
+
+def leaked_solution_lines(learner_html: str) -> list[str]:
+    """Solution lines that appear in the learner edition's pages and nowhere a learner sees."""
+    return sorted(line for line in solution_lines() - learner_lines() if line in learner_html)
+
+
 def nbformat_cells(path):
     return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
 
@@ -211,7 +232,7 @@ def test_render_both_editions_without_leaking_solutions(tmp_path):
     )
     assert "Teaching notes" not in learner_html
     assert not (ROOT / "_site/learner/instructor").exists()
-    leaked = [line for line in solution_lines() if line in learner_html]
+    leaked = leaked_solution_lines(learner_html)
     assert leaked == [], f"solution code in the learner edition: {leaked[:3]}"
     instructor = ROOT / "_site/instructor"
     assert list(instructor.rglob("*_solutions.html")), "the instructor edition has solutions"
@@ -291,18 +312,44 @@ def rendered_pages(name: str) -> list[str]:
     return [page for page in profile(name)["project"]["render"] if page.endswith(".ipynb")]
 
 
+def quarto_glob_matches(glob: str, path: str) -> bool:
+    """Whether a Quarto glob matches ``path`` (relative to the project): a glob starting with
+    ``/`` matches from the project's root, any other at any depth (quarto.org/docs/reference/
+    globs.html), and ``*`` never crosses a ``/``. ``PurePosixPath.match`` reads globs the same
+    way once the path is made absolute."""
+    return PurePosixPath("/" + path).match(glob)
+
+
 def copied(name: str, path: str) -> bool:
     """Whether the edition's ``project.resources`` globs copy ``path`` into the site."""
-    return any(fnmatch.fnmatch(path, glob) for glob in profile(name)["project"]["resources"])
+    return any(quarto_glob_matches(g, path) for g in profile(name)["project"]["resources"])
 
 
-def tracked_files() -> set[str]:
+def test_globs_are_read_as_quarto_reads_them():
+    assert quarto_glob_matches("/chapters/*.ipynb", "chapters/01_a.ipynb")
+    assert not quarto_glob_matches("/chapters/*.ipynb", "_site/learner/chapters/01_a.ipynb")
+    assert not quarto_glob_matches("/chapters/*.ipynb", "chapters/downloads/a.ipynb")
+    assert quarto_glob_matches("chapters/*.ipynb", "_site/learner/chapters/01_a.ipynb")
+
+
+@pytest.mark.parametrize("name", ["learner", "instructor"])
+def test_every_resource_glob_is_anchored_so_no_edition_holds_another(name):
+    resources = profile(name)["project"]["resources"]
+    assert [glob for glob in resources if not glob.startswith("/")] == []
+    other = "instructor" if name == "learner" else "learner"
+    inside = [f"_site/{other}/{page}" for page in rendered_pages(other)]
+    assert not [path for path in inside if copied(name, path)], f"{name} copies _site/{other}"
+
+
+@functools.cache
+def tracked_files() -> frozenset[str]:
     listed = subprocess.run(
         ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
-    return set(listed.splitlines())
+    return frozenset(listed.splitlines())
 
 
+@functools.cache
 def check_download(path) -> None:
     """The file is of the kind its name says: a notebook, a workbook, an email."""
     from openpyxl import load_workbook
@@ -333,8 +380,7 @@ def test_every_page_offers_its_own_notebook_and_the_edition_copies_it(name):
 def test_the_learner_edition_neither_renders_nor_copies_any_solution():
     learner = profile("learner")["project"]
     assert not [page for page in learner["render"] if "solution" in page]
-    files = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*") if ".venv" not in p.parts]
-    leaked = [path for path in files if copied("learner", path) and "solution" in path]
+    leaked = [path for path in tracked_files() if copied("learner", path) and "solution" in path]
     assert leaked == [], f"the learner edition would copy {leaked}"
     assert any(
         copied("instructor", str(p.relative_to(ROOT))) for p in notebooks.solution_notebooks()
@@ -426,6 +472,16 @@ def test_the_rendered_edition_builds_cleanly_and_its_downloads_are_real(edition)
         assert ipynb.read_bytes() == source.read_bytes(), f"{ipynb.name} is served as written"
 
 
+def stay_local(route, base: str, problems: list[str]) -> None:
+    """Let a request to the site through; refuse one to another host, and note its URL."""
+    url = route.request.url
+    if url.startswith(base) or url.startswith(("data:", "blob:", "about:")):
+        route.continue_()
+    else:
+        problems.append(f"a request leaves the site: {url}")
+        route.abort()
+
+
 @pytest.mark.skipif(
     shutil.which("quarto") is None or shutil.which(CHROMIUM) is None,
     reason="quarto not installed (and needs Debian's chromium at /usr/bin/chromium)",
@@ -450,6 +506,17 @@ def test_every_page_of_the_edition_in_a_real_browser(edition):
                 lambda m: problems.append(f"{page.url}: {m.text}") if m.type == "error" else None,
             )
             page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+            # Offline: a request to any other host is a failure (and is never sent), and so
+            # is any missing file the pages ask for.
+            page.route("**/*", lambda route: stay_local(route, base, problems))
+            page.on(
+                "response",
+                lambda r: (
+                    problems.append(f"{page.url}: {r.status} for {r.url}")
+                    if r.status >= 400
+                    else None
+                ),
+            )
             for html_page in site_pages(edition):
                 url = f"{base}/{html_page.relative_to(site).as_posix()}"
                 response = page.goto(url)
@@ -466,3 +533,72 @@ def test_every_page_of_the_edition_in_a_real_browser(edition):
     finally:
         server.shutdown()
     assert problems == [], problems[:5]
+
+
+# Offline: no page of either edition asks another host for anything. Checked without Quarto,
+# from what makes Quarto reach out: an HTML or JavaScript notebook output (it then loads
+# jQuery and RequireJS from a CDN, quarto-cli src/core/jupyter/widgets.ts), TeX math (MathJax
+# from a CDN), the theme's web font (Google Fonts), and any address a page loads itself.
+NETWORK_MIME_TYPES = {
+    "text/html",
+    "application/javascript",
+    "application/vnd.jupyter.widget-view+json",
+    "application/vnd.jupyter.widget-state+json",
+}
+LOADS_FROM_HOST = re.compile(
+    r"""<(?:script|img|iframe|link|source|video|audio)\b[^>]*\b(?:src|href)=["']?(?:https?:)?//"""
+    r"""|@import\s+(?:url\()?["']?(?:https?:)?//""",
+    re.IGNORECASE,
+)
+TEX_MATH = re.compile(r"(?<![\\$])\$(?=\S)[^$\n]+(?<=\S)\$(?!\d)|\$\$|\\\(|\\\[")
+
+
+def page_texts(page: str):
+    """(where, text) of everything a rendered page shows: its Markdown and its outputs."""
+    path = ROOT / page
+    if path.suffix == ".qmd":
+        yield page, path.read_text(encoding="utf-8")
+        return
+    for number, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        if cell.cell_type == "markdown":
+            yield f"{page} cell {number}", cell.source
+        for output in cell.get("outputs", []):
+            for mime, value in output.get("data", {}).items():
+                if mime.startswith("text/"):
+                    yield f"{page} cell {number} ({mime})", value
+            if output.get("output_type") == "stream":
+                yield f"{page} cell {number} (stream)", output.get("text", "")
+
+
+@pytest.mark.parametrize("name", ["learner", "instructor"])
+def test_no_page_of_the_edition_asks_another_host_for_anything(name):
+    found = []
+    for page in profile(name)["project"]["render"]:
+        if page.endswith(".ipynb"):
+            for number, cell in enumerate(nbformat.read(ROOT / page, as_version=4).cells):
+                for output in cell.get("outputs", []):
+                    mimes = NETWORK_MIME_TYPES & set(output.get("data", {}))
+                    if mimes:
+                        found.append(f"{page} cell {number}: a {sorted(mimes)} output")
+        for where, text in page_texts(page):
+            found += [f"{where}: loads {m.group(0)!r}" for m in LOADS_FROM_HOST.finditer(text)]
+            found += [f"{where}: TeX math {m.group(0)!r}" for m in TEX_MATH.finditer(text)]
+    assert found == [], found[:5]
+
+
+def test_the_offline_checks_catch_what_the_render_showed():
+    html_output = nbformat.v4.new_output("execute_result", data={"text/html": "<table>"})
+    assert NETWORK_MIME_TYPES & set(html_output["data"])
+    assert LOADS_FROM_HOST.search('<script src="https://cdnjs.cloudflare.com/require.min.js">')
+    assert LOADS_FROM_HOST.search('@import url("https://fonts.googleapis.com/css2?family=X")')
+    assert not LOADS_FROM_HOST.search('<a href="https://towardsdatascience.com/">an essay</a>')
+    assert TEX_MATH.search("a cost of $c_r$ per return") and not TEX_MATH.search("€5 and $5")
+
+
+def test_the_theme_fetches_no_web_font():
+    theme = yaml.safe_load((ROOT / "_quarto.yml").read_text())["format"]["html"]["theme"]
+    themes = theme if isinstance(theme, list) else [theme]
+    sheets = [ROOT / t for t in themes if t.endswith(".scss")]
+    assert sheets, f"theme {theme}: a Bootswatch theme imports Google Fonts unless told not to"
+    defaults = "".join(s.read_text().split("/*-- scss:rules --*/")[0] for s in sheets)
+    assert re.search(r"^\$web-font-path:\s*false\s*;", defaults, re.MULTILINE), sheets

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from pocmvp import cli
-from pocmvp.case import story
+from pocmvp.case import factory, story
 from pocmvp.case.story import Band, Claim, claims
 from pocmvp.machinery import robustness
 
@@ -199,3 +199,28 @@ def test_every_claim_holds_on_five_seeds_in_fast_mode(tmp_path):
         for f in result["failures"]
     ]
     assert not failures, "claims that fail in fast mode:\n" + "\n".join(failures)
+
+
+def test_a_claim_that_usually_holds_fails_only_below_its_share(registry, tmp_path):
+    usually = fake_claim(
+        "usually", compute=lambda s: float(s.seed), band=Band(high=2), chapter=5, seeds_share=2 / 3
+    )
+    rarely = fake_claim(
+        "rarely", compute=lambda s: float(s.seed), band=Band(high=1), seeds_share=2 / 3
+    )
+    registry(usually, rarely)
+    args = ["robustness", "--seeds", "1-3", "--sizes", "fast", "--workers", "1"]
+    assert cli.main([*args, "--output", str(tmp_path)]) == 1, "rarely holds on 1 of 3"
+    result = json.loads((tmp_path / "robustness.json").read_text())
+    assert result["claims"]["usually"]["sizes"]["fast"]["needed"] == 2
+    assert [(f["claim"], f["seed"]) for f in result["failures"]] == [("rarely", 2), ("rarely", 3)]
+    assert "| 5 | `usually` | fast | 2/3 (needs 2) |" in (tmp_path / "robustness.md").read_text()
+
+
+def test_a_claim_that_usually_holds_is_asserted_on_the_default_seed(registry):
+    registry(fake_claim("usually", band=Band(high=2), seeds_share=0.75))
+    assert story.check("usually", 5.0, fast_mode=False, seed=1) == 5.0, "another seed: shown"
+    with pytest.raises(AssertionError, match="usually"):
+        story.check("usually", 5.0, fast_mode=False, seed=factory.DEFAULT_SEED)
+    with pytest.raises(ValueError, match="seed"):
+        story.check("usually", 1.0)

@@ -85,8 +85,8 @@ def test_the_readme_commands_work_without_make(tmp_path):
     Three of them act on a scratch copy instead of the workbook's .venv, which the other
     tests are using: the new environment is made in a scratch folder, the workbook is
     installed into that one, and the kernel is registered under a scratch prefix. The lock
-    is checked against .venv with `pip --dry-run` (building a second environment from it
-    would take minutes), and the pytest command only collects the tests (it is the run that
+    is checked against .venv with `uv pip install --dry-run` (uv itself is already there),
+    and the pytest command only collects the tests (it is the run that
     this test is part of).
     """
     bin_dir = tmp_path / "bin"  # the PATH: a python3 and nothing else
@@ -99,12 +99,14 @@ def test_the_readme_commands_work_without_make(tmp_path):
     scratch.mkdir()
     setup, tests = readme_blocks("sh").values()
 
-    venv, lock, install, kernel, lab = (shlex.split(command) for command in setup)
+    venv, uv, lock, install, kernel, lab = (shlex.split(command) for command in setup)
     run(venv, scratch, env)  # python3 -m venv .venv
     scratch_python = str(scratch / ".venv/bin/python")
-    dry_run = run([*lock, "--dry-run"], ROOT, env).stdout
-    assert "Would install" not in dry_run, ".venv matches requirements.lock"
-    run([scratch_python, *install[1:]], ROOT, env)  # the workbook, into the new environment
+    assert uv[-1] == "uv>=0.9,<1" and ROOT.joinpath(VENV_BIN, "uv").exists(), "uv is in .venv"
+    checked = run([*lock, "--dry-run"], ROOT, env)
+    assert "Would make no changes" in checked.stdout + checked.stderr, ".venv matches the lock"
+    into_scratch = [scratch_python if part == VENV_BIN + "python" else part for part in install]
+    run(into_scratch, ROOT, env)  # the workbook, into the new environment
     assert (scratch / ".venv/bin/pocmvp").exists()
     prefix = tmp_path / "prefix"
     kernel = [part for arg in kernel for part in scratch_prefix(arg, prefix)]

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -17,9 +15,9 @@ def _notebooks(args: argparse.Namespace) -> int:
     for target in args.paths:
         target = Path(target)
         paths.extend(sorted(target.glob("*.ipynb")) if target.is_dir() else [target])
-    for path in paths:
-        print(f"executing {path} ...", flush=True)
-        notebooks.execute(path, progress=False)
+    print(f"executing {len(paths)} notebooks, {args.jobs or os.cpu_count()} at a time", flush=True)
+    seconds = notebooks.execute_all(paths, args.jobs)
+    print(f"done: {len(paths)} notebooks, {sum(seconds.values()):.0f} s of kernel time")
     return 0
 
 
@@ -115,9 +113,15 @@ def _lab(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from pocmvp.machinery import bench
 
-    bench.run(
-        Path(args.output), runs=args.runs, with_notebooks=not args.steps_only, steps=args.step
-    )
+    sections = tuple(part.strip() for part in args.only.split(",") if part.strip())
+    unknown = sorted(set(sections) - set(bench.SECTIONS))
+    if unknown or not sections:
+        print(
+            f"pocmvp bench: --only takes {', '.join(bench.SECTIONS)}, not {args.only!r}",
+            file=sys.stderr,
+        )
+        return 2
+    bench.run(Path(args.output), runs=args.runs, sections=sections, steps=args.step)
     print(f"wrote {args.output}")
     return 0
 
@@ -162,122 +166,11 @@ def _robustness(args: argparse.Namespace) -> int:
     return 1 if result["failures"] else 0
 
 
-_BRACKETED = re.compile(r"\[([0-9A-Fa-f:.]+)\]:(\d{1,5})")
-_PLAIN_HOST = re.compile(r"([^:\[\]\s]+):(\d{1,5})")
-
-
 def _smtp_address(text: str) -> tuple[str, int]:
-    """HOST:PORT, or [IPv6]:PORT (e.g. [::1]:2525) as the IPv6 host and the port."""
-    found = _BRACKETED.fullmatch(text) or _PLAIN_HOST.fullmatch(text)
-    if not found or not 0 < int(found.group(2)) < 65536:
-        raise argparse.ArgumentTypeError(
-            f"expected HOST:PORT or [IPv6]:PORT, e.g. 127.0.0.1:8025 or [::1]:2525, got {text!r}"
-        )
-    return found.group(1), int(found.group(2))
+    """HOST:PORT, or [IPv6]:PORT (e.g. [::1]:2525) as the host and the port."""
+    from pocmvp.case.report_command import smtp_address
 
-
-def _fail(message: object, code: int) -> int:
-    print(f"pocmvp report: {' '.join(str(message).split())}", file=sys.stderr)
-    return code
-
-
-PLANT_REPORT = "pocmvp.case.report"
-"""The case's report module: what ``pocmvp report`` runs without ``--data``."""
-
-
-def _report_inputs(args: argparse.Namespace) -> tuple[str | None, str, str | None, dict]:
-    """The data (absolute path or None for the plant), the rule (a version of the plant or an
-    absolute path), the report module, and its options."""
-    from pocmvp.toolkit import report
-
-    plant = args.data is None
-    if not plant and (args.fast or args.seed is not None):
-        raise report.ReportError("--seed and --fast are for the generated plant (no --data)")
-    rule = args.rule
-    if rule in ("v1", "v2"):
-        if not plant:
-            from pocmvp.case import iteration  # the case's approved files, read as any file
-
-            rule = str(iteration.RULES_DIR / f"{rule}.json")
-    else:
-        rule = str(Path(rule).resolve())
-    data = None if plant else str(Path(args.data).resolve())
-    seed = 2026 if args.seed is None else args.seed
-    options = {"seed": seed, "fast_mode": args.fast} if plant else {}
-    return data, rule, (PLANT_REPORT if plant else None), options
-
-
-def _report(args: argparse.Namespace) -> int:
-    """Run the report notebook for one month; with --send, mail its email."""
-    import email
-    import shutil
-    import smtplib
-    from email import policy
-
-    from papermill.exceptions import PapermillExecutionError
-
-    from pocmvp.toolkit import delivery, report, run_notebook
-
-    recipients = args.to or list(report.DEFAULT_RECIPIENTS)
-    try:
-        data, rule, extension, options = _report_inputs(args)
-        # Checked here first, so a bad request fails in seconds, before a kernel starts.
-        report.reporter(extension).prepare(args.month, data, rule, recipients, **options)
-        folder = Path(args.output) if args.output else report.default_output_dir(args.month)
-        folder = folder.resolve()
-        folder.mkdir(parents=True, exist_ok=True)
-    except report.ReportError as error:
-        return _fail(error, 2)
-    except OSError as error:
-        return _fail(f"cannot write into the output folder: {error}", 2)
-    name = report.rule_name(args.rule)
-    names = report.file_names(args.month, name)
-    # Written into a temporary folder beside the output, moved into place once complete.
-    # (a fixed name, so that the executed notebook is the same bytes from run to run).
-    work = folder.parent / f".{folder.name}-{name}.partial"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
-    executed = work / names["notebook"]
-    parameters = {
-        "month": args.month,
-        "data": data,
-        "rule": rule,
-        "recipients": recipients,
-        "extension": extension,
-        "options": options,
-        "output_dir": str(work),
-    }
-    try:
-        run_notebook.execute(report.notebook_path(), executed, parameters, cwd=work)
-    except PapermillExecutionError as error:
-        if error.ename == "ReportError":
-            shutil.rmtree(work, ignore_errors=True)
-            return _fail(error.evalue, 2)
-        return _fail(
-            f"the report notebook failed ({error.ename}: {error.evalue}); see {executed}", 1
-        )
-    for path in sorted(work.iterdir()):
-        path.replace(folder / path.name)
-    work.rmdir()
-    print(f"wrote the {args.month} report (rule {name}) to {folder}:")
-    for kind in ("workbook", "email", "chart", "figures", "notebook"):
-        print(f"  {names[kind]}")
-    if not args.send:
-        return 0
-    host, port = args.smtp
-    raw = (folder / names["email"]).read_bytes()
-    message = email.message_from_bytes(raw, policy=policy.default)
-    try:
-        refused = delivery.send_email(message, host, port)
-    except (OSError, smtplib.SMTPException) as error:
-        return _fail(f"could not send the report through {host}:{port}: {error}", 1)
-    if refused:
-        return _fail(f"the SMTP server refused {', '.join(sorted(refused))}", 1)
-    print(f"sent {names['email']} to {', '.join(recipients)} through {host}:{port}")
-    rejected = json.loads((folder / names["figures"]).read_text(encoding="utf-8"))["rejected"]
-    if rejected:
-        print(f"  {rejected} rejected rows listed in {names['workbook']} (sheet Rejected)")
-    return 0
+    return smtp_address(text)
 
 
 def _rule_usage_error(message: str):
@@ -288,11 +181,12 @@ def _rule_usage_error(message: str):
 
 def _rule(args: argparse.Namespace) -> int:
     """Find a rule for any table and write rule.json, workbook.xlsx and rule.sql."""
-    from pocmvp.toolkit import make_rule
+    from pocmvp.toolkit import held_out, make_rule
 
-    columns = None
-    if args.columns is not None:
-        columns = [c.strip() for c in args.columns.split(",") if c.strip()]
+    def listed(text: str | None) -> list[str] | None:
+        return None if text is None else [c.strip() for c in text.split(",") if c.strip()]
+
+    columns = listed(args.columns)
     try:
         made = make_rule.make_rule(
             args.data,
@@ -303,12 +197,15 @@ def _rule(args: argparse.Namespace) -> int:
             time=args.time,
             history_until=args.history_until,
             output=args.output,
+            leave_out=listed(args.leave_out),
             workbook_rows=args.workbook_rows or make_rule.WORKBOOK_ROWS,
             fill=args.fill_capacity,
         )
     except make_rule.RuleInputError as error:
         print(f"pocmvp rule: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
+    for line in made.notes:
+        print(line)
     print(made.sticky_note)
     print(
         f"catch rate {made.catch_rate:.1%} ({made.caught} of {made.positives} positives), "
@@ -322,11 +219,10 @@ def _rule(args: argparse.Namespace) -> int:
             f"after {args.history_until}: catch rate {rate:.1%} ({caught} of {positives}), "
             f"share flagged {flagged / rows:.1%} ({flagged} of {rows} rows)"
         )
-    for line in make_rule.capacity_lines(made):
+    for line in made.lines[len(made.notes) :]:
         print(line)
-    for leak in made.leaks:
-        kept = "kept, you named it" if leak.column not in made.left_out else "left out"
-        print(f"seems recorded after the outcome ({kept}): {leak.evidence}")
+    for line in held_out.capacity_lines(made.capacity_use, made.filled):
+        print(line)
     print(f"wrote {', '.join(make_rule.FILES)} to {made.output}")
     if made.window is not None:
         print(f"  {made.window.note} (--workbook-rows all writes every row)")
@@ -339,11 +235,18 @@ def main(argv: list[str] | None = None) -> int:
 
     run = commands.add_parser("notebooks", help="execute notebooks and store their outputs")
     run.add_argument("paths", nargs="+", help="notebooks or folders of notebooks")
+    run.add_argument(
+        "--jobs", type=int, default=None, help="notebooks run at once (default: one per core)"
+    )
     run.set_defaults(handler=_notebooks)
 
     ex = commands.add_parser("exercises", help="generate exercises/ from solutions/")
     ex.add_argument("--check", action="store_true", help="only check, exit 1 on any difference")
     ex.set_defaults(handler=_exercises)
+
+    from pocmvp.machinery import grade
+
+    grade.register(commands)
 
     home = commands.add_parser(
         "home",
@@ -364,12 +267,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     lab.set_defaults(handler=_lab)
 
-    bn = commands.add_parser("bench", help="time notebooks and heavy steps")
+    bn = commands.add_parser("bench", help="time the heavy steps, the notebooks and the tests")
     bn.add_argument("--output", default="benchmarks/results.json")
-    bn.add_argument("--runs", type=int, default=3)
-    bn.add_argument("--steps-only", action="store_true", help="skip the notebook timings")
+    bn.add_argument("--runs", type=int, default=3, help="runs of each step (median)")
     bn.add_argument(
-        "--step", action="append", help="time only this step (repeatable; no notebooks)"
+        "--only",
+        default="steps,notebooks,suite",
+        help="sections to time, comma-separated (default: steps,notebooks,suite)",
+    )
+    bn.add_argument(
+        "--step",
+        action="append",
+        help="time only this step (repeatable; with --only steps or the default sections)",
     )
     bn.set_defaults(handler=_bench)
 
@@ -395,54 +304,29 @@ def main(argv: list[str] | None = None) -> int:
     )
     rb.set_defaults(handler=_robustness)
 
-    rp = commands.add_parser(
-        "report",
-        help="make one month's report (workbook, chart, email) and optionally send it",
-        description="Report one month of a table with the approved rule (rule.json; never "
-        "fitted again): rows, rejected rows, flags, tests within the capacity, positives "
-        "found and the catch rate. Without --data, the generated plant, with its returns "
-        "that arrive late (so far / final) and the value in EUR. The workbook, the email "
-        "(.eml), the chart, the figures (JSON) and the executed notebook go into the output "
-        "folder (default ./reports/YYYY-MM). Exit code 2, with one line on stderr and "
-        "nothing written or sent: an unreadable file, a table without the rule's target or "
-        "time column, a malformed month (YYYY-MM exactly) or one outside the data, a seed "
-        "below 0, a bad address.",
-    )
-    rp.add_argument("--month", required=True, help="the month to report on, YYYY-MM")
-    rp.add_argument("--data", help="the table, .csv, .parquet or .xlsx (default: the plant)")
-    rp.add_argument(
-        "--rule",
-        default="v1",
-        help="the approved rule.json, or v1 / v2: the plant's approved rules (default v1)",
-    )
-    rp.add_argument("--fast", action="store_true", help="a quarter of the parts (the plant)")
-    rp.add_argument("--seed", type=int, help="the generated plant's seed, >= 0 (default 2026)")
-    rp.add_argument("--output", help="output folder (default: ./reports/YYYY-MM)")
-    rp.add_argument("--send", action="store_true", help="send the email through --smtp")
-    rp.add_argument("--smtp", type=_smtp_address, help="the SMTP relay, HOST:PORT or [IPv6]:PORT")
-    rp.add_argument(
-        "--to", action="append", metavar="ADDRESS", help="a recipient (repeat for more)"
-    )
-    rp.set_defaults(handler=_report)
+    from pocmvp.case import report_command, send_due_command
 
-    def one_line_error(message: str) -> None:
-        _fail(message, 2)
-        sys.exit(2)
-
-    rp.error = one_line_error  # the report's usage errors are one line too
+    rp = report_command.register(commands)
 
     ru = commands.add_parser(
         "rule",
         help="find a threshold rule for any table and write rule.json, a workbook and SQL",
         description="Find the rule of one or two thresholds that catches the most positive "
         "TARGET rows while flagging at most CAPACITY of the rows, and write rule.json, "
-        "workbook.xlsx and rule.sql into the output folder. Columns that seem recorded after "
-        "the outcome are left out unless named in --columns. Exit code 2: unusable input.",
+        "workbook.xlsx and rule.sql into the output folder. A column is left out on evidence "
+        "that it was recorded after the outcome (its values only on positive rows), unless "
+        "named in --columns; one that merely separates the target well is kept, with a "
+        "warning to confirm. Exit code 2: unusable input or an output folder it must not "
+        "replace.",
     )
     ru.add_argument("data", help="the table: a .csv, .parquet or .xlsx file")
     ru.add_argument("--target", required=True, help="the 0/1, true/false or yes/no column")
     ru.add_argument("--capacity", required=True, help="share of rows that can be flagged")
     ru.add_argument("--columns", help="the numeric columns a rule may use, comma-separated")
+    ru.add_argument(
+        "--leave-out",
+        help="columns recorded after the outcome, left out whatever the leak check finds",
+    )
     ru.add_argument("--id", help="the id column (one row per id)")
     ru.add_argument("--time", help="the time column")
     ru.add_argument("--history-until", help="choose the rule on rows up to this month, YYYY-MM")
@@ -458,6 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     ru.set_defaults(handler=_rule)
     ru.error = _rule_usage_error  # one line, not argparse's usage block
+
+    send_due_command.register(commands)
 
     args, unknown = parser.parse_known_args(argv)
     if args.command == "lab":

@@ -17,6 +17,7 @@ is routed) so that changing one line of the lists changes every number in chapte
 
 from __future__ import annotations
 
+import graphlib
 from dataclasses import dataclass
 
 import pandas as pd
@@ -244,23 +245,23 @@ def schedule(
     items = {c.system: (c.weeks, c.waits_for) for c in changes}
     for r in retraining:
         items[f"retrain the {r.department}"] = (r.calendar_weeks, r.waits_for)
+    for name, (_, waits_for) in items.items():
+        for needed in waits_for:
+            if needed not in items:
+                raise ValueError(f"{name!r} waits for {needed!r}, which is not a declared change")
+    order = graphlib.TopologicalSorter({name: waits for name, (_, waits) in items.items()})
+    try:
+        ordered = list(order.static_order())  # every item after what it waits for
+    except graphlib.CycleError as error:
+        raise ValueError(f"circular dependency: {' -> '.join(error.args[1])}") from error
     finish: dict[str, float] = {}
-
-    def finish_of(name: str, path: tuple[str, ...] = ()) -> float:
-        if name not in items:
-            raise ValueError(f"{path[-1]!r} waits for {name!r}, which is not a declared change")
-        if name in path:
-            raise ValueError(f"circular dependency: {' -> '.join((*path, name))}")
-        if name not in finish:
-            weeks, waits_for = items[name]
-            start = max((finish_of(d, (*path, name)) for d in waits_for), default=0.0)
-            finish[name] = start + weeks
-        return finish[name]
-
-    rows = []
-    for name, (weeks, _) in items.items():
-        end = finish_of(name)
-        rows.append({"item": name, "start_week": end - weeks, "end_week": end, "weeks": weeks})
+    for name in ordered:
+        weeks, waits_for = items[name]
+        finish[name] = max((finish[d] for d in waits_for), default=0.0) + weeks
+    rows = [
+        {"item": name, "start_week": finish[name] - weeks, "end_week": finish[name], "weeks": weeks}
+        for name, (weeks, _) in items.items()
+    ]
     return pd.DataFrame(rows).set_index("item")
 
 
@@ -334,7 +335,8 @@ class Bill:
     unavailable_features: int
     model_size_bytes: int
     scoring_seconds_per_million: float | None = None
-    """Wall-clock time to score a million parts; print it only through ``display.measured``."""
+    """Seconds to score a million parts, as ``make bench`` recorded them
+    (:func:`pocmvp.case.recorded.recorded`)."""
 
     @property
     def unavailable_feature_share(self) -> float:
@@ -355,8 +357,8 @@ def production_bill(
     *,
     scoring_seconds_per_million: float | None = None,
 ) -> Bill:
-    """Every total of the bill for a fitted POC. Pass the measured scoring time (from
-    :func:`poc.time_scoring`) to carry it along with the rest."""
+    """Every total of the bill for a fitted POC. Pass the scoring time ``make bench``
+    recorded (:func:`pocmvp.case.recorded.recorded`) to carry it along with the rest."""
     return Bill(
         systems_changed=systems_changed(changes),
         departments_retrained=departments_retrained(retraining),

@@ -9,6 +9,9 @@ The generator is deterministic for a given seed. It writes two tables that share
   control system can see.
 
 The causal mechanism is explicit in :func:`_defect_logit`, so chapters can show the truth.
+This module is the generator and the calendar; the fields' meanings live in
+:mod:`pocmvp.case.factory_dictionary` and the checks of a shift log in
+:mod:`pocmvp.case.factory_validation` (their names are re-exported here: ``factory.NAME``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,26 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pocmvp.toolkit.schema import Schema, TableError
+# The dictionary and the checks, re-exported so that every caller writes ``factory.NAME``.
+from pocmvp.case.factory_dictionary import (  # noqa: F401
+    CELLS,
+    LEAKING_FIELD,
+    MES_COLUMNS,
+    MES_FIELDS,
+    MOULDS_PER_CELL,
+    SCHEMA,
+    SHIFT_LOG_COLUMNS,
+    SHIFT_LOG_FIELDS,
+    SHIFTS,
+    TARGET,
+    Field,
+    data_dictionary,
+)
+from pocmvp.case.factory_validation import (  # noqa: F401
+    ShiftLogError,
+    require_dataframe,
+    validate_shift_log,
+)
 
 DEFAULT_SEED = 2026
 DEFAULT_PARTS = 120_000  # a year of production: about 10,000 housings a month
@@ -28,178 +50,12 @@ SUPPLIER_BEFORE = "Alucast"
 SUPPLIER_AFTER = "NordAlloy"
 SUPPLIER_CHANGE_DATE = pd.Timestamp(f"{YEAR}-12-01")
 
-CELLS = ("C1", "C2", "C3", "C4")
-MOULDS_PER_CELL = 6
-SHIFTS = ("early", "late", "night")
 SHIFT_SHARE = (0.38, 0.36, 0.26)
 SHIFT_START_HOUR = {"early": 6, "late": 14, "night": 22}
 # The strength of each cause (log-odds); see _defect_logit.
 B0, MELT, DIE, WEAR, VAC, VALVE, NOISE = -5.0, 1.2, 1.0, 0.8, 0.02, 1.6, 0.3
 STUCK_VALVE_SHARE = 0.04
 DEFECT_TYPES = ("porosity", "crack", "misrun")
-
-
-@dataclass(frozen=True)
-class Field:
-    """One column of a table: its meaning, unit, type and when it becomes known."""
-
-    name: str
-    dtype: str
-    unit: str
-    meaning: str
-    known_at_decision: bool
-    source: str
-    nullable: bool = False
-    minimum: float | None = None
-    maximum: float | None = None
-
-
-SHIFT_LOG_FIELDS: tuple[Field, ...] = (
-    Field("part_id", "str", "", "Unique id engraved on the housing", True, "shift log"),
-    Field("cast_at", "datetime64[ns]", "", "When the part was cast", True, "shift log"),
-    Field("cell", "str", "", "Casting cell (C1 to C4)", True, "shift log"),
-    Field("shift", "str", "", "early 06-14, late 14-22, night 22-06", True, "shift log"),
-    Field("mould_id", "str", "", "Die (mould) the part was cast in", True, "shift log"),
-    Field(
-        "shots_since_maintenance",
-        "int64",
-        "shots",
-        "Shots on this mould since its last maintenance",
-        True,
-        "shift log",
-        minimum=0,
-        maximum=50_000,
-    ),
-    Field("supplier", "str", "", "Supplier of the aluminium alloy", True, "shift log"),
-    Field("alloy_lot", "str", "", "Alloy lot charged into the furnace", True, "shift log"),
-    Field(
-        "melt_temp_c",
-        "float64",
-        "°C",
-        "Melt temperature read at the ladle (missing when the probe was not read)",
-        True,
-        "shift log",
-        nullable=True,
-        minimum=550,
-        maximum=850,
-    ),
-    Field(
-        "die_temp_c", "float64", "°C", "Die surface temperature", True, "shift log", False, 100, 400
-    ),
-    Field("cycle_time_s", "float64", "s", "Casting cycle time", True, "shift log", False, 20, 120),
-    Field(
-        "scrap_share_pct",
-        "float64",
-        "%",
-        "Share of remelted scrap in the charge (missing when not weighed)",
-        True,
-        "shift log",
-        nullable=True,
-        minimum=0,
-        maximum=100,
-    ),
-    Field(
-        "humidity_pct",
-        "float64",
-        "%",
-        "Relative humidity in the foundry hall",
-        True,
-        "shift log",
-        False,
-        0,
-        100,
-    ),
-    Field(
-        "rework_minutes",
-        "float64",
-        "min",
-        "Minutes of rework booked on the part, written AFTER final inspection",
-        False,
-        "shift log",
-        False,
-        0,
-        600,
-    ),
-    Field(
-        "defect", "bool", "", "The part is defective (the truth the plant wants)", False, "truth"
-    ),
-    Field(
-        "defect_type",
-        "str",
-        "",
-        "porosity, crack or misrun; empty for good parts",
-        False,
-        "truth",
-        nullable=True,
-    ),
-)
-
-MES_FIELDS: tuple[Field, ...] = (
-    Field("part_id", "str", "", "Part the shot produced", True, "MES"),
-    Field(
-        "mes_vacuum_mbar",
-        "float64",
-        "mbar",
-        "Die cavity vacuum at fill (lower is better)",
-        True,
-        "MES",
-    ),
-    Field(
-        "mes_intensification_bar",
-        "float64",
-        "bar",
-        "Peak intensification pressure",
-        True,
-        "MES",
-    ),
-    Field("mes_plunger_speed_ms", "float64", "m/s", "Second-phase plunger speed", True, "MES"),
-    Field("mes_fill_time_ms", "float64", "ms", "Cavity fill time", True, "MES"),
-)
-
-SHIFT_LOG_COLUMNS = tuple(f.name for f in SHIFT_LOG_FIELDS)
-MES_COLUMNS = tuple(f.name for f in MES_FIELDS)
-LEAKING_FIELD = "rework_minutes"
-TARGET = "defect"
-
-
-ShiftLogError = TableError
-"""A shift log that cannot be used as it is; the message names the column and rows (the
-toolkit's :class:`pocmvp.toolkit.schema.TableError`, so one ``except`` catches both)."""
-
-_PHRASES = {
-    "melt_temp_c": "the melt temperature reading",
-    "die_temp_c": "the die temperature",
-    "shots_since_maintenance": "the mould's count of shots since maintenance",
-    "cycle_time_s": "the cycle time",
-    "scrap_share_pct": "the share of remelted scrap",
-    "humidity_pct": "the hall's humidity",
-}
-
-SCHEMA = Schema(
-    target=TARGET,
-    candidates=tuple(
-        f.name for f in SHIFT_LOG_FIELDS if f.known_at_decision and f.dtype in ("int64", "float64")
-    ),
-    id="part_id",
-    time="cast_at",
-    scope="shift",
-    scope_values=SHIFTS,
-    columns=tuple(f.name for f in SHIFT_LOG_FIELDS if f.known_at_decision),
-    phrases=_PHRASES,
-    units={f.name: f.unit for f in SHIFT_LOG_FIELDS if f.unit},
-    meanings={f.name: f.meaning for f in SHIFT_LOG_FIELDS},
-    ranges={
-        f.name: (f.minimum, f.maximum)
-        for f in SHIFT_LOG_FIELDS
-        if f.minimum is not None or f.maximum is not None
-    },
-    action="Send a part to the X-ray test",
-    sends="sends a part",
-)
-"""The shift log as the toolkit reads it: the target ``defect``, the numeric columns known
-when a part is routed as candidates (never ``rework_minutes``), ``part_id``, ``cast_at``,
-conditions scoped to the ``shift`` (early, late, night), the workbook's column order, and
-the plant's words for the sticky note."""
 
 
 @dataclass(frozen=True)
@@ -213,21 +69,6 @@ class Plant:
     @property
     def months(self) -> list[str]:
         return sorted(month_of(self.shift_log).unique())
-
-
-def data_dictionary() -> pd.DataFrame:
-    """Every field of the shift log and the MES, with its unit and when it is known."""
-    rows = [
-        {
-            "field": f.name,
-            "table": "MES" if f.source == "MES" else "shift log",
-            "unit": f.unit,
-            "meaning": f.meaning,
-            "known when the part is routed": "yes" if f.known_at_decision else "no",
-        }
-        for f in SHIFT_LOG_FIELDS + MES_FIELDS[1:]
-    ]
-    return pd.DataFrame(rows)
 
 
 def parts_for(fast_mode: bool) -> int:
@@ -436,75 +277,6 @@ def _alloy_lots(rng: np.random.Generator, n: int, after_change: np.ndarray) -> n
     return np.array(
         [f"{p}{YEAR % 100:02d}-{i:04d}" for p, i in zip(prefix, lot, strict=True)], dtype=object
     )
-
-
-def require_dataframe(shift_log: object) -> None:
-    """Refuse anything that is not a pandas DataFrame, naming what it is instead."""
-    if not isinstance(shift_log, pd.DataFrame):
-        raise ShiftLogError(
-            f"a shift log must be a pandas DataFrame, got {type(shift_log).__name__}"
-        )
-
-
-def validate_shift_log(shift_log: pd.DataFrame, *, require_truth: bool = False) -> pd.DataFrame:
-    """Check a shift log's columns, types, ids and values; return it unchanged if sound.
-
-    Raises :class:`ShiftLogError` naming the column and up to five offending rows.
-    Columns that are only known after inspection (and the truth) are optional unless
-    ``require_truth`` is set.
-    """
-    require_dataframe(shift_log)
-    optional = set() if require_truth else {"rework_minutes", "defect", "defect_type"}
-    missing = [c for c in SHIFT_LOG_COLUMNS if c not in shift_log.columns and c not in optional]
-    if missing:
-        raise ShiftLogError(f"shift log is missing column(s): {', '.join(missing)}")
-    for field in SHIFT_LOG_FIELDS:
-        if field.name not in shift_log.columns:
-            continue
-        column = shift_log[field.name]
-        _check_dtype(field, column)
-        if not field.nullable:
-            _fail_rows(field.name, column.isna(), "is missing a value")
-        if field.minimum is not None or field.maximum is not None:
-            low = -np.inf if field.minimum is None else field.minimum
-            high = np.inf if field.maximum is None else field.maximum
-            outside = column.notna() & ~column.between(low, high)
-            _fail_rows(field.name, outside, f"is outside the possible range {low} to {high}")
-    duplicated = shift_log["part_id"].duplicated(keep=False)
-    _fail_rows("part_id", duplicated, "repeats a part id")
-    if "shift" in shift_log:
-        _fail_rows("shift", ~shift_log["shift"].isin(SHIFTS), f"is not one of {SHIFTS}")
-    return shift_log
-
-
-def _check_dtype(field: Field, column: pd.Series) -> None:
-    if field.dtype in ("float64", "int64"):
-        ok = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
-        if field.dtype == "int64":
-            ok = ok and (pd.api.types.is_integer_dtype(column) or _is_whole(column))
-    elif field.dtype == "bool":
-        ok = pd.api.types.is_bool_dtype(column)
-    elif field.dtype.startswith("datetime64"):
-        ok = pd.api.types.is_datetime64_any_dtype(column)
-    else:
-        ok = pd.api.types.is_string_dtype(column) or column.dtype == object
-    if not ok:
-        raise ShiftLogError(
-            f"column {field.name!r} should be {field.dtype} ({field.meaning.lower()}), "
-            f"got {column.dtype}"
-        )
-
-
-def _is_whole(column: pd.Series) -> bool:
-    values = column.dropna()
-    return bool(np.all(np.equal(np.mod(values, 1), 0)))
-
-
-def _fail_rows(column: str, bad: pd.Series, problem: str) -> None:
-    if bad.any():
-        rows = list(bad[bad].index[:5])
-        more = f" and {int(bad.sum()) - 5} more" if bad.sum() > 5 else ""
-        raise ShiftLogError(f"column {column!r} {problem} in row(s) {rows}{more}")
 
 
 # The calendar every chapter uses: learn on the first eight months, judge on the next three,

@@ -51,7 +51,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from pocmvp.machinery.display import PALETTE, num
+from pocmvp.toolkit.formats import PALETTE, num
 
 ONE_TEAM = "one team"
 THREE_GROUPS = "three groups"
@@ -489,7 +489,7 @@ def sweep(
 
 def _benchmark(runs: int) -> dict:
     """For ``pocmvp bench``: the wall time of one default comparison (never asserted)."""
-    from pocmvp.machinery.bench import median_seconds
+    from pocmvp.toolkit.timing import median_seconds
 
     return {"compare_designs_seconds": median_seconds(compare_designs, runs)}
 

@@ -898,7 +898,7 @@ def replay(shift_log: pd.DataFrame, seed: int, economics: PlantEconomics = ECONO
 
 def _benchmark(runs: int) -> dict:
     """For ``pocmvp bench``: the patch and the model at the default size (never asserted)."""
-    from pocmvp.machinery.bench import median_seconds
+    from pocmvp.toolkit.timing import median_seconds
 
     log = factory.generate_plant(factory.DEFAULT_PARTS, seed=factory.DEFAULT_SEED).shift_log
     fire = replay(log, factory.DEFAULT_SEED)

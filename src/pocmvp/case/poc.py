@@ -1,98 +1,69 @@
 """The overbuilt proof of concept: the model an ambitious data scientist would build.
 
 Everything goes in: the shift log *and* the MES signals (joined on ``part_id``), engineered
-features (hour of day, one-hot cell, shift and mould, interactions), an isolation-forest
-anomaly score as one more feature, negative undersampling for the class imbalance, two tree
-ensembles stacked by a logistic regression, and a hyperparameter search on time-ordered
-folds. It is judged the way such a model usually is: offline, on held-out months, by ROC-AUC,
-PR-AUC, recall at the inspection capacity and calibration.
-
-The module also holds what later chapters reuse: :func:`route_top_share` turns any risk
-score into the parts the X-ray cell tests (the top share of each month), and
-:func:`promise` compares that routing with today's every-n-th-part sample.
+features (:mod:`pocmvp.case.poc_features`), an isolation-forest anomaly score as one more
+feature, negative undersampling for the class imbalance, four learners stacked by a
+logistic regression, and a hyperparameter search on time-ordered folds. It is judged the
+way such a model usually is (:mod:`pocmvp.case.poc_judgement`): offline, on held-out
+months, by ROC-AUC, PR-AUC, recall at the inspection capacity and calibration.
 """
 
 from __future__ import annotations
 
-import pickle
 import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingClassifier, IsolationForest, RandomForestClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+from sklearn.metrics import average_precision_score
 from sklearn.model_selection import ParameterGrid
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import SplineTransformer, StandardScaler
 from threadpoolctl import threadpool_limits
 
-from pocmvp.case import factory, status_quo
-from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
-from pocmvp.machinery.display import progress
-from pocmvp.toolkit import routing
+from pocmvp.case import factory
 
-SHIFT_LOG_NUMERIC = (
-    "shots_since_maintenance",
-    "melt_temp_c",
-    "die_temp_c",
-    "cycle_time_s",
-    "scrap_share_pct",
-    "humidity_pct",
+# The POC's other two stages, re-exported so that every caller writes ``poc.NAME``.
+from pocmvp.case.poc_features import (  # noqa: F401
+    CATEGORIES,
+    FEATURE_GROUPS,
+    LEAK_GROUP,
+    MES_NUMERIC,
+    MOULDS,
+    SHIFT_LOG_NUMERIC,
+    SHOT_PHYSICS_FEATURES,
+    AnomalyScore,
+    FeatureBuilder,
+    feature_evidence,
+    feature_groups_table,
+    interaction_search,
+    join_mes,
 )
-MES_NUMERIC = tuple(c for c in factory.MES_COLUMNS if c != "part_id")
-MOULDS = tuple(f"M{i + 1:02d}" for i in range(len(factory.CELLS) * factory.MOULDS_PER_CELL))
-CATEGORIES = {"cell": factory.CELLS, "shift": factory.SHIFTS, "mould_id": MOULDS}
-# Products of two signals, the way a data scientist probes for interactions without a theory.
-SHIFT_LOG_INTERACTIONS = (
-    ("melt_temp_c", "humidity_pct"),
-    ("melt_temp_c", "night"),
-    ("die_temp_c", "cycle_time_s"),
+from pocmvp.case.poc_judgement import (  # noqa: F401
+    OfflineMetrics,
+    Promise,
+    decision_flags,
+    metrics_table,
+    model_size_bytes,
+    offline_metrics,
+    promise,
+    recall_at_capacity,
+    reliability_table,
+    replicated_parts,
+    roc_auc,
+    routed,
+    single_field_auc,
+    time_scoring,
 )
-MES_INTERACTIONS = (
-    ("mes_vacuum_mbar", "shots_since_maintenance"),
-    ("mes_intensification_bar", "mes_plunger_speed_ms"),
-)
-INTERACTIONS = SHIFT_LOG_INTERACTIONS + MES_INTERACTIONS
-# What a process engineer would tell the data scientist: the night crew's probe reads high
-# (a corrected melt reading, a process reading), fill time should follow plunger speed, and
-# each cell has its own usual pressure (the shot physics, read from the MES).
-SHOT_PHYSICS_FEATURES = ("fill_delay_ms", "pressure_drop_bar")
-
-
-def _sources(pairs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
-    columns = ("shift" if c == "night" else c for pair in pairs for c in pair)
-    return tuple(dict.fromkeys(columns))
-
-
-# The feature groups the POC uses, each with the raw columns it is computed from. The
-# production bill (``bill.POC_INPUTS``) says where each group comes from and when it is known.
-FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
-    "process readings": (*SHIFT_LOG_NUMERIC[1:], "shift"),
-    "mould wear": ("shots_since_maintenance",),
-    "line and time context": ("cast_at", "cell", "shift", "mould_id"),
-    "shift-log interactions": _sources(SHIFT_LOG_INTERACTIONS),
-    "MES signals": MES_NUMERIC,
-    "MES interactions": _sources(MES_INTERACTIONS),
-    "shot physics": (
-        "mes_fill_time_ms",
-        "mes_plunger_speed_ms",
-        "mes_intensification_bar",
-        "cell",
-    ),
-    "anomaly score": SHIFT_LOG_NUMERIC + MES_NUMERIC,
-    "rework minutes": (factory.LEAKING_FIELD,),
-}
-LEAK_GROUP = "rework minutes"
+from pocmvp.toolkit.progress import progress
 
 NEGATIVE_KEEP_SHARE = 0.05
-"""Share of good parts kept to train the tree ensembles: every defect is kept, nineteen good
-parts in twenty are dropped (about two good parts a defect). On top of that the learners
-weight the classes as balanced: the imbalance is handled twice, as ambitious POCs often do."""
+"""Share of good parts kept to train the first gradient boosting: every defect is kept,
+nineteen good parts in twenty are dropped (about two good parts a defect)."""
 
 FIT_MONTHS = factory.TRAIN_MONTHS[:6]
 """The tree ensembles, the feature medians and the anomaly detector learn on these months."""
@@ -102,7 +73,6 @@ the real defect rate and its output is a calibrated risk."""
 
 SEARCH_GRID: dict[str, dict[str, list]] = {
     "gradient boosting": {"max_leaf_nodes": [15, 31]},
-    "random forest": {"min_samples_leaf": [1, 3]},
     "spline logistic": {"C": [0.01, 0.1]},
 }
 VALIDATION_MONTHS = factory.TRAIN_MONTHS[-3:]
@@ -111,137 +81,47 @@ on the months before it, as the model would be used."""
 
 STORED_PARAMS: dict[str, dict] = {
     "gradient boosting": {"max_leaf_nodes": 15},
-    "random forest": {"min_samples_leaf": 3},
     "spline logistic": {"C": 0.1},
 }
-"""The settings the search picks at the default seed and size, stored so that chapters 3 and
-5 and ``make robustness`` train the POC without repeating the search (chapter 2 runs it and
-checks it picks these)."""
+"""The settings the search picks at the default seed and size, stored so that no chapter and
+no ``make robustness`` story repeats the search (``make searches`` re-runs it and checks)."""
+
+SEARCH_COLUMNS = ("learner", "params", "mean_pr_auc", "worst_fold", "best_fold")
+STORED_SEARCH: tuple[tuple, ...] = (
+    ("gradient boosting", "max_leaf_nodes=15", 0.125436, 0.103684, 0.14527),
+    ("gradient boosting", "max_leaf_nodes=31", 0.117049, 0.098474, 0.13535),
+    ("spline logistic", "C=0.1", 0.155128, 0.129299, 0.169192),
+    ("spline logistic", "C=0.01", 0.128292, 0.106595, 0.143079),
+)
+"""The search's summary (:func:`search_summary`) at the default seed and size, as the search
+wrote it (:func:`stored_search` as a table): chapter 2 shows it; ``make searches``
+re-runs the search to check it (``tests/test_tuning.py``)."""
 
 FIXED_PARAMS = {
-    "gradient boosting": {"max_iter": 100, "learning_rate": 0.1, "class_weight": "balanced"},
-    "random forest": {"n_estimators": 40, "max_features": "sqrt", "class_weight": "balanced"},
+    "gradient boosting": {"max_iter": 100, "learning_rate": 0.1},
+    # The afternoon's random forest (``baselines.FOREST_PARAMS``), stacked in as it is.
+    "random forest": {
+        "n_estimators": 100,
+        "min_samples_leaf": 20,
+        "max_features": "sqrt",
+        "max_samples": 0.2,
+    },
     "spline logistic": {"n_knots": 5, "degree": 3},
+    # The afternoon's tuned gradient boosting, stacked in: the settings its search stored for
+    # the shift log with MES (``baselines.TUNED_PARAMS``; tests/test_tuning.py checks them).
+    "tuned gradient boosting": {"learning_rate": 0.1, "max_leaf_nodes": 7, "max_iter": 106},
 }
-
-
-def join_mes(shift_log: pd.DataFrame, mes: pd.DataFrame) -> pd.DataFrame:
-    """The shift log with each part's MES signals joined on ``part_id`` (same index and order).
-
-    Parts the MES has no record of get missing signals; a part id the MES records twice is
-    refused, because the join would silently duplicate parts.
-    """
-    if mes["part_id"].duplicated().any():
-        raise ValueError("the MES records some part ids more than once; cannot join on part_id")
-    signals = mes.set_index("part_id")[list(MES_NUMERIC)]
-    return shift_log.join(signals, on="part_id", how="left")
-
-
-class FeatureBuilder(TransformerMixin, BaseEstimator):
-    """Raw joined rows -> the POC's engineered features (a numeric DataFrame, no gaps).
-
-    Missing readings are filled with the training median and flagged, categories are one-hot
-    encoded against the plant's fixed list, and interactions are products of the filled
-    values. ``with_leak`` adds the leaking ``rework_minutes`` column.
-    """
-
-    def __init__(self, with_leak: bool = False):
-        self.with_leak = with_leak
-
-    def _numeric(self) -> list[str]:
-        leak = [factory.LEAKING_FIELD] if self.with_leak else []
-        return list(SHIFT_LOG_NUMERIC + MES_NUMERIC) + leak
-
-    def fit(self, joined: pd.DataFrame, y=None) -> FeatureBuilder:
-        self.medians_ = joined[self._numeric()].median()
-        # A crew that reads its probe differently shows as a shift's median melt reading.
-        melt_by_shift = joined.groupby("shift", observed=True)["melt_temp_c"].median()
-        self.shift_offset_ = (melt_by_shift - joined["melt_temp_c"].median()).to_dict()
-        self.cell_pressure_ = (
-            joined.groupby("cell", observed=True)["mes_intensification_bar"].median().to_dict()
-        )
-        # Fill time follows plunger speed; what speed does not explain is a delay in the shot.
-        speed = joined["mes_plunger_speed_ms"].fillna(self.medians_["mes_plunger_speed_ms"])
-        fill = joined["mes_fill_time_ms"].fillna(self.medians_["mes_fill_time_ms"])
-        self.fill_slope_, self.fill_intercept_ = np.polyfit(speed, fill, 1)
-        self.feature_groups_ = self._groups()
-        self.feature_names_ = [name for names in self.feature_groups_.values() for name in names]
-        return self
-
-    def _groups(self) -> dict[str, list[str]]:
-        groups = {
-            "process readings": list(SHIFT_LOG_NUMERIC[1:])
-            + [f"{c}_missing" for c in ("melt_temp_c", "scrap_share_pct")]
-            + ["melt_corrected_c"],
-            "mould wear": ["shots_since_maintenance"] + [f"shots*mould_id={m}" for m in MOULDS],
-            "line and time context": ["hour_of_day", "day_of_week"]
-            + [f"{column}={value}" for column, values in CATEGORIES.items() for value in values],
-            "shift-log interactions": [f"{a}*{b}" for a, b in SHIFT_LOG_INTERACTIONS],
-            "MES signals": list(MES_NUMERIC),
-            "MES interactions": [f"{a}*{b}" for a, b in MES_INTERACTIONS],
-            "shot physics": list(SHOT_PHYSICS_FEATURES),
-        }
-        if self.with_leak:
-            groups[LEAK_GROUP] = [factory.LEAKING_FIELD]
-        return groups
-
-    def transform(self, joined: pd.DataFrame) -> pd.DataFrame:
-        filled = joined[self._numeric()].fillna(self.medians_)
-        out = {c: filled[c].to_numpy(dtype=float) for c in self._numeric()}
-        for column in ("melt_temp_c", "scrap_share_pct"):
-            out[f"{column}_missing"] = joined[column].isna().to_numpy(dtype=float)
-        out["hour_of_day"] = joined["cast_at"].dt.hour.to_numpy(dtype=float)
-        out["day_of_week"] = joined["cast_at"].dt.day_of_week.to_numpy(dtype=float)
-        for column, values in CATEGORIES.items():
-            # An unknown value (a new cell) gets -1: all its one-hot columns stay 0.
-            codes = pd.Index(values).get_indexer(joined[column])
-            for code, value in enumerate(values):
-                out[f"{column}={value}"] = (codes == code).astype(float)
-        for a, b in INTERACTIONS:
-            right = out["shift=night"] if b == "night" else out[b]
-            out[f"{a}*{b}"] = out[a] * right
-        for mould in MOULDS:
-            # Each die wears at its own pace: one slope of shots per mould.
-            shots = out["shots_since_maintenance"]
-            out[f"shots*mould_id={mould}"] = shots * out[f"mould_id={mould}"]
-        offset = joined["shift"].map(self.shift_offset_).astype(float).fillna(0.0).to_numpy()
-        out["melt_corrected_c"] = out["melt_temp_c"] - offset
-        expected_fill = self.fill_intercept_ + self.fill_slope_ * out["mes_plunger_speed_ms"]
-        out["fill_delay_ms"] = out["mes_fill_time_ms"] - expected_fill
-        usual = joined["cell"].map(self.cell_pressure_).astype(float)
-        usual = usual.fillna(self.medians_["mes_intensification_bar"]).to_numpy()
-        out["pressure_drop_bar"] = usual - out["mes_intensification_bar"]
-        return pd.DataFrame(out, index=joined.index)[self.feature_names_]
-
-
-class AnomalyScore(TransformerMixin, BaseEstimator):
-    """Appends an isolation forest's anomaly score of the process and MES readings.
-
-    Unsupervised: it learns what a usual shot looks like and scores how unusual each part is
-    (higher is more unusual), whatever the label says. The data scientist's argument: it may
-    flag failure modes that no labelled defect has shown yet.
-    """
-
-    def __init__(self, n_estimators: int = 25, random_state: int = 0):
-        self.n_estimators = n_estimators
-        self.random_state = random_state
-
-    def fit(self, features: pd.DataFrame, y=None) -> AnomalyScore:
-        self.columns_ = list(SHIFT_LOG_NUMERIC + MES_NUMERIC)
-        self.forest_ = IsolationForest(
-            n_estimators=self.n_estimators, random_state=self.random_state, n_jobs=1
-        ).fit(features[self.columns_].to_numpy())
-        return self
-
-    def transform(self, features: pd.DataFrame) -> pd.DataFrame:
-        out = features.copy()
-        out["anomaly_score"] = -self.forest_.score_samples(features[self.columns_].to_numpy())
-        return out
 
 
 def _gradient_boosting(params: dict, seed: int) -> HistGradientBoostingClassifier:
     return HistGradientBoostingClassifier(
         **FIXED_PARAMS["gradient boosting"], **params, early_stopping=False, random_state=seed
+    )
+
+
+def _tuned_boosting(params: dict, seed: int) -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(
+        **FIXED_PARAMS["tuned gradient boosting"], **params, early_stopping=False, random_state=seed
     )
 
 
@@ -282,27 +162,17 @@ def _straight_columns(features: pd.DataFrame) -> list[str]:
     return [c for c in features.columns if c not in CURVED_FEATURES]
 
 
-UNDERSAMPLED = ("gradient boosting", "random forest")
-"""The tree ensembles learn on the undersampled parts; the spline logistic regression on
-every part of the learning months (a linear model needs the good parts to place its curves)."""
+UNDERSAMPLED = ("gradient boosting",)
+"""The first gradient boosting learns on the undersampled parts; the other learners on every
+part of the learning months (a linear model needs the good parts to place its curves; the
+tuned model and the forest were set up on every part)."""
 
 LEARNERS = {
     "gradient boosting": _gradient_boosting,
     "random forest": _random_forest,
     "spline logistic": _spline_logistic,
+    "tuned gradient boosting": _tuned_boosting,
 }
-
-
-def feature_groups_table(model: PocModel) -> pd.DataFrame:
-    """Each feature group of a fitted POC: the raw columns behind it, and how many features."""
-    groups = model.feature_groups
-    return pd.DataFrame(
-        {
-            "computed from": [", ".join(FEATURE_GROUPS[g]) for g in groups],
-            "features": [len(names) for names in groups.values()],
-        },
-        index=pd.Index(list(groups), name="feature group"),
-    )
 
 
 def undersample(
@@ -321,7 +191,7 @@ def _prepare(train: pd.DataFrame, *, with_leak: bool, seed: int) -> Pipeline:
 
 @dataclass
 class PocModel:
-    """The fitted POC: engineered features with an anomaly score, two tree ensembles, and
+    """The fitted POC: engineered features with an anomaly score, four learners, and
     the logistic regression that stacks their scores into one calibrated risk."""
 
     prepare: Pipeline
@@ -338,6 +208,16 @@ class PocModel:
         groups = dict(self.prepare.named_steps["features"].feature_groups_)
         groups["anomaly score"] = ["anomaly_score"]
         return groups
+
+    @property
+    def pair_search(self) -> pd.DataFrame:
+        """The search over pairs of readings on the parts the POC learned from, best first."""
+        return self.prepare.named_steps["features"].pair_search_
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """The pairs of readings whose products the POC kept as features."""
+        return list(self.prepare.named_steps["features"].pairs_)
 
     @property
     def feature_names(self) -> list[str]:
@@ -431,6 +311,11 @@ def best_params(search_results: pd.DataFrame, grid: dict = SEARCH_GRID) -> dict[
     return best
 
 
+def stored_search() -> pd.DataFrame:
+    """:data:`STORED_SEARCH` as a table."""
+    return pd.DataFrame(list(STORED_SEARCH), columns=list(SEARCH_COLUMNS))
+
+
 def search_summary(search_results: pd.DataFrame) -> pd.DataFrame:
     """Mean and spread of PR-AUC per candidate, best first within each learner."""
     table = (
@@ -471,13 +356,14 @@ def train_poc(
         blend_part = factory.in_months(joined, BLEND_MONTHS)
         prepare = _prepare(fit_part, with_leak=with_leak, seed=seed)
         features = prepare.transform(fit_part)
+        every_features = prepare.transform(every_part)
         learners = {}
         for name in LEARNERS:
             if name in UNDERSAMPLED:
                 x, y = features, fit_part[factory.TARGET]
             else:
-                x, y = prepare.transform(every_part), every_part[factory.TARGET]
-            learners[name] = LEARNERS[name](params[name], seed).fit(x, y)
+                x, y = every_features, every_part[factory.TARGET]
+            learners[name] = LEARNERS[name](params.get(name, {}), seed).fit(x, y)
         model = PocModel(
             prepare=prepare,
             learners=learners,
@@ -494,245 +380,6 @@ def train_poc(
         model.stacker.fit(stacked, blend_part[factory.TARGET])
     model.train_seconds = time.perf_counter() - start
     return model
-
-
-# ---------------------------------------------------------------------------------------
-# Routing and the offline metrics
-
-
-def decision_flags(
-    shift_log: pd.DataFrame,
-    scores: pd.Series | np.ndarray,
-    economics: PlantEconomics = ECONOMICS,
-) -> pd.Series:
-    """Turn any score into the parts flagged for the X-ray test, as a live system would.
-
-    Each month's threshold is fixed on the first of the month from the previous month's
-    scores, so that it would have flagged the capacity share there
-    (:func:`pocmvp.toolkit.routing.flags_with_monthly_threshold`). ``shift_log`` must therefore hold
-    the month before the first month to be routed. A missing score never flags.
-    """
-    values = _aligned(shift_log, scores)
-    return routing.flags_with_monthly_threshold(
-        values, shift_log["cast_at"], economics.inspection_capacity_share
-    )
-
-
-def _aligned(shift_log: pd.DataFrame, scores: pd.Series | np.ndarray) -> pd.Series:
-    if isinstance(scores, pd.Series):
-        return scores.reindex(shift_log.index).astype(float)
-    values = np.asarray(scores, dtype=float)
-    if len(values) != len(shift_log):
-        raise ValueError(f"got {len(values)} scores for {len(shift_log)} parts")
-    return pd.Series(values, index=shift_log.index)
-
-
-def routed(
-    shift_log: pd.DataFrame,
-    flagged: pd.Series | None,
-    economics: PlantEconomics = ECONOMICS,
-) -> pd.Series:
-    """The parts the X-ray cell tests with these flags: the one routing every option uses
-    (:func:`pocmvp.toolkit.routing.route`); ``None`` is today's every-n-th-part sample."""
-    if flagged is not None:
-        flagged = flagged.reindex(shift_log.index).fillna(False).astype(bool)
-    return routing.route(shift_log, flagged, economics.inspection_capacity_share)
-
-
-def recall_at_capacity(
-    shift_log: pd.DataFrame, flagged: pd.Series | None, economics: PlantEconomics = ECONOMICS
-) -> float:
-    """Share of the defects caught when these flags route the X-ray cell (the one routing)."""
-    table = status_quo.monthly_outcome(shift_log, routed(shift_log, flagged, economics), economics)
-    return float(table["caught"].sum() / table["defects"].sum())
-
-
-@dataclass(frozen=True)
-class OfflineMetrics:
-    """How a risk score does on held-out parts, the way a data scientist reports it."""
-
-    roc_auc: float
-    pr_auc: float
-    recall_at_capacity: float
-    precision_at_capacity: float
-    brier: float
-    brier_of_base_rate: float
-    """The Brier score of always predicting the defect rate: the bar to beat."""
-    defect_rate: float
-    mean_risk: float
-
-
-def offline_metrics(
-    shift_log: pd.DataFrame,
-    risk: pd.Series,
-    flagged: pd.Series | None,
-    economics: PlantEconomics = ECONOMICS,
-) -> OfflineMetrics:
-    """ROC-AUC, PR-AUC, recall and precision at the inspection capacity, Brier score.
-
-    ``flagged`` are the score's decision-time flags (:func:`decision_flags`); recall and
-    precision at capacity count the parts the one routing actually tests with them."""
-    risk = risk.reindex(shift_log.index)
-    truth = shift_log[factory.TARGET].astype(bool)
-    tested = routed(shift_log, flagged, economics)
-    rate = float(truth.mean())
-    return OfflineMetrics(
-        roc_auc=float(roc_auc_score(truth, risk)),
-        pr_auc=float(average_precision_score(truth, risk)),
-        recall_at_capacity=float((truth & tested).sum() / truth.sum()),
-        precision_at_capacity=float((truth & tested).sum() / tested.sum()),
-        brier=float(brier_score_loss(truth, risk)),
-        brier_of_base_rate=rate * (1 - rate),
-        defect_rate=rate,
-        mean_risk=float(risk.mean()),
-    )
-
-
-def metrics_table(metrics: dict[str, OfflineMetrics]) -> pd.DataFrame:
-    """Several models' metrics side by side, one column a model."""
-    labels = {
-        "roc_auc": "ROC-AUC",
-        "pr_auc": "PR-AUC",
-        "recall_at_capacity": "recall at capacity",
-        "precision_at_capacity": "precision at capacity",
-        "brier": "Brier score",
-        "brier_of_base_rate": "Brier score of the base rate",
-        "defect_rate": "defect rate",
-        "mean_risk": "mean predicted risk",
-    }
-    table = pd.DataFrame({name: vars(m) for name, m in metrics.items()})
-    return table.rename(index=labels).round(4)
-
-
-def reliability_table(shift_log: pd.DataFrame, risk: pd.Series, bins: int = 10) -> pd.DataFrame:
-    """Calibration: parts in equal-size bins of predicted risk, predicted vs observed rate."""
-    risk = risk.reindex(shift_log.index)
-    frame = pd.DataFrame({"risk": risk, "defect": shift_log[factory.TARGET].astype(float)})
-    frame["bin"] = pd.qcut(frame["risk"].rank(method="first"), bins, labels=False) + 1
-    table = frame.groupby("bin").agg(
-        parts=("risk", "size"), predicted=("risk", "mean"), observed=("defect", "mean")
-    )
-    table.index.name = "risk decile" if bins == 10 else "risk bin"
-    return table
-
-
-def roc_auc(shift_log: pd.DataFrame, risk: pd.Series) -> float:
-    """ROC-AUC of a risk score on these parts (0.5 is a coin toss)."""
-    truth = shift_log[factory.TARGET].astype(bool)
-    return float(roc_auc_score(truth, risk.reindex(shift_log.index)))
-
-
-def single_field_auc(shift_log: pd.DataFrame) -> pd.Series:
-    """ROC-AUC of each numeric shift-log field alone as a defect score (0.5 = no signal).
-
-    A field far better than all others deserves suspicion before celebration: it may be
-    written after the outcome.
-    """
-    truth = shift_log[factory.TARGET].astype(bool)
-    columns = list(SHIFT_LOG_NUMERIC) + [factory.LEAKING_FIELD]
-    result = {}
-    for column in columns:
-        values = shift_log[column].fillna(shift_log[column].median())
-        auc = roc_auc_score(truth, values)
-        result[column] = max(auc, 1 - auc)  # a field can predict in either direction
-    return pd.Series(result, name="roc_auc").sort_values(ascending=False)
-
-
-# ---------------------------------------------------------------------------------------
-# The promise: defective parts shipped at the same inspection capacity
-
-
-@dataclass(frozen=True)
-class Promise:
-    """Defective parts shipped on the same months, today vs with a score's routing."""
-
-    months: tuple[str, ...]
-    defects: int
-    tested_today: int
-    tested_with_score: int
-    shipped_today: int
-    shipped_with_score: int
-    monthly: pd.DataFrame = field(repr=False)
-
-    @property
-    def fewer_shipped(self) -> int:
-        return self.shipped_today - self.shipped_with_score
-
-    @property
-    def reduction(self) -> float:
-        """Share fewer defective parts shipped than today."""
-        return self.fewer_shipped / self.shipped_today
-
-    def saving_per_month(self, economics: PlantEconomics = ECONOMICS) -> float:
-        return self.fewer_shipped / len(self.months) * economics.cost_per_shipped_defect
-
-
-def promise(
-    shift_log: pd.DataFrame,
-    flagged: pd.Series,
-    months: tuple[str, ...] = factory.HELD_OUT_MONTHS,
-    economics: PlantEconomics = ECONOMICS,
-) -> Promise:
-    """Defective parts shipped in ``months`` with ``flagged`` routing the X-ray cell, compared
-    with today's every-n-th-part sample, through the same routing and capacity.
-
-    ``flagged`` is any option's decision-time flags (a model's :func:`decision_flags`, a
-    rule's ``flag``), indexed like ``shift_log`` or a part of it covering ``months``."""
-    parts = factory.in_months(shift_log, months)
-    today = status_quo.monthly_outcome(parts, routed(parts, None, economics), economics)
-    routed_table = status_quo.monthly_outcome(parts, routed(parts, flagged, economics), economics)
-    monthly = pd.DataFrame(
-        {
-            "defects": today["defects"],
-            "shipped_today": today["shipped_defects"],
-            "shipped_with_score": routed_table["shipped_defects"],
-        }
-    )
-    return Promise(
-        months=tuple(months),
-        defects=int(today["defects"].sum()),
-        tested_today=int(today["tested"].sum()),
-        tested_with_score=int(routed_table["tested"].sum()),
-        shipped_today=int(today["shipped_defects"].sum()),
-        shipped_with_score=int(routed_table["shipped_defects"].sum()),
-        monthly=monthly,
-    )
-
-
-# ---------------------------------------------------------------------------------------
-# What it costs to run: size and scoring time
-
-
-def model_size_bytes(model: PocModel) -> int:
-    """Size of the fitted model (features, anomaly detector, learners, stacker), pickled:
-    what a model service must load."""
-    parts = (model.prepare, model.learners, model.stacker)
-    return len(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def replicated_parts(plant: factory.Plant, n_parts: int = 1_000_000) -> pd.DataFrame:
-    """``n_parts`` joined rows made by repeating the held-out months' parts."""
-    held_out = join_mes(factory.in_months(plant.shift_log, factory.HELD_OUT_MONTHS), plant.mes)
-    positions = np.resize(np.arange(len(held_out)), n_parts)
-    return held_out.iloc[positions].reset_index(drop=True)
-
-
-def time_scoring(
-    model: PocModel,
-    parts: pd.DataFrame,
-    *,
-    batch_size: int = 250_000,
-    runs: int = 1,
-) -> float:
-    """Median wall time, in seconds, to score every row of ``parts`` (joined rows), in
-    batches as a service would. Print it only through ``display.measured``."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        for begin in range(0, len(parts), batch_size):
-            model.risk_of_joined(parts.iloc[begin : begin + batch_size])
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def _benchmark(runs: int) -> dict[str, float]:

@@ -6,12 +6,12 @@ and the file keeps the machine it was measured on, so figures are compared like 
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import json
 import os
 import pkgutil
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,17 +20,9 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
+from pocmvp.case.recorded import RESULTS, Scoring, recorded  # noqa: F401 - the chapters' figures
 from pocmvp.machinery import notebooks
-
-
-def median_seconds(action: Callable[[], object], runs: int) -> float:
-    """The median wall time of ``runs`` calls of ``action``, in seconds."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from pocmvp.toolkit.timing import median_seconds
 
 
 def traced(action: Callable[[], object]) -> tuple[object, float, float]:
@@ -72,7 +64,7 @@ def in_child(function: str, *arguments: str) -> dict:
 
 
 def notebook_timings(paths: list[Path], runs: int) -> dict[str, float]:
-    """Median execution time of each notebook at its default parameters."""
+    """Median execution time of each notebook at its default parameters, one at a time."""
     timings = {}
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["POCMVP_OUTPUT_DIR"] = scratch
@@ -84,13 +76,39 @@ def notebook_timings(paths: list[Path], runs: int) -> dict[str, float]:
                 median_seconds(lambda p=path, t=target: notebooks.execute(p, t), runs), 3
             )
             print(f"{path.name}: {timings[str(path.relative_to(notebooks.ROOT))]:.1f} s")
+    timings["total"] = round(sum(timings.values()), 3)
     return timings
+
+
+def suite_timing(slowest: int = 10) -> dict:
+    """``make test`` timed as a whole (lint, the exercises check and every test), with its
+    ``slowest`` slowest tests as pytest's JUnit report gives them."""
+    import xml.etree.ElementTree as ElementTree
+
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "junit.xml"
+        env = {**os.environ, "PYTEST_ADDOPTS": f"--junitxml={report}"}
+        start = time.perf_counter()
+        finished = subprocess.run(["make", "-s", "test"], cwd=notebooks.ROOT, env=env)
+        seconds = time.perf_counter() - start
+        cases = ElementTree.parse(report).getroot().iter("testcase") if report.exists() else []
+        times = sorted(
+            ((float(c.get("time", 0)), f"{c.get('classname')}::{c.get('name')}") for c in cases),
+            reverse=True,
+        )
+    return {
+        "wall_seconds": round(seconds, 1),
+        "passed": finished.returncode == 0,
+        "tests": len(times),
+        "slowest": {name: round(t, 2) for t, name in times[:slowest]},
+    }
 
 
 def record(results_file: Path, section: str, figures: dict) -> dict:
     """Merge ``figures`` under ``section`` into the JSON results file and return it all."""
     results_file = Path(results_file)
     data = json.loads(results_file.read_text()) if results_file.exists() else {}
+    data.setdefault("measured_on", {})[section] = datetime.date.today().isoformat()
     data["machine"] = {
         "python": platform.python_version(),
         "processor": platform.machine(),
@@ -116,26 +134,42 @@ def step_benchmarks() -> dict[str, Callable[[int], dict]]:
     return steps
 
 
+SECTIONS = ("steps", "notebooks", "suite")
+
+
 def run(
     results_file: Path,
     runs: int = 3,
     *,
-    with_notebooks: bool = True,
+    sections: tuple[str, ...] = SECTIONS,
     steps: list[str] | None = None,
 ) -> dict:
-    """Time every notebook and every registered step (or only the ``steps`` named, without
-    the notebooks); write them to ``results_file``."""
-    data = {}
+    """Time what ``sections`` name and write it to ``results_file``, each section dated.
+
+    ``steps``: the registered heavy steps (the figures the chapters quote; only those named
+    in ``steps``, if given), first, while nothing else runs; ``notebooks``: every chapter and
+    solutions notebook once, one at a time; ``suite``: ``make test`` as a whole. Run it on an
+    idle machine.
+    """
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown:
+        raise ValueError(f"sections: unknown {unknown}; choose from {list(SECTIONS)}")
     registered = step_benchmarks()
     unknown = sorted(set(steps or ()) - set(registered))
     if unknown:
         raise ValueError(f"no benchmark step {', '.join(unknown)}; known: {', '.join(registered)}")
-    if with_notebooks and not steps:
+    data = {}
+    if "steps" in sections:
+        for name, step in registered.items():
+            if steps and name not in steps:
+                continue
+            print(f"step {name} ...", flush=True)
+            data = record(results_file, name, step(runs))
+    if "notebooks" in sections:
         paths = notebooks.chapter_notebooks() + notebooks.solution_notebooks()
-        data = record(results_file, "notebook_seconds", notebook_timings(paths, runs))
-    for name, step in registered.items():
-        if steps and name not in steps:
-            continue
-        print(f"step {name} ...", flush=True)
-        data = record(results_file, name, step(runs))
+        paths.append(notebooks.report_notebook())
+        data = record(results_file, "notebook_seconds", notebook_timings(paths, 1))
+    if "suite" in sections:
+        print("make test ...", flush=True)
+        data = record(results_file, "suite", suite_timing())
     return data

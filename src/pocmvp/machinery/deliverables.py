@@ -20,6 +20,7 @@ import base64
 import concurrent.futures
 import email
 import email.policy
+import hashlib
 import html
 import os
 import re
@@ -69,13 +70,24 @@ def downloads_dir() -> Path:
 
 
 def write_download(data: bytes, name: str) -> Path:
-    """Write ``data`` to ``downloads_dir()/name``, only if it changed; returns the path."""
+    """Write ``data`` to ``downloads_dir()/name``, only if it changed; returns the path.
+
+    It prints the file's fingerprint (:func:`fingerprint`) into the notebook's output, so the
+    notebook test (nbval) checks that a fresh run writes the very bytes ``make notebooks``
+    wrote and the site offers: a download that changed from run to run fails there.
+    """
     if not name or Path(name).name != name:
         raise ValueError(f"name must be a plain file name, got {name!r}")
     path = downloads_dir() / name
     if not path.is_file() or path.read_bytes() != data:
         path.write_bytes(data)
+    print(fingerprint(name, data))
     return path
+
+
+def fingerprint(name: str, data: bytes) -> str:
+    """One line naming a download, its size and the start of its SHA-256."""
+    return f"{name}: {len(data):,} bytes, sha256 {hashlib.sha256(data).hexdigest()[:16]}"
 
 
 def libreoffice_missing() -> str | None:

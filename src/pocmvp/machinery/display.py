@@ -9,9 +9,8 @@ headline figures go to a tracked JSON file through :class:`Figures`
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterable, Iterator
-from typing import TextIO
+import re
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -19,6 +18,7 @@ from IPython.display import Markdown
 
 from pocmvp.machinery.figures import Figures
 from pocmvp.toolkit.formats import PALETTE, eur, num, pct, set_style
+from pocmvp.toolkit.progress import progress
 
 __all__ = [
     "PALETTE",
@@ -30,6 +30,8 @@ __all__ = [
     "progress",
     "say",
     "set_style",
+    "Table",
+    "markdown_table",
     "table",
 ]
 
@@ -50,11 +52,12 @@ def table(
     shares: Iterable = (),
     share_digits: int = 1,
     keep: Iterable = (),
-) -> pd.DataFrame:
+) -> Table:
     """A table as a person reads it: counts ``1,581``, money ``€12,345``, shares ``2.3 %``.
 
-    Returns a copy whose cells are text, for display only (the last line of a cell): JupyterLab
-    and Quarto render it as an HTML table, and its text form is the same plain table. Columns
+    Returns a copy whose cells are text, for display only (the last line of a cell): a
+    :class:`Table`, which JupyterLab and Quarto render as a Markdown table, and whose text form
+    is the same plain table. Columns
     named in ``counts``, ``money`` and ``shares`` get :func:`num`, :func:`eur` and :func:`pct`;
     any other numeric column whose values are all whole numbers is a count too, so a count
     stored as a float never shows as ``1581.0``; ``keep`` names columns to leave as they are
@@ -91,7 +94,60 @@ def table(
         else:
             continue
         shown[column] = [MISSING if pd.isna(v) else formatter(v) for v in values]
-    return shown
+    return Table(shown)
+
+
+class Table(pd.DataFrame):
+    """A DataFrame shown as a Markdown table, never as HTML.
+
+    Quarto loads jQuery and RequireJS from a CDN for any page whose notebook holds an HTML
+    output (quarto-cli, ``src/core/jupyter/widgets.ts``), so an HTML table would make every
+    chapter wait on the network. A Markdown table renders as a table in JupyterLab and in
+    Quarto alike, offline. Anything made from it (a column, a slice) is a plain DataFrame.
+    """
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame
+
+    def _repr_html_(self) -> None:
+        return None
+
+    def _repr_markdown_(self) -> str:
+        return markdown_table(self)
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """``frame`` as a pipe table (tabulate's), its index kept unless it only numbers the rows.
+
+    Two-level column names are joined with a space, a ``|`` in a cell is escaped so it cannot
+    split the row, and a column of figures (``1,581``, ``€12,346``, ``2.3 %``) is aligned right.
+    """
+    shown = frame.copy()
+    if isinstance(shown.columns, pd.MultiIndex):
+        shown.columns = [" ".join(str(level) for level in name) for name in shown.columns]
+    numbered = isinstance(shown.index, pd.RangeIndex) and shown.index.name is None
+
+    def escaped(value):
+        return value.replace("|", "\\|") if isinstance(value, str) else value
+
+    shown = shown.map(escaped)
+    shown.index = shown.index.map(escaped)
+    align = ["right" if _figures(shown[column]) else "left" for column in shown.columns]
+    if not numbered:
+        align.insert(0, "left")
+    return shown.to_markdown(
+        index=not numbered, tablefmt="pipe", disable_numparse=True, colalign=align
+    )
+
+
+_FIGURE = re.compile(r"[-+]?€?-?[\d,]*\.?\d+(e[-+]?\d+)?\s?%?")
+
+
+def _figures(values: pd.Series) -> bool:
+    """Whether every shown value of a column is a figure (a missing one aside)."""
+    present = [str(v) for v in values if not (isinstance(v, str) and v == MISSING)]
+    return bool(present) and all(_FIGURE.fullmatch(v.strip()) for v in present)
 
 
 def _whole_numbers(values: pd.Series) -> bool:
@@ -108,138 +164,3 @@ def _whole_numbers(values: pd.Series) -> bool:
 def say(text: str) -> Markdown:
     """Show computed prose as Markdown (Quarto renders it as part of the page)."""
     return Markdown(text)
-
-
-class Progress:
-    """Progress of a long step, shown live and kept as ONE deterministic line.
-
-    In a notebook the line is an IPython display updated in place (``display_id``), so a
-    learner sees the count move and the stored output holds a single line. Its text at the
-    end is the text it started with (``"hyperparameter search: 18 fits"``): nbval records a
-    display as first shown and ignores its updates, and the stored output keeps the last
-    update, so the two agree only that way. Counts only, never a time or a rate. Outside
-    IPython it rewrites one line of a terminal, or prints only the final line elsewhere (a
-    log, a pipe).
-    """
-
-    def __init__(
-        self,
-        iterable: Iterable | None = None,
-        *,
-        desc: str,
-        unit: str = "",
-        total: int | None = None,
-        disable: bool = False,
-        stream: TextIO | None = None,
-    ):
-        if total is None:
-            if iterable is None or not hasattr(iterable, "__len__"):
-                raise TypeError(f"progress({desc!r}): give 'total', the number of steps")
-            total = len(iterable)  # type: ignore[arg-type]
-        if total < 0:
-            raise ValueError(f"progress({desc!r}): 'total' must be 0 or more, not {total}")
-        self.iterable, self.desc, self.unit, self.total = iterable, desc, unit, int(total)
-        self.n = 0
-        self.disable = disable
-        self._closed = False
-        self._stream = stream
-        self._handle = None
-        if disable:
-            return
-        if stream is None and _in_kernel():
-            from IPython.display import display
-
-            self._handle = display(_Line(self.summary()), display_id=True)
-        elif self._live_terminal():
-            self._write("\r" + self.summary())
-
-    def summary(self) -> str:
-        """The line shown before the first step and after the last: the step and its size."""
-        return f"{self.desc}: {self.total} {self.unit}".rstrip()
-
-    def line(self) -> str:
-        """The line while it runs: done out of total, and a bar of 20 cells."""
-        filled = 20 * self.n // self.total if self.total else 20
-        bar = "█" * filled + "·" * (20 - filled)
-        return f"{self.desc}: {self.n}/{self.total} {self.unit} {bar}".replace("  ", " ")
-
-    def update(self, steps: int = 1) -> None:
-        self.n += steps
-        if self.disable:
-            return
-        if self._handle is not None:
-            self._handle.update(_Line(self.line()))
-        elif self._live_terminal():
-            self._write("\r" + self.line())
-
-    def close(self) -> None:
-        """Show the final line (the summary) once; closing twice does nothing."""
-        if self._closed:
-            return
-        self._closed = True
-        if self.disable:
-            return
-        if self._handle is not None:
-            self._handle.update(_Line(self.summary()))
-        elif self._live_terminal():
-            self._write("\r" + self.summary().ljust(len(self.line())) + "\n")
-        else:
-            self._write(self.summary() + "\n")
-
-    def __iter__(self) -> Iterator:
-        if self.iterable is None:
-            raise TypeError(f"progress({self.desc!r}) was made without an iterable")
-        for item in self.iterable:
-            yield item
-            self.update(1)
-        self.close()
-
-    def __enter__(self) -> Progress:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def _target(self) -> TextIO:
-        return self._stream if self._stream is not None else sys.stdout
-
-    def _live_terminal(self) -> bool:
-        isatty = getattr(self._target(), "isatty", None)
-        return bool(isatty and isatty())
-
-    def _write(self, text: str) -> None:
-        self._target().write(text)
-        self._target().flush()
-
-
-class _Line:
-    """One line of text as a notebook shows it (text/plain, no quotes)."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
-
-
-def _in_kernel() -> bool:
-    """True in a Jupyter kernel (JupyterLab, papermill, nbval), where displays update."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython is a dependency
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
-
-
-def progress(
-    iterable: Iterable | None = None,
-    *,
-    desc: str,
-    unit: str = "",
-    total: int | None = None,
-    disable: bool = False,
-    stream: TextIO | None = None,
-) -> Progress:
-    """A :class:`Progress` over ``iterable`` (or updated by hand with ``total`` steps)."""
-    return Progress(iterable, desc=desc, unit=unit, total=total, disable=disable, stream=stream)

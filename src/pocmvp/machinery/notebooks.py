@@ -124,6 +124,51 @@ def execute(
     return executed
 
 
+def execute_all(paths: list[Path], jobs: int | None = None) -> dict[Path, float]:
+    """Execute ``paths`` in place, ``jobs`` at a time (default: one per core), the longest
+    first; returns each notebook's wall time in seconds.
+
+    Each notebook runs in its own kernel and writes only its own files (its output folder,
+    figures and downloads carry its name), so they can run side by side. The longest first
+    (by the times ``make bench`` recorded) keeps both cores busy to the end.
+    """
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    recorded = _recorded_seconds()
+    ordered = sorted(paths, key=lambda p: -recorded.get(_relative(p), 0.0))
+    seconds: dict[Path, float] = {}
+    with ProcessPoolExecutor(max_workers=min(jobs, len(ordered) or 1)) as pool:
+        running = {pool.submit(_timed_execute, path): path for path in ordered}
+        for done in as_completed(running):
+            seconds[running[done]] = done.result()
+            print(f"{_relative(running[done])}: {seconds[running[done]]:.1f} s", flush=True)
+    return seconds
+
+
+def _timed_execute(path: Path) -> float:
+    import time
+
+    start = time.perf_counter()
+    execute(path)
+    return time.perf_counter() - start
+
+
+def _relative(path: Path) -> str:
+    path = Path(path).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def _recorded_seconds() -> dict[str, float]:
+    """Each notebook's time as ``make bench`` last recorded it (none before the first run)."""
+    import json
+
+    results = ROOT / "benchmarks" / "results.json"
+    if not results.is_file():
+        return {}
+    return json.loads(results.read_text()).get("notebook_seconds", {})
+
+
 def write(notebook: nbformat.NotebookNode, path: Path) -> None:
     """Write a notebook the way JupyterLab does (one trailing newline)."""
     Path(path).write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")

@@ -166,17 +166,24 @@ def summary(rows: list[dict], seeds: Iterable[int], sizes: Iterable[str]) -> dic
         if row.get("error"):
             result["error"] = row["error"]
         size["seeds"].append(result)
-        if not row["holds"]:
-            failures.append(
-                {"claim": row["claim"], "size": row["size"], **result, "band": size["band"]}
-            )
-    for claim in claims.values():
-        for size in claim["sizes"].values():
+    for name, claim in claims.items():
+        share = story.CLAIMS.get(name).seeds_share
+        for size_name, size in claim["sizes"].items():
             values = [s["value"] for s in size["seeds"] if s["value"] is not None]
             size["evaluated"] = len(size["seeds"])
             size["held"] = sum(s["holds"] for s in size["seeds"])
+            size["needed"] = math.ceil(share * size["evaluated"] - 1e-9)
             size["min"] = min(values) if values else None
             size["max"] = max(values) if values else None
+            # A claim that must hold on a share of the seeds fails when too few hold (or
+            # when its computation raised); then every seed that did not hold is listed.
+            failed = size["held"] < size["needed"] or any("error" in s for s in size["seeds"])
+            failures.extend(
+                {"claim": name, "size": size_name, **s, "band": size["band"]}
+                for s in size["seeds"]
+                if not s["holds"] and (failed or share >= 1)
+            )
+    failures.sort(key=lambda f: (f["claim"], f["size"], f["seed"]))
     return {
         "command": f"pocmvp robustness --seeds {format_seeds(seeds)} --sizes {','.join(sizes)}",
         "seeds": seeds,
@@ -225,9 +232,11 @@ def markdown(result: dict) -> str:
                 entry = claims[name]["sizes"].get(size)
                 if entry is None:
                     continue
+                needed = entry.get("needed", entry["evaluated"])
+                must = "" if needed == entry["evaluated"] else f" (needs {needed})"
                 lines.append(
                     f"| {claims[name]['chapter']} | `{name}` | {size} "
-                    f"| {entry['held']}/{entry['evaluated']} | {_number(entry['min'])} "
+                    f"| {entry['held']}/{entry['evaluated']}{must} | {_number(entry['min'])} "
                     f"| {_number(entry['max'])} | {band_text(entry['band'])} |"
                 )
         lines.append("")

@@ -82,7 +82,7 @@ def account_rows(
     needed = [c for c in (id_column, *rule.input_columns) if c is not None]
     missing = [c for c in needed if c not in shift_log.columns]
     if missing:
-        raise TableError(f"shift log is missing column(s): {', '.join(missing)}")
+        raise TableError(f"the table has no column(s): {', '.join(missing)}")
     reason = pd.Series("", index=shift_log.index, dtype=object)
     undecided = np.ones(len(shift_log), dtype=bool)
 

@@ -17,6 +17,7 @@ checked, so a strange supplier name cannot break or forge the email.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -31,6 +32,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
+import jinja2
+import markupsafe
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -243,17 +246,17 @@ def _text_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _html_table(header: list[str], rows: list[list[str]]) -> str:
-    cell = 'style="padding:2px 10px;text-align:{align};border-bottom:1px solid #ddd"'
-    head = "".join(f"<th {cell.format(align='left')}>{html.escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>"
-        + f"<td {cell.format(align='left')}>{html.escape(row[0])}</td>"
-        + "".join(f"<td {cell.format(align='right')}>{html.escape(c)}</td>" for c in row[1:])
-        + "</tr>"
-        for row in rows
+@functools.cache
+def _email_template() -> jinja2.Template:
+    """The email's HTML body (``templates/report_email.html.j2``). Autoescaping is on, and
+    every value from data goes through ``h`` (:func:`html.escape`) explicitly."""
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("pocmvp.toolkit", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
     )
-    return f'<table style="border-collapse:collapse"><tr>{head}</tr>{body}</table>'
+    environment.filters["h"] = lambda value: markupsafe.Markup(html.escape(str(value)))
+    return environment.get_template("report_email.html.j2")
 
 
 def month_name(month: str) -> str:
@@ -342,24 +345,16 @@ def compose_report_email(
     message.set_content("\n".join(text) + "\n")
 
     chart_cid = f"chart-{month}-{hashlib.sha256(png).hexdigest()[:12]}@pocmvp"
-    alert_html = (
-        f'<p style="color:#b00020"><strong>Attention:</strong> {html.escape(alert)}</p>'
-        if alert
-        else ""
-    )
-    notes_html = "".join(f"<p>{html.escape(note)}</p>" for note in notes)
-    notes_html += "".join(
-        f"<h3>{html.escape(title)}</h3>{_html_table(table_header, table_rows)}"
-        for title, table_header, table_rows in more
-    )
-    body = (
-        '<html><body style="font-family:Arial,sans-serif">'
-        f"<h2>Quality report for {html.escape(month_name(month))}</h2>"
-        f"{alert_html}{_html_table(header, rows)}"
-        f'<p><img src="cid:{chart_cid}" alt="{html.escape(alt, quote=True)}" width="640"></p>'
-        f"{notes_html}"
-        f"<p>The workbook <strong>{html.escape(path.name)}</strong> is attached: open it to "
-        "see every flagged part.</p></body></html>"
+    body = _email_template().render(
+        month=month_name(month),
+        alert=alert,
+        header=header,
+        rows=rows,
+        chart_cid=chart_cid,
+        alt=alt,
+        notes=notes,
+        more=more,
+        attachment=path.name,
     )
     message.add_alternative(body, subtype="html")
     html_part = message.get_payload()[1]

@@ -1,27 +1,33 @@
-"""Columns that seem recorded after the outcome, found before a rule is searched.
+"""The leak check: which columns a rule may not read, decided on evidence, shown to the user.
 
 A column written after the outcome is known (minutes of rework booked after inspection, a
-repair code) separates the target almost perfectly, and a rule built on it is useless the
-day it goes live: the value is not there yet when the decision is made. :func:`find_leaks`
-flags a numeric column when
+hold put on a pallet once its test failed) is useless the day a rule goes live: the value is
+not there yet when the decision is made. But a column that merely predicts the outcome well
+is what a user hopes to find. So the check leaves a column out only on **evidence that it
+was recorded after the outcome**:
 
-* its values alone separate the target with a ROC AUC of at least 0.95 in either direction
-  (an AUC of 0.05 or below is the same separation, reversed), or
-* its non-zero values fall on positive rows at least 95 % of the time (a field filled in
-  only for the bad cases), with at least :data:`MIN_NONZERO` non-zero values, or
-* it is non-zero on at least 80 % of the positive rows but on at most 5 % of the negative
-  ones (a field filled in for most bad cases and a few others: the plant's
-  ``rework_minutes``, booked on 85 % of defective parts and 3 % of good ones, has an AUC of
-  about 0.92 and 51 % of its non-zero values on defects, so the first two tests miss it).
+* **present only on positive rows**: its non-zero values fall on positive rows at least
+  95 % of the time (with at least :data:`MIN_NONZERO` of them), or it is non-zero on at
+  least 80 % of the positive rows and at most 5 % of the others (a field filled in for the
+  bad cases: the plant's ``rework_minutes``, a pallet's QA hold);
+* **a time later than the outcome's**: the column's own time column (``recorded_at``) is
+  later than the outcome's time column on most rows;
+* **a name the user marks** (``leave_out``).
 
-Missing values are left out of both measures. Each flagged column comes with its evidence
-(:attr:`Leak.evidence`), and :func:`usable_columns` leaves the flagged columns out of a
-search unless the user named them.
+**Strong separation alone** (a ROC AUC of at least 0.95 in either direction) is not evidence:
+the column is kept, with a warning asking the user to confirm it is known when the decision
+is made. The user overrides either way: a column named in ``keep`` is kept whatever the
+evidence, one in ``leave_out`` is left out. Every decision is a :class:`Decision` with its
+reason, for the output to show.
+
+:func:`id_columns` finds the candidates that are a row number, not a cause: unique,
+increasing whole numbers. They are never candidates (unless the user names them).
+Missing values are left out of every measure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,17 +35,22 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from pocmvp.toolkit.schema import numbers, parse_target
+from pocmvp.toolkit.times import parse_time
 
 AUC_LIMIT = 0.95
 NONZERO_POSITIVE_LIMIT = 0.95
 MIN_NONZERO = 10
 FILLED_ON_POSITIVES = 0.80
 FILLED_ON_NEGATIVES = 0.05
+LATER_SHARE = 0.5
+"""A column is later than the outcome when its time is later on more than this share of rows."""
+
+LEFT_OUT, CONFIRM, NAMED, MARKED = "left out", "kept, please confirm", "kept, named", "marked"
 
 
 @dataclass(frozen=True)
 class Leak:
-    """A column that seems recorded after the outcome, and why."""
+    """The leak check's measures for one column, and why it seems recorded after the outcome."""
 
     column: str
     auc: float
@@ -49,15 +60,44 @@ class Leak:
     """Share of the positive rows with a non-zero value."""
     nonzero_on_negatives: float = 1.0
     """Share of the negative rows with a non-zero value."""
+    later_share: float | None = None
+    """Share of rows whose own time is later than the outcome's (None: not known)."""
+
+    @property
+    def separation(self) -> float:
+        return max(self.auc, 1 - self.auc)
+
+    @property
+    def separates(self) -> bool:
+        """Strong separation of the target: a warning, never evidence on its own."""
+        return self.separation >= AUC_LIMIT
+
+    @property
+    def only_on_positives(self) -> bool:
+        share = self.nonzero_positive_share
+        by_share = (
+            share is not None
+            and self.nonzero_rows >= MIN_NONZERO
+            and share >= NONZERO_POSITIVE_LIMIT
+        )
+        return by_share or _filled_for_positives(self)
+
+    @property
+    def later(self) -> bool:
+        return self.later_share is not None and self.later_share > LATER_SHARE
+
+    @property
+    def recorded_after(self) -> bool:
+        """Evidence that the column was recorded after the outcome."""
+        return self.only_on_positives or self.later
 
     @property
     def evidence(self) -> str:
         said = []
-        separation = max(self.auc, 1 - self.auc)
-        if separation >= AUC_LIMIT:
+        if self.separates:
             direction = "high" if self.auc >= 0.5 else "low"
             said.append(
-                f"its values alone separate the target with ROC AUC {separation:.3f} "
+                f"its values alone separate the target with ROC AUC {self.separation:.3f} "
                 f"({direction} values on positive rows)"
             )
         share = self.nonzero_positive_share
@@ -70,6 +110,8 @@ class Leak:
                 f"it is non-zero on {self.nonzero_on_positives:.0%} of the positive rows but "
                 f"on {self.nonzero_on_negatives:.0%} of the others"
             )
+        if self.later:
+            said.append(f"its time is later than the outcome's on {self.later_share:.0%} of rows")
         return f"{self.column}: " + "; ".join(said)
 
 
@@ -78,6 +120,34 @@ def _filled_for_positives(leak: Leak) -> bool:
         leak.nonzero_on_positives >= FILLED_ON_POSITIVES
         and leak.nonzero_on_negatives <= FILLED_ON_NEGATIVES
     )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the leak check decided for one column, and the line the user reads."""
+
+    column: str
+    verdict: str
+    """:data:`LEFT_OUT`, :data:`CONFIRM`, :data:`NAMED` or :data:`MARKED`."""
+    leak: Leak | None = None
+
+    @property
+    def kept(self) -> bool:
+        return self.verdict in (CONFIRM, NAMED)
+
+    @property
+    def line(self) -> str:
+        evidence = self.leak.evidence if self.leak else self.column
+        if self.verdict == LEFT_OUT:
+            return f"left out, it seems recorded after the outcome: {evidence}"
+        if self.verdict == NAMED:
+            return f"kept, you named it, though it seems recorded after the outcome: {evidence}"
+        if self.verdict == MARKED:
+            return f"left out, you marked it as recorded after the outcome: {self.column}"
+        return (
+            f"kept, please confirm it is known when a row is decided: {evidence}. If it is "
+            "recorded after the outcome, leave it out (pocmvp rule --leave-out)"
+        )
 
 
 def roc_auc(values: np.ndarray, positive: np.ndarray) -> float:
@@ -91,9 +161,11 @@ def roc_auc(values: np.ndarray, positive: np.ndarray) -> float:
     return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
-def assess(values: pd.Series, target: pd.Series) -> Leak:
-    """The two measures for one column (missing values and text left out)."""
+def assess(values: pd.Series, target: pd.Series, later: pd.Series | None = None) -> Leak:
+    """The measures for one column (missing values and text left out); ``later`` marks the
+    rows whose own time is later than the outcome's (missing where either time is)."""
     converted, _ = numbers(values)
+    converted = converted.where(np.isfinite(converted))
     present = converted.notna().to_numpy()
     x = converted.to_numpy()[present]
     y = target.to_numpy(dtype=bool)[present]
@@ -103,33 +175,79 @@ def assess(values: pd.Series, target: pd.Series) -> Leak:
     share = float(y[nonzero].mean()) if count else None
     on_positives = float(nonzero[y].mean()) if y.any() else 0.0
     on_negatives = float(nonzero[~y].mean()) if (~y).any() else 1.0
-    return Leak(str(values.name), auc, share, count, on_positives, on_negatives)
+    later_share = None
+    if later is not None and later.notna().any():
+        later_share = float(later.dropna().astype(bool).mean())
+    return Leak(str(values.name), auc, share, count, on_positives, on_negatives, later_share)
 
 
-def is_leak(leak: Leak) -> bool:
-    by_auc = max(leak.auc, 1 - leak.auc) >= AUC_LIMIT
-    share = leak.nonzero_positive_share
-    by_nonzero = (
-        share is not None and leak.nonzero_rows >= MIN_NONZERO and share >= NONZERO_POSITIVE_LIMIT
-    )
-    return by_auc or by_nonzero or _filled_for_positives(leak)
+def _later(table: pd.DataFrame, column: str | None, outcome_time: str | None) -> pd.Series | None:
+    if column is None or outcome_time is None:
+        return None
+    own, outcome = parse_time(table[column]), parse_time(table[outcome_time])
+    return (own > outcome).astype("boolean").where(own.notna() & outcome.notna())
+
+
+def check(
+    table: pd.DataFrame,
+    target: str,
+    columns: Iterable[str],
+    *,
+    keep: Iterable[str] = (),
+    leave_out: Iterable[str] = (),
+    recorded_at: Mapping[str, str] | None = None,
+    outcome_time: str | None = None,
+) -> list[Decision]:
+    """A decision for every column that is left out or needs a look (see the module);
+    columns absent from the list are kept without a remark."""
+    truth = parse_target(table[target], target)
+    keep, leave_out, recorded_at = set(keep), set(leave_out), dict(recorded_at or {})
+    decisions = []
+    for column in columns:
+        if column in leave_out:
+            decisions.append(Decision(column, MARKED))
+            continue
+        later = _later(table, recorded_at.get(column), outcome_time)
+        leak = assess(table[column].rename(column), truth, later)
+        if leak.recorded_after:
+            decisions.append(Decision(column, NAMED if column in keep else LEFT_OUT, leak))
+        elif leak.separates and column not in keep:
+            decisions.append(Decision(column, CONFIRM, leak))
+    return decisions
 
 
 def find_leaks(table: pd.DataFrame, target: str, columns: Iterable[str]) -> list[Leak]:
-    """The ``columns`` of ``table`` that seem recorded after ``target``, with evidence."""
-    truth = parse_target(table[target], target)
-    found = []
-    for column in columns:
-        leak = assess(table[column].rename(column), truth)
-        if is_leak(leak):
-            found.append(leak)
-    return found
+    """The ``columns`` of ``table`` with evidence of being recorded after ``target``."""
+    return [d.leak for d in check(table, target, columns) if d.leak and d.leak.recorded_after]
 
 
 def usable_columns(
-    candidates: Sequence[str], leaks: Iterable[Leak], named: Iterable[str] | None = None
+    candidates: Sequence[str],
+    leaks: Iterable[Leak | Decision],
+    named: Iterable[str] | None = None,
 ) -> list[str]:
-    """The candidates without the leaked columns, unless the user named them."""
+    """The candidates without the columns left out (leaks with evidence, marked columns),
+    unless the user named them."""
     keep = set(named or ())
-    leaked = {leak.column for leak in leaks} - keep
-    return [c for c in candidates if c not in leaked]
+    out = set()
+    for found in leaks:
+        if isinstance(found, Decision):
+            if not found.kept:
+                out.add(found.column)
+        elif found.recorded_after:
+            out.add(found.column)
+    return [c for c in candidates if c not in out - keep]
+
+
+def id_columns(table: pd.DataFrame, columns: Iterable[str]) -> list[str]:
+    """The columns that are a row number, not a cause: whole numbers, every row filled,
+    each value once, increasing down the table."""
+    found = []
+    for column in columns:
+        values, _ = numbers(table[column])
+        if len(values) < 2 or values.isna().any():
+            continue
+        whole = np.all(np.isfinite(values)) and np.all(values == np.round(values))
+        if whole and values.is_monotonic_increasing and values.is_unique:
+            found.append(column)
+    return found

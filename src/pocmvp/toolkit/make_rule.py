@@ -16,18 +16,18 @@ It also estimates the share of the capacity the rule will use on new rows
 (:func:`pocmvp.toolkit.held_out.estimate_use`) and, with ``fill``, moves the thresholds so
 the rule is expected to fill it (:func:`pocmvp.toolkit.held_out.fill_capacity`).
 
-The files are written into a temporary folder beside ``output`` and moved into place
-together, so a failure leaves no half-written folder. Unusable input raises
-:class:`RuleInputError` with a one-line message naming the problem.
+The files are written into a fresh partial folder beside ``output`` and moved into place
+together (:mod:`pocmvp.toolkit.output`), so a failure leaves no half-written folder, and an
+existing ``output`` is replaced only when this tool wrote it and it holds nothing else.
+Unusable input or output raises :class:`RuleInputError` with a one-line message naming the
+problem.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -36,28 +36,27 @@ import pandas as pd
 from pocmvp.toolkit import held_out, leaks, rulefile, sql, workbook
 from pocmvp.toolkit.accounting import REJECTED
 from pocmvp.toolkit.accounting import account_rows as decide
+from pocmvp.toolkit.output import OutputError, check_folder, write_folder
 from pocmvp.toolkit.rule import Rule
+from pocmvp.toolkit.rule_inputs import RuleInputError, check_input, read_input
 from pocmvp.toolkit.schema import (
     Schema,
     TableError,
     infer_schema,
-    is_binary,
     numbers,
     parse_target,
     parse_time,
-    read_table,
 )
 from pocmvp.toolkit.search import find_rule
+from pocmvp.toolkit.tables import Table
+
+__all__ = ["FILES", "MadeRule", "RuleInputError", "make_rule"]
 
 FILES = ("rule.json", "workbook.xlsx", "rule.sql")
 WORKBOOK_ROWS = 50_000
 """The rows the workbook holds by default: what a spreadsheet opens comfortably, and what
 openpyxl writes in about half a minute (100,000 rows of 20 numbers take a minute)."""
 _MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
-
-
-class RuleInputError(ValueError):
-    """Input ``pocmvp rule`` cannot use; the message is one line naming the problem."""
 
 
 @dataclass(frozen=True)
@@ -78,12 +77,32 @@ class MadeRule:
     left_out: tuple[str, ...]
     later: tuple[int, int, int, int] | None = None
     """After ``history_until``: accepted rows, flagged, positives, caught (else None)."""
+    decisions: tuple[leaks.Decision, ...] = ()
+    """The leak check's decision for every column it left out or asks to confirm."""
+    ids: tuple[str, ...] = ()
+    """Columns taken as a row id (unique, increasing whole numbers): never candidates."""
+    empty: tuple[str, ...] = ()
+    """Candidates without a single number on the rows the rule is chosen on: left out."""
+    notes: tuple[str, ...] = ()
+    """How the table was read, when not the plain way (another separator, sheet, ...)."""
+
     capacity_use: held_out.CapacityUse | None = None
     """The rule chosen on earlier history rows, on held-out ones (None: too few rows)."""
     filled: held_out.Filled | None = None
     """With ``fill``: the factor and the estimates before and after filling."""
     window: Window | None = None
     """The rows the workbook holds (None: every row)."""
+
+    @property
+    def lines(self) -> list[str]:
+        """What the user reads about the columns: each decision, in order."""
+        said = list(self.notes)
+        said += [
+            f"{c!r} is taken as the row id (unique, increasing whole numbers), not a candidate"
+            for c in self.ids
+        ]
+        said += [f"{c!r} is left out: it holds no number on the rows searched" for c in self.empty]
+        return said + [decision.line for decision in self.decisions]
 
     @property
     def sticky_note(self) -> str:
@@ -177,11 +196,14 @@ def make_rule(
     time: str | None = None,
     history_until: str | None = None,
     output: str | Path = "rule",
+    leave_out: Sequence[str] | None = None,
     workbook_rows: int | str | None = WORKBOOK_ROWS,
     fill: bool = False,
 ) -> MadeRule:
     """Find the rule for the table in ``data`` and write its files into ``output``.
 
+    ``columns`` (the candidates, kept whatever the leak check finds) and ``leave_out``
+    (columns the user marks as recorded after the outcome) override the leak check.
     ``workbook_rows`` caps the workbook's rows (None or ``"all"``: every row); ``fill``
     moves the rule's thresholds so it is expected to fill the capacity on new rows."""
     capacity = check_capacity(capacity)
@@ -190,46 +212,62 @@ def make_rule(
         check_month(history_until)
         if time is None:
             raise RuleInputError("--history-until needs --time (the column that holds the time)")
-    try:
-        frame = read_table(data)
-    except TableError as error:
+    try:  # checked first: a folder that cannot be written fails before the search
+        folder = check_folder(output, [data])
+    except OutputError as error:
         raise RuleInputError(str(error)) from None
-    if target not in frame.columns:
-        raise RuleInputError(f"no target column {target!r} in {data}")
-    if not is_binary(frame[target]):
-        raise RuleInputError(
-            f"the target column {target!r} must hold 0/1, true/false or yes/no in every row"
-        )
+    read, names = read_input(data, target, columns, id, time, leave_out)
+    frame = read.frame
+    check_input(frame, names, capacity, data)
+    target, id, time, columns = names["target"], names["id"], names["time"], names["columns"]
     try:
         schema = infer_schema(frame, target, columns, id=id, time=time)
-    except TableError as error:
-        raise RuleInputError(str(error)) from None
+    except TableError as error:  # with what was read, when the reading was not plain
+        raise RuleInputError("; ".join([str(error), *read.notes])) from None
+    ids = tuple(leaks.id_columns(frame, [c for c in schema.candidates if c not in (columns or ())]))
+    if ids:
+        kept = tuple(c for c in schema.candidates if c not in ids)
+        schema = replace(schema, candidates=kept, id=schema.id or ids[0])
     truth = parse_target(frame[target], target)
     search = frame.copy()
     search[target] = truth
     for column in schema.candidates:
         search[column] = numbers(frame[column])[0]
     usable = pd.Series(True, index=frame.index)
-    if id is not None:
-        ids = frame[id]
-        usable &= ids.notna() & ~ids.duplicated(keep=False)
+    if schema.id is not None:
+        row_ids = frame[schema.id]
+        usable &= row_ids.notna() & ~row_ids.duplicated(keep=False)
     if time is not None:
         times = parse_time(frame[time])
         usable &= times.notna()
         search[time] = times
         if history_until is not None:
-            months = set(times.dropna().dt.strftime("%Y-%m"))
+            months = sorted(set(times.dropna().dt.strftime("%Y-%m")))
             if history_until not in months:
-                raise RuleInputError(f"the month {history_until} is not in the data ({time})")
+                shown = f"{months[0]} to {months[-1]}" if months else "no readable time"
+                raise RuleInputError(
+                    f"the month {history_until} is not in the data ({time}: {shown})"
+                )
             usable &= times.dt.strftime("%Y-%m") <= history_until
     history = search[usable.to_numpy()]
-    found_leaks = tuple(leaks.find_leaks(history, target, schema.candidates))
-    chosen = leaks.usable_columns(schema.candidates, found_leaks, columns)
-    left_out = tuple(c for c in schema.candidates if c not in chosen)
-    if not chosen:
-        raise RuleInputError("no candidate column left: every one seems recorded after the target")
     if len(history) == 0 or not history[target].any():
         raise RuleInputError(f"no row with a positive {target!r} to learn the rule from")
+    empty = tuple(c for c in schema.candidates if history[c].notna().sum() == 0)
+    for column in empty:
+        if column in (columns or ()):
+            raise RuleInputError(f"the column {column!r} holds no number on the rows searched")
+    candidates = [c for c in schema.candidates if c not in empty]
+    decisions = tuple(
+        leaks.check(history, target, candidates, keep=columns or (), leave_out=names["leave_out"])
+    )
+    chosen = leaks.usable_columns(candidates, decisions, columns)
+    found_leaks = tuple(d.leak for d in decisions if d.leak and d.leak.recorded_after)
+    left_out = tuple(c for c in candidates if c not in chosen)
+    if not chosen:
+        raise RuleInputError(
+            "no candidate column left: "
+            + ("; ".join(d.line for d in decisions) or "no column holds numbers")
+        )
     try:
         found = find_rule(history, target, capacity, chosen)
     except ValueError as error:
@@ -244,7 +282,7 @@ def make_rule(
     made = MadeRule(
         rule=rule,
         schema=schema,
-        output=Path(output),
+        output=folder,
         rows=len(frame),
         accepted=int(accepted.sum()),
         rejected=int((~accepted).sum()),
@@ -255,39 +293,16 @@ def make_rule(
         leaks=found_leaks,
         left_out=left_out,
         later=_later(frame, time, history_until, accepted, flagged, truth),
+        decisions=decisions,
+        ids=ids,
+        empty=empty,
+        notes=read.notes,
         capacity_use=use,
         filled=filled,
         window=workbook_window(frame, decision, workbook_rows, time),
     )
-    _write(made, frame, data, capacity, history_until)
+    _write(made, read, data, capacity, history_until)
     return made
-
-
-def capacity_lines(made: MadeRule, *, hint: bool = True) -> list[str]:
-    """The capacity the rule is expected to use on new rows, in words (with ``hint``, how
-    to use the rest, for the command's output)."""
-    use = made.capacity_use
-    if use is None:
-        return ["capacity used on new rows: not estimated (too few rows to hold some out)"]
-    lines = []
-    if made.filled is not None:
-        before = made.filled.before
-        lines.append(
-            f"thresholds moved to fill the capacity (each condition's share x "
-            f"{made.filled.factor:.2f}): as first chosen, a rule used {before.capacity_used:.0%} "
-            f"of the capacity on {before.held_out}, catching {before.catch_rate:.1%}"
-        )
-    lines.append(
-        f"expected capacity use on new rows: {use.capacity_used:.0%} (a rule chosen on the "
-        f"earlier rows flags {use.flagged_share:.1%} of {use.held_out} at a "
-        f"{use.capacity:.0%} capacity, catching {use.catch_rate:.1%} of their positives)"
-    )
-    if hint and made.filled is None and use.capacity_used < 0.9:
-        lines.append(
-            "  the idle tests go to a blind sample; --fill-capacity moves the thresholds to "
-            "use them"
-        )
-    return lines
 
 
 def _capacity_use(history, target, capacity, columns, time, found, fill):
@@ -317,28 +332,20 @@ def _later(frame, time, until, accepted, flagged, truth) -> tuple[int, int, int,
 
 
 def _write(
-    made: MadeRule, frame: pd.DataFrame, data: str | Path, capacity: float, until: str | None
+    made: MadeRule, read: Table, data: str | Path, capacity: float, until: str | None
 ) -> None:
-    output = made.output
-    output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.parent / f".{output.name}.partial-{os.getpid()}"
-    if partial.exists():
-        shutil.rmtree(partial)
-    partial.mkdir()
-    try:
-        schema = made.schema
-        notes = [f"Chosen on {made.history_rows:,} rows of {Path(data).name}"]
-        if until:
-            notes[0] += f" up to {until}"
-        if made.left_out:
-            notes.append(
-                "Left out as recorded after the outcome: "
-                + "; ".join(leak.evidence for leak in made.leaks if leak.column in made.left_out)
-            )
-        notes.extend(capacity_lines(made, hint=False))
-        if made.window is not None:
-            notes.append(made.window.note)
-            frame = frame[made.window.rows]
+    frame = read.frame
+    schema = made.schema
+    notes = [f"Chosen on {made.history_rows:,} rows of {Path(data).name}"]
+    if until:
+        notes[0] += f" up to {until}"
+    notes += made.lines
+    notes += held_out.capacity_lines(made.capacity_use, made.filled, hint=False)
+    if made.window is not None:
+        notes.append(made.window.note)
+        frame = frame[made.window.rows]
+
+    def write(partial: Path) -> None:
         rulefile.RuleFile(
             rule=made.rule,
             capacity=capacity,
@@ -359,13 +366,11 @@ def _write(
             capacity=capacity,
             notes=notes,
         )
-        (partial / "rule.sql").write_text(sql.rule_sql(made.rule, data), encoding="utf-8")
-        old = output.parent / f".{output.name}.old-{os.getpid()}"
-        if output.exists():
-            output.rename(old)
-        partial.rename(output)
-        if old.exists():
-            shutil.rmtree(old)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
+        (partial / "rule.sql").write_text(
+            sql.rule_sql(made.rule, data, read=read), encoding="utf-8"
+        )
+
+    try:
+        write_folder(made.output, write, [data])
+    except OutputError as error:
+        raise RuleInputError(str(error)) from None

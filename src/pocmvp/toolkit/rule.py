@@ -85,6 +85,9 @@ def _excel_text(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
+_MAX_DOUBLE = "1.7976931348623157e308"
+
+
 def _number(value: float) -> str:
     """A threshold written the same way in Python, Excel and SQL: whole numbers without a
     decimal point, others with the shortest text that reads back as the same double."""
@@ -166,9 +169,12 @@ class Condition:
         ``cast``, the column is read with ``TRY_CAST(... AS DOUBLE)``, so text where a
         number should be never matches (for a file read as is)."""
         column = quote_sql(self.column)
+        finite = ""
         if cast:
             column = f"TRY_CAST({column} AS DOUBLE)"
-        compare = f"COALESCE({column} {self.operator} {_number(self.threshold)}, FALSE)"
+            # inf is no reading (see schema.numbers): only finite values may match
+            finite = f" AND ABS({column}) <= {_MAX_DOUBLE}"
+        compare = f"COALESCE({column} {self.operator} {_number(self.threshold)}{finite}, FALSE)"
         if not self.scoped:
             return compare
         listed = ", ".join(_sql_text(s) for s in self.shifts)

@@ -5,7 +5,9 @@ holds the rule's conditions (column, operator, threshold, and for a scoped condi
 text column and the values it applies to), the inspection capacity it was chosen for, the
 table's target, id and time columns, the data it was chosen on (file name, rows, the last
 month of history, when), and the day it went live (``live_from``, or null until someone
-says). It is plain JSON, sorted and indented, so a change to the rule is a readable diff.
+says). It is plain JSON, sorted and indented, so a change to the rule is a readable diff. Its format
+is declared once, as a JSON Schema (``toolkit/schemas/rule.schema.json``, :data:`SCHEMA_PATH`),
+and every file read is checked against it (the ``jsonschema`` package).
 
 Example::
 
@@ -29,13 +31,37 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jsonschema
+
 from pocmvp.toolkit.rule import Condition, Rule
 
 FORMAT = "pocmvp-rule/1"
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "rule.schema.json"
+"""The JSON Schema of ``rule.json``: the format, documented field by field."""
+
+
+@functools.cache
+def schema() -> dict:
+    """The JSON Schema of ``rule.json`` (:data:`SCHEMA_PATH`)."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def schema_problem(data: object) -> str | None:
+    """What is wrong with parsed ``rule.json`` by its schema, in one line (None: nothing)."""
+    validator = jsonschema.Draft202012Validator(schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is None:
+        return None
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+    described = error.schema.get("description") if isinstance(error.schema, dict) else None
+    return f"{where.lstrip('.') or 'the file'}: {error.message}" + (
+        f" ({described})" if described else ""
+    )
 
 
 class RuleFileError(ValueError):
@@ -95,6 +121,14 @@ def from_dict(data: object, source: str = "rule.json") -> RuleFile:
     for key in ("conditions", "capacity", "target"):
         if key not in data:
             raise RuleFileError(f"{source}: the key {key!r} is missing")
+    capacity = data["capacity"]
+    if isinstance(capacity, bool) or not isinstance(capacity, int | float) or not 0 < capacity < 1:
+        raise RuleFileError(
+            f"{source}: 'capacity' must be a share between 0 and 1, got {capacity!r}"
+        )
+    problem = schema_problem(data)
+    if problem:
+        raise RuleFileError(f"{source}: {problem}")
     try:
         conditions = []
         for item in data["conditions"]:
@@ -107,11 +141,6 @@ def from_dict(data: object, source: str = "rule.json") -> RuleFile:
         rule = Rule(tuple(conditions))
     except (KeyError, TypeError, ValueError) as error:
         raise RuleFileError(f"{source}: a condition cannot be read: {error}") from None
-    capacity = data["capacity"]
-    if isinstance(capacity, bool) or not isinstance(capacity, int | float) or not 0 < capacity < 1:
-        raise RuleFileError(
-            f"{source}: 'capacity' must be a share between 0 and 1, got {capacity!r}"
-        )
     live_from = data.get("live_from")
     try:
         live = None if live_from is None else dt.date.fromisoformat(live_from)

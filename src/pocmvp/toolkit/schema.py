@@ -10,14 +10,8 @@ optional.
 
 :func:`read_table` reads CSV, Parquet or .xlsx; :func:`infer_schema` builds a schema from a
 frame; :func:`parse_target` turns a 0/1, true/false or yes/no column into booleans and
-:func:`parse_time` a time column into timestamps:
-
-* timezone-aware timestamps are converted to UTC and then made naive (so months are UTC
-  months);
-* text dates are read year-first (``2025-12-31``) when they look so; otherwise day-first
-  (``31/12/2025``) when every value can be read day-first and some value can only be read
-  day-first (a day above 12); otherwise month-first;
-* a value that cannot be read as a time is NaT: the row is rejected, never guessed.
+:func:`parse_time` (from :mod:`pocmvp.toolkit.times`, the one time parser) a time column
+into timestamps in local clock time.
 """
 
 from __future__ import annotations
@@ -29,10 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-
-class TableError(ValueError):
-    """A table that cannot be used as it is; the message names the column and the reason."""
-
+from pocmvp.toolkit import tables
+from pocmvp.toolkit.tables import TableError
+from pocmvp.toolkit.times import parse_time  # noqa: F401 - the one time parser, re-exported
 
 _TRUE = {"1", "true", "yes", "y", "t", "1.0"}
 _FALSE = {"0", "false", "no", "n", "f", "0.0"}
@@ -85,22 +78,9 @@ class Schema:
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
-    """A CSV, Parquet or .xlsx file as a frame; :class:`TableError` names the file and why."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise TableError(f"cannot read {path}: no such file")
-    try:
-        if suffix == ".csv":
-            return pd.read_csv(path)
-        if suffix in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        if suffix == ".xlsx":
-            return pd.read_excel(path)
-    except Exception as error:  # noqa: BLE001 - any reader failure is an unreadable file
-        reason = " ".join(str(error).split()) or type(error).__name__
-        raise TableError(f"cannot read {path}: {reason}") from None
-    raise TableError(f"cannot read {path}: expected a .csv, .parquet or .xlsx file")
+    """A CSV, Parquet or .xlsx file as a frame (:func:`pocmvp.toolkit.tables.read`, which
+    also says how it read it); :class:`TableError` names the file and why."""
+    return tables.read(path).frame
 
 
 def parse_target(values: pd.Series, name: str = "target") -> pd.Series:
@@ -127,23 +107,6 @@ def is_binary(values: pd.Series) -> bool:
     except TableError:
         return False
     return True
-
-
-def parse_time(values: pd.Series) -> pd.Series:
-    """Naive timestamps (UTC for timezone-aware input); NaT where a value is not a time."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        if getattr(values.dt, "tz", None) is not None:
-            return values.dt.tz_convert("UTC").dt.tz_localize(None)
-        return values
-    text = values.astype("string").str.strip()
-    short = text.dropna().str.match(r"^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}")
-    if not short.any():
-        parsed = pd.to_datetime(text, errors="coerce", utc=True, format="mixed")
-    else:
-        day = pd.to_datetime(text, errors="coerce", dayfirst=True, utc=True, format="mixed")
-        month = pd.to_datetime(text, errors="coerce", dayfirst=False, utc=True, format="mixed")
-        parsed = day if day.notna().sum() >= month.notna().sum() else month
-    return parsed.dt.tz_localize(None).rename(values.name)
 
 
 MOSTLY_NUMBERS = 0.95
@@ -216,8 +179,12 @@ def infer_schema(
 
 
 def numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """A column as floats, and where it held something that is not a number (text)."""
+    """A column as floats, and where it held something that is not a finite number (text,
+    ``inf``)."""
     if pd.api.types.is_bool_dtype(values):
         return pd.Series(np.nan, index=values.index), values.notna()
     converted = pd.to_numeric(values, errors="coerce").astype("float64")
+    # inf, -inf and 1e400 are no reading: rejected like text, so that Python, the SQL and the
+    # workbook's formula (where a spreadsheet has no infinity) all leave them unflagged.
+    converted = converted.where(np.isfinite(converted.to_numpy()))
     return converted, converted.isna() & values.notna()

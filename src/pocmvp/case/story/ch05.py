@@ -1,37 +1,51 @@
-"""The claims chapter 5 makes: three plans on the same held-out months, and the verdict.
+"""The claims chapter 5 makes: four plans decided on 31 August, checked looking back, and the
+model step decided once its evidence is final.
 
 Every value comes from the package alone: the POC with fixed parameters (no search), the
-baselines, the rule found on the history, each routed the one way on the held-out months
-(:func:`pocmvp.case.business_case.measure`), then valued as plans over 24 months.
+rule, and the tuned shift-log model, each routed the one way
+(:mod:`pocmvp.case.business_case.measure`): at the decision on the history's last months,
+looking back on the months after it. Plans are valued over the product's remaining life.
 """
 
 from __future__ import annotations
 
-from pocmvp.case import business_case, poc
+from pocmvp.case import baselines, business_case, recorded
 from pocmvp.case.story.ch02 import fitted_baselines, trained_poc
 from pocmvp.case.story.ch04 import mvp_rule
 from pocmvp.case.story.claims import Band, Claim, Story
-from pocmvp.machinery import bench
-
-SPEED_PARTS = 20_000
-"""Parts scored to compare the rule's speed with the POC's (a per-part ratio)."""
 
 
-def measurement(story: Story) -> business_case.Measurement:
+def at_decision(story: Story) -> business_case.Measurement:
+    """What each deliverable would save, as estimated on 31 August."""
     return story.shared(
-        "ch05 measurement",
-        lambda: business_case.measure(
-            story.plant, trained_poc(story), fitted_baselines(story), found=mvp_rule(story)
+        "ch05 at decision",
+        lambda: business_case.at_decision(story.plant, trained_poc(story), seed=story.seed),
+    )
+
+
+def looking_back(story: Story) -> business_case.Measurement:
+    """What each saved on September to November: final on the model step's date."""
+    return story.shared(
+        "ch05 looking back",
+        lambda: business_case.looking_back(
+            story.plant,
+            trained_poc(story),
+            mvp_rule(story),
+            seed=story.seed,
+            # Chapter 2's tuned shift-log baseline: trained on the same history months.
+            shift_log_model=fitted_baselines(story)[
+                baselines.label(baselines.TUNED, baselines.SHIFT_LOG)
+            ],
         ),
     )
 
 
 def savings(story: Story) -> dict[str, float]:
-    return measurement(story).savings()
+    return at_decision(story).savings()
 
 
 def plans(story: Story) -> dict[str, business_case.Plan]:
-    return story.shared("ch05 plans", lambda: business_case.three_plans(savings(story)))
+    return story.shared("ch05 plans", lambda: business_case.four_plans(savings(story)))
 
 
 def value(story: Story, plan: str) -> float:
@@ -39,12 +53,17 @@ def value(story: Story, plan: str) -> float:
 
 
 def mvp_first_margin(story: Story) -> float:
-    """MVP now, then the model, minus POC first over 24 months (euros)."""
+    """MVP now, then the model, minus POC first over the horizon (euros)."""
     return value(story, business_case.MVP_THEN_MODEL) - value(story, business_case.POC_FIRST)
 
 
 def mvp_only_margin(story: Story) -> float:
     return value(story, business_case.MVP_ONLY) - value(story, business_case.POC_FIRST)
+
+
+def cheap_margin(story: Story) -> float:
+    """MVP now, then the model, minus POC first deployed the cheap way (euros)."""
+    return value(story, business_case.MVP_THEN_MODEL) - value(story, business_case.POC_CHEAP)
 
 
 def poc_sure_to_ship_margin(story: Story) -> float:
@@ -73,42 +92,58 @@ def fewer_systems(story: Story) -> float:
     return len(business_case.model_systems()) - len(poc_first.systems_changed)
 
 
-def rule_speed_up(story: Story) -> float:
-    """How many times faster the rule flags parts than the POC scores them."""
-    parts = poc.replicated_parts(story.plant, SPEED_PARTS)
-    found = measurement(story).rule
-    poc_seconds = poc.time_scoring(trained_poc(story), parts)
-    rule_seconds = bench.median_seconds(lambda: found.flag(parts), runs=3)
-    return poc_seconds / rule_seconds
+def model_steps_built(story: Story) -> float:
+    """Model steps "MVP now, then the model" builds on its evidence, final on 29 December."""
+    return len(business_case.built_steps(looking_back(story).savings()))
 
+
+def looking_back_margin(story: Story) -> float:
+    """Looking back: MVP first minus the better POC-first plan on September to November."""
+    backtest = business_case.four_plans(looking_back(story).savings())
+    mvp_first = business_case.value_at(backtest[business_case.MVP_THEN_MODEL])
+    return mvp_first - max(
+        business_case.value_at(backtest[name])
+        for name in (business_case.POC_FIRST, business_case.POC_CHEAP)
+    )
+
+
+def rule_speed_up(story: Story) -> float:
+    """How many times faster the rule flags parts than the POC scores them: the figures
+    ``make bench`` recorded (:func:`pocmvp.case.recorded.recorded`), the same everywhere."""
+    return recorded.recorded().rule_speed_up
+
+
+MODEL_STEP_SEEDS = 15 / 20
+"""The model step must be built on at least 15 of 20 seeds at the declared economics; on the
+others the evidence does not justify it, and the plan says so."""
 
 CLAIMS = (
     Claim(
         "rule_share_of_poc",
         5,
-        "the rule captures roughly half to four fifths of the POC's promised reduction",
-        lambda story: measurement(story).share_of_poc(business_case.RULE),
+        "looking back, the rule captures roughly half to four fifths of the POC's reduction",
+        lambda story: looking_back(story).share_of_poc(business_case.RULE),
         Band(0.5, 0.85),
         fast_band=Band(0.2, 1.5),  # a quarter of the parts: a few defects move the ratio
     ),
     Claim(
         "poc_first_value",
         5,
-        "POC first has not repaid its bill after 24 months: its expected value is below zero",
+        "POC first has not repaid its bill over the product's life: its value is below zero",
         lambda story: value(story, business_case.POC_FIRST),
         Band(high=0.0),
     ),
     Claim(
         "poc_sure_to_ship_margin",
         5,
-        "even sure to ship, POC first is behind MVP first after 24 months (euros behind)",
+        "even sure to ship, POC first is behind MVP first over the horizon (euros behind)",
         poc_sure_to_ship_margin,
         Band(low=0.0),
     ),
     Claim(
         "mvp_only_value",
         5,
-        "the MVP alone is worth more than it costs over 24 months",
+        "the MVP alone is worth more than it costs over the horizon",
         lambda story: value(story, business_case.MVP_ONLY),
         Band(low=0.0),
     ),
@@ -124,15 +159,22 @@ CLAIMS = (
     Claim(
         "mvp_first_margin",
         5,
-        "MVP now, then the model, beats POC first over 24 months (euros ahead)",
+        "MVP now, then the model, beats POC first over the horizon (euros ahead)",
         mvp_first_margin,
         Band(low=0.0),
     ),
     Claim(
         "mvp_only_margin",
         5,
-        "even the MVP alone beats POC first over 24 months (euros ahead)",
+        "even the MVP alone beats POC first over the horizon (euros ahead)",
         mvp_only_margin,
+        Band(low=0.0),
+    ),
+    Claim(
+        "cheap_poc_margin",
+        5,
+        "MVP first beats even the POC deployed the cheap way (euros ahead)",
+        cheap_margin,
         Band(low=0.0),
     ),
     Claim(
@@ -164,9 +206,27 @@ CLAIMS = (
         Band(high=-1.0),
     ),
     Claim(
+        "looking_back_margin",
+        5,
+        "looking back on September to November, MVP first still beats both POC-first plans",
+        looking_back_margin,
+        Band(low=0.0),
+    ),
+    Claim(
+        "model_step_built",
+        5,
+        "on its final evidence the plan builds the model step (on 15 of 20 seeds)",
+        model_steps_built,
+        Band(low=1.0),
+        # A quarter of the parts trains a weaker shift-log model and measures a few dozen
+        # defects: at the fast size the count is reported, not asserted.
+        fast_band=Band(),
+        seeds_share=MODEL_STEP_SEEDS,
+    ),
+    Claim(
         "rule_speed_up",
         5,
-        "the rule scores parts orders of magnitude faster than the POC",
+        "the rule scores parts orders of magnitude faster than the POC (make bench's figures)",
         rule_speed_up,
         Band(low=100.0),
     ),

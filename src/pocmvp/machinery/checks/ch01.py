@@ -5,39 +5,136 @@ from __future__ import annotations
 import pandas as pd
 
 from pocmvp.case import factory, status_quo
-from pocmvp.machinery.selfcheck import Feedback, check_choice, check_number
+from pocmvp.machinery.selfcheck import (
+    Feedback,
+    Misconception,
+    as_percentage,
+    check_choice,
+    check_number,
+)
+
+
+def _history(shift_log: pd.DataFrame) -> pd.DataFrame:
+    return factory.in_months(shift_log, factory.TRAIN_MONTHS)
 
 
 def night_defect_rate(answer: object, shift_log: pd.DataFrame) -> Feedback:
-    history = factory.in_months(shift_log, factory.TRAIN_MONTHS)
-    expected = history.loc[history["shift"] == "night", "defect"].mean()
+    history = _history(shift_log)
+    night = history["shift"] == "night"
+    expected = history.loc[night, "defect"].mean()
+    everything = shift_log.loc[shift_log["shift"] == "night", "defect"].mean()
     return check_number(
         "1.1",
         answer,
         expected,
-        hint="filter the history to the night shift, then take the mean of a boolean column.",
+        tier="check",
+        hints=(
+            "a defect rate is defective parts divided by parts, here only the night shift's "
+            "parts of the history.",
+            "filter the history to the night shift, then take the mean of a boolean column.",
+        ),
+        misconceptions=[
+            as_percentage(expected),
+            Misconception(
+                "a count",
+                int(history.loc[night, "defect"].sum()),
+                "that is a count of defective parts; the question asks for a rate.",
+            ),
+            Misconception(
+                "share of defects",
+                history.loc[night, "defect"].sum() / history["defect"].sum(),
+                "that is the night shift's share of all defective parts. The rate divides "
+                "the night's defective parts by the night's parts.",
+            ),
+            Misconception(
+                "every month",
+                everything,
+                "that uses every month of the shift log. Use the history (`history`) only.",
+            ),
+            Misconception(
+                "every shift",
+                history["defect"].mean(),
+                "that is the defect rate of every shift; keep the night shift only.",
+            ),
+        ],
     )
 
 
 def worst_cell(answer: object, shift_log: pd.DataFrame) -> Feedback:
-    history = factory.in_months(shift_log, factory.TRAIN_MONTHS)
-    expected = history.groupby("cell")["defect"].mean().idxmax()
+    history = _history(shift_log)
+    defects = history.groupby("cell")["defect"]
     return check_choice(
         "1.2",
         answer,
-        expected,
+        defects.mean().idxmax(),
         options=factory.CELLS,
-        hint="group by cell, take each cell's defect rate, and pick the largest.",
+        tier="check",
+        hints=(
+            "the worst cell has the highest share of defective parts, not the most of them.",
+            "group by cell, take each cell's defect rate, and pick the largest.",
+        ),
+        misconceptions=[
+            Misconception(
+                "a count",
+                defects.sum().idxmax(),
+                "that cell has the most defective parts, but it also casts more parts. "
+                "Compare rates, not counts.",
+            ),
+            Misconception(
+                "the best cell",
+                defects.mean().idxmin(),
+                "that cell has the lowest defect rate of the history: the question asks for "
+                "the highest.",
+            ),
+            Misconception(
+                "every month",
+                shift_log.groupby("cell")["defect"].mean().idxmax(),
+                "that cell is the worst over every month of the shift log. Use the history.",
+            ),
+        ],
+        explanations={
+            cell: f"{cell}'s defect rate in the history is not the highest."
+            for cell in factory.CELLS
+        },
     )
 
 
 def yearly_cost_at(answer: object, shift_log: pd.DataFrame, cost_per_return: float) -> Feedback:
-    history = factory.in_months(shift_log, factory.TRAIN_MONTHS)
+    history = _history(shift_log)
     economics = status_quo.PlantEconomics(cost_per_shipped_defect=cost_per_return)
-    expected = status_quo.baseline(history, economics).cost_per_year
+    dearer = status_quo.baseline(history, economics)
+    today = status_quo.baseline(history)
     return check_number(
         "1.3",
         answer,
-        expected,
-        hint="build a PlantEconomics with the new cost and pass it to status_quo.baseline.",
+        dearer.cost_per_year,
+        tier="apply",
+        hints=(
+            "the cost of the status quo is the shipped defective parts times what each costs, "
+            "at the new price, for a year.",
+            "build a PlantEconomics with the new cost and pass it to status_quo.baseline; "
+            "read its cost_per_year.",
+        ),
+        misconceptions=[
+            Misconception(
+                "a month",
+                dearer.cost_per_month,
+                "that is the cost of one month. The question asks for a year.",
+            ),
+            Misconception(
+                "the old price",
+                today.cost_per_year,
+                "that is the cost at today's price per return. Use the new one.",
+            ),
+            Misconception(
+                "a count",
+                dearer.shipped_defects_per_month * 12,
+                "that is a number of defective parts shipped; the question asks for euros.",
+            ),
+            Misconception(
+                "the whole history",
+                dearer.cost_per_month * dearer.months,
+                "that is the cost over every month of the history. Give the cost per year.",
+            ),
+        ],
     )

@@ -1,4 +1,4 @@
-"""Checks for chapter 5's exercises: three plans, valued over the months after the decision."""
+"""Checks for chapter 5's exercises: plans, valued over the months after the decision."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import pandas as pd
 
 from pocmvp.case import bottling
 from pocmvp.case.story import ch09 as story_ch09
-from pocmvp.machinery.selfcheck import Feedback, check_number
+from pocmvp.machinery.selfcheck import Feedback, Misconception, as_percentage, check_number
 
 FORCED_COLUMNS = (bottling.QA_HOLD, bottling.CAP_TORQUE)
 BIGGER_LAB = 0.08
@@ -16,13 +16,34 @@ NEXT_MONTH = "2025-10"
 def forced_catch_rate(answer: object, export: pd.DataFrame) -> Feedback:
     """The catch rate the command prints when ``--columns`` names the leaked QA hold."""
     forced = story_ch09.fit(export, story_ch09.CAPACITY, list(FORCED_COLUMNS))
+    default = story_ch09.fit(export)
     return check_number(
         "9.1",
         answer,
         forced.score.catch_rate,
-        hint='run pocmvp rule on seal_tests.csv with --columns "QA hold (h),Cap torque [N·m]" '
-        "(comma-separated, in quotes) and read the catch rate on its second line; give it as "
-        "a share (12.3 % is 0.123).",
+        tier="check",
+        hints=(
+            "the command keeps a column you name with --columns even when the leak check "
+            "would leave it out; its second line gives the catch rate.",
+            'run pocmvp rule on seal_tests.csv with --columns "QA hold (h),Cap torque [N·m]" '
+            "(comma-separated, in quotes) and read the catch rate on its second line; give it "
+            "as a share (12.3 % is 0.123).",
+        ),
+        misconceptions=[
+            as_percentage(forced.score.catch_rate),
+            Misconception(
+                "without the leak",
+                default.score.catch_rate,
+                "that is the catch rate of the rule without the QA hold (the command's default "
+                "columns). Name the columns with --columns.",
+            ),
+            Misconception(
+                "share flagged",
+                forced.score.flagged_share,
+                "that is the share of bottles flagged. The catch rate is the share of the "
+                "failed seals that are flagged.",
+            ),
+        ],
     )
 
 
@@ -34,22 +55,70 @@ def flagged_share_at(answer: object, export: pd.DataFrame) -> Feedback:
         answer,
         bigger.score.flagged_share,
         rel_tol=0.02,
-        hint="run pocmvp rule with --capacity 0.08 and read 'share flagged' on its second "
-        "line, as a share; the rule never flags more than the capacity, and rarely exactly it.",
+        tier="check",
+        hints=(
+            "the rule never flags more than the capacity, and rarely exactly it: read what "
+            "the command says it flags.",
+            "run pocmvp rule with --capacity 0.08 and read 'share flagged' on its second "
+            "line, as a share.",
+        ),
+        misconceptions=[
+            as_percentage(bigger.score.flagged_share),
+            Misconception(
+                "the capacity",
+                BIGGER_LAB,
+                "that is the capacity, what the rule may flag at most. Run the command and read "
+                "what it does flag.",
+            ),
+            Misconception(
+                "catch rate",
+                bigger.score.catch_rate,
+                "that is the catch rate. The question asks for the share of bottles flagged.",
+            ),
+        ],
     )
 
 
 def next_month_catch_rate(answer: object, with_time: pd.DataFrame) -> Feedback:
     """The share of October's failed seals the lab's tests catch with the history's rule."""
     history = with_time[bottling.months(with_time) <= story_ch09.HISTORY_UNTIL]
-    chosen = story_ch09.fit(history).rule
+    history_fit = story_ch09.fit(history)
+    chosen = history_fit.rule
     october = story_ch09.month_after(with_time, chosen, NEXT_MONTH)
+    september = story_ch09.month_after(with_time, chosen, story_ch09.REPORT_MONTH)
+    flagged_in_october = october.flagged / october.rows
     return check_number(
         "9.3",
         answer,
         october.catch_rate,
-        hint="load the rule file the command wrote with --history-until 2025-08 "
-        "(rulefile.load) and pass its rule and the month '2025-10' to story_ch09.month_after "
-        "with the table that has the time column; its catch_rate counts only the bottles the "
-        "lab can test.",
+        tier="apply",
+        misconceptions=[
+            as_percentage(october.catch_rate),
+            Misconception(
+                "the history",
+                history_fit.score.catch_rate,
+                "that is the rule's catch rate on the history it was fitted on. Judge it on "
+                "October, a month it had not seen.",
+            ),
+            Misconception(
+                "another month",
+                september.catch_rate,
+                "that is September's catch rate, the first month after the history. The "
+                "question asks for October.",
+            ),
+            Misconception(
+                "share flagged",
+                flagged_in_october,
+                "that is the share of October's bottles the rule flags, not the share of "
+                "failed seals the tests caught.",
+            ),
+        ],
+        hints=(
+            "a rule fitted on the history is judged on a later month: the report counts only "
+            "the bottles the lab can test within its capacity.",
+            "load the rule file the command wrote with --history-until 2025-08 "
+            "(rulefile.load) and pass its rule and the month '2025-10' to "
+            "story_ch09.month_after with the table that has the time column; its catch_rate "
+            "counts only the bottles the lab can test.",
+        ),
     )

@@ -1,0 +1,259 @@
+"""What each deliverable saves, measured through the one routing, and when it could be known.
+
+Two measurements, never mixed:
+
+* **at the decision** (:func:`at_decision`, 31 August): a time-ordered validation inside the
+  history. The rule is found, and the shift-log model trained, on the history's first months
+  (``poc.FIT_MONTHS``); both are routed on its last two (``poc.BLEND_MONTHS``), which they did
+  not learn from. The POC's learners never saw those months either; only its stacking
+  weights, a handful of numbers, were fitted on them.
+* **looking back** (:func:`looking_back`): the months after the decision, with the rule of
+  chapter 4 and models trained on the whole history. It is a backtest that checks the
+  decision; its figures are final only once the returns are in
+  (:data:`pocmvp.case.business_case.economics.MODEL_STEP_DECIDED_ON`), which is why the
+  model step, and only it, is decided on them.
+
+The shift-log model is built by one function (:func:`build_shift_log_model`), the same for
+both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import pandas as pd
+
+from pocmvp.case import baselines, factory, poc
+from pocmvp.case import plant_rule as rule
+from pocmvp.case.business_case.economics import DECIDED_ON, MODEL_STEP_DECIDED_ON
+from pocmvp.case.business_case.plans import DELIVERABLES, POC_MODEL, RULE, SHIFT_LOG_MODEL
+from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
+
+
+class Scorer(Protocol):
+    def risk(self, shift_log: pd.DataFrame, mes: pd.DataFrame) -> pd.Series: ...
+
+
+def tuned_shift_log_model(plant: factory.Plant, months: tuple[str, ...], seed: int) -> Scorer:
+    """Chapter 2's tuned gradient boosting on the shift log alone
+    (:func:`pocmvp.case.baselines.tuned_boosting`, its stored search's settings), trained on
+    every part of ``months``: a model built as well as the POC's learners, with no MES feed."""
+    which = ((baselines.TUNED, baselines.SHIFT_LOG),)
+    (fitted,) = baselines.train_baselines(plant, seed, months=months, which=which).values()
+    return fitted
+
+
+build_shift_log_model: Callable[[factory.Plant, tuple[str, ...], int], Scorer] = (
+    tuned_shift_log_model
+)
+"""How the model step's shift-log model is built: (plant, training months, seed) -> a model
+with ``risk(shift_log, mes)``."""
+
+AT_DECISION = (
+    f"at the decision ({DECIDED_ON:%d %B}): estimated on the history's last two months "
+    f"({poc.BLEND_MONTHS[0]} to {poc.BLEND_MONTHS[-1]})"
+)
+LOOKING_BACK = (
+    f"looking back: {factory.HELD_OUT_MONTHS[0]} to {factory.HELD_OUT_MONTHS[-1]}, a backtest "
+    f"final on {MODEL_STEP_DECIDED_ON:%d %B %Y}"
+)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What each deliverable ships on some months, through the one routing, against today's
+    every-n-th-part sample: at the decision, the history's last months (an estimate); looking
+    back, the months after it."""
+
+    promises: dict[str, poc.Promise]
+    """Each deliverable's :class:`pocmvp.case.poc.Promise` on the same months and capacity."""
+    rule: rule.Rule
+    label: str
+    """When and on what it was measured, for a table's caption."""
+    scale_to_plant: float = 1.0
+    """Parts of the plant each generated part stands for: 1 at the default size, 4 in fast
+    mode (a quarter of the parts). Savings are the plant's, whatever the sample's size."""
+
+    @property
+    def months(self) -> int:
+        return len(self.promises[RULE].months)
+
+    def fewer_per_month(self, deliverable: str) -> float:
+        """Defective parts shipped fewer than today, per month."""
+        return self.promises[deliverable].fewer_shipped / self.months
+
+    def reduction(self, deliverable: str) -> float:
+        return self.promises[deliverable].reduction
+
+    def share_of_poc(self, deliverable: str) -> float:
+        """Its reduction as a share of the POC's."""
+        return self.promises[deliverable].fewer_shipped / self.promises[POC_MODEL].fewer_shipped
+
+    def savings(self, economics: PlantEconomics = ECONOMICS) -> dict[str, float]:
+        """Euros a month each deliverable saves the plant once live (never below zero: a plan
+        would not keep a step that ships more defective parts than today)."""
+        return {
+            d: max(self.fewer_per_month(d), 0.0)
+            * self.scale_to_plant
+            * economics.cost_per_shipped_defect
+            for d in DELIVERABLES
+        }
+
+    def table(self, economics: PlantEconomics = ECONOMICS) -> pd.DataFrame:
+        """One row for today and one per deliverable: tests, defective parts shipped, the
+        reduction, the share of the POC's, and the saving per month."""
+        today = self.promises[RULE]
+        rows = [
+            {
+                "option": "today's every-n-th sample",
+                "parts tested": today.tested_today,
+                "defective parts shipped": today.shipped_today,
+                "fewer than today": 0,
+                "reduction": 0.0,
+                "share of the POC's reduction": 0.0,
+                "saving (€/month)": 0.0,
+            }
+        ]
+        savings = self.savings(economics)
+        for deliverable, promise in self.promises.items():
+            rows.append(
+                {
+                    "option": deliverable,
+                    "parts tested": promise.tested_with_score,
+                    "defective parts shipped": promise.shipped_with_score,
+                    "fewer than today": promise.fewer_shipped,
+                    "reduction": promise.reduction,
+                    "share of the POC's reduction": self.share_of_poc(deliverable),
+                    "saving (€/month)": savings[deliverable],
+                }
+            )
+        return pd.DataFrame(rows).set_index("option")
+
+
+def scale_to_plant(shift_log: pd.DataFrame) -> float:
+    """Parts of the plant each row of a generated year stands for: the default year's parts
+    over this year's rows (1 at the default size, 4 in fast mode)."""
+    return factory.DEFAULT_PARTS / len(shift_log)
+
+
+def window_of(shift_log: pd.DataFrame, months: tuple[str, ...]) -> pd.DataFrame:
+    """``months`` and the month before them, whose scores fix the first month's threshold."""
+    before = (pd.Period(months[0], "M") - 1).strftime("%Y-%m")
+    return factory.in_months(shift_log, (before, *months))
+
+
+def score_promise(
+    window: pd.DataFrame,
+    risk: pd.Series,
+    months: tuple[str, ...],
+    economics: PlantEconomics = ECONOMICS,
+) -> poc.Promise:
+    """A score's promise on ``months``: ``window`` holds them and the month before
+    (:func:`window_of`); :func:`pocmvp.case.poc.decision_flags` turns ``risk`` into flags."""
+    flags = poc.decision_flags(window, risk, economics)
+    return poc.promise(window, flags, months, economics)
+
+
+def _measure(
+    plant: factory.Plant,
+    months: tuple[str, ...],
+    found: rule.Rule,
+    models: dict[str, Scorer],
+    label: str,
+    economics: PlantEconomics,
+) -> Measurement:
+    window = window_of(plant.shift_log, months)
+    promises = {RULE: poc.promise(window, found.flag(window), months, economics)}
+    for deliverable, model in models.items():
+        risk = model.risk(window, plant.mes)
+        promises[deliverable] = score_promise(window, risk, months, economics)
+    return Measurement(
+        promises={d: promises[d] for d in DELIVERABLES},
+        rule=found,
+        label=label,
+        scale_to_plant=scale_to_plant(plant.shift_log),
+    )
+
+
+def find_rule(shift_log: pd.DataFrame, months: tuple[str, ...], economics=ECONOMICS) -> rule.Rule:
+    """The rule chapter 4's way, found on ``months`` under the X-ray cell's capacity."""
+    return rule.find_rule(
+        factory.in_months(shift_log, months),
+        factory.TARGET,
+        economics.inspection_capacity_share,
+        rule.RULE_COLUMNS,
+    )
+
+
+def measure_rule(
+    shift_log: pd.DataFrame,
+    economics: PlantEconomics = ECONOMICS,
+    found: rule.Rule | None = None,
+) -> tuple[rule.Rule, poc.Promise]:
+    """The rule found on the whole history (as chapter 4 finds it, unless ``found`` is given)
+    and its promise looking back, on the held-out months. A rule's flags need no threshold."""
+    if found is None:
+        found = find_rule(shift_log, factory.TRAIN_MONTHS, economics)
+    held_out = factory.in_months(shift_log, factory.HELD_OUT_MONTHS)
+    return found, poc.promise(held_out, found.flag(held_out), economics=economics)
+
+
+def mvp_value_per_month(
+    shift_log: pd.DataFrame,
+    economics: PlantEconomics = ECONOMICS,
+    found: rule.Rule | None = None,
+) -> float:
+    """**The MVP's value**, the one figure the workbook quotes for it: euros a month rule v1
+    saved against today's sample in its first three live months (the held-out months), final
+    figures only, scaled to the plant. A figure known earlier (chapter 6's, on 1 December,
+    from two final months) differs, and says so where it appears."""
+    _, promise = measure_rule(shift_log, economics, found)
+    return promise.saving_per_month(economics) * scale_to_plant(shift_log)
+
+
+def at_decision(
+    plant: factory.Plant,
+    poc_model: poc.PocModel,
+    *,
+    seed: int = factory.DEFAULT_SEED,
+    economics: PlantEconomics = ECONOMICS,
+    shift_log_model: Scorer | None = None,
+) -> Measurement:
+    """What each deliverable would save, as known on 31 August: learned on the history's first
+    months, routed on its last two. ``shift_log_model`` (trained on ``poc.FIT_MONTHS``) spares
+    a second fit if the caller already has one."""
+    if shift_log_model is None:
+        shift_log_model = build_shift_log_model(plant, poc.FIT_MONTHS, seed)
+    return _measure(
+        plant,
+        poc.BLEND_MONTHS,
+        find_rule(plant.shift_log, poc.FIT_MONTHS, economics),
+        {SHIFT_LOG_MODEL: shift_log_model, POC_MODEL: poc_model},
+        AT_DECISION,
+        economics,
+    )
+
+
+def looking_back(
+    plant: factory.Plant,
+    poc_model: poc.PocModel,
+    found: rule.Rule,
+    *,
+    seed: int = factory.DEFAULT_SEED,
+    economics: PlantEconomics = ECONOMICS,
+    shift_log_model: Scorer | None = None,
+) -> Measurement:
+    """What each deliverable saved on the months after the decision (the held-out months):
+    the rule in force (``found``, chapter 4's), models trained on the whole history."""
+    if shift_log_model is None:
+        shift_log_model = build_shift_log_model(plant, factory.TRAIN_MONTHS, seed)
+    return _measure(
+        plant,
+        factory.HELD_OUT_MONTHS,
+        found,
+        {SHIFT_LOG_MODEL: shift_log_model, POC_MODEL: poc_model},
+        LOOKING_BACK,
+        economics,
+    )

@@ -1,0 +1,209 @@
+"""The plant's report in the plant's words: the email, its tables, the notebook's text.
+
+:class:`PlantWording` is the wording half of the plant's plug-in
+(:class:`pocmvp.case.report.PlantReport`): parts, the X-ray test, shipped defects *so far*
+until their month is **final**, the value in euros, and the table of earlier months.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from pocmvp.case import plant_workbook, status_quo
+from pocmvp.case.factory import ShiftLogError
+from pocmvp.toolkit import delivery
+from pocmvp.toolkit.formats import eur, num, pct
+from pocmvp.toolkit.report import MonthlyReport, ReportError, Wording, rejected_note, rejected_table
+
+FINAL, SO_FAR = "final", "so far"
+EARLIER_TITLE = "Earlier months, as their returns have come in"
+
+
+class PlantWording(Wording):
+    """The plant's words and workbook for the toolkit's report (see the module); the plug-in
+    sets ``economics`` and ``history`` (the months its rule was chosen on)."""
+
+    shipped_column = "shipped_so_far"
+    shipped_so_far = True
+
+    def subject(self, month: str, rule_version: str) -> str:
+        return f"Quality report: {delivery.month_name(month)} (rule {rule_version})"
+
+    def email_table(self, figures: dict) -> dict[str, str]:
+        return email_table(figures)
+
+    def alert(self, figures: dict) -> str | None:
+        return overflow_alert(figures)
+
+    def notes(self, figures: dict, rule_version: str, names: dict[str, str]) -> list[str]:
+        return _notes(figures, rule_version, names)
+
+    def tables(self, figures: dict):
+        return {EARLIER_TITLE: earlier_table(figures)} if figures["earlier_months"] else None
+
+    def summary_markdown(self, result: MonthlyReport) -> str:
+        """The month in words, as known on the report's morning, and its table of figures."""
+        figures = result.figures
+        said = (
+            f"**{delivery.month_name(result.month)}**, rule {result.rule_version}, as known on "
+            f"the morning of {delivery.day_name(figures['as_of'])}. Of {num(figures['rows'])} rows "
+            f"received, {num(figures['flagged'])} parts were flagged for the X-ray test, "
+            f"{num(figures['passed'])} passed and {num(figures['rejected'])} were rejected for "
+            f"entry errors. The X-ray cell can test {num(figures['capacity'])}, so the rule used "
+            f"{pct(figures['capacity_used'], 0)} of its capacity"
+        )
+        if figures["overflow"]:
+            said += f": **{num(figures['overflow'])} flagged parts went out untested**."
+        else:
+            said += "."
+        said += f" The tests caught **{num(figures['caught'])} defects**."
+        if figures["status"] == FINAL:
+            said += (
+                f" Every return is in: {num(figures['shipped_defects'])} defective parts were "
+                f"shipped (a catch rate of {pct(figures['catch_rate'])})."
+            )
+        else:
+            said += (
+                f" So far {num(figures['shipped_so_far'])} shipped defects have come back as "
+                "customer returns; the final figure is known on "
+                f"{delivery.day_name(figures['final_on'])}."
+            )
+        return f"{said}\n\n{figures_markdown(figures)}"
+
+    def extra_markdown(self, result: MonthlyReport) -> str:
+        """The earlier months, their shipped defects updated to the report's morning."""
+        figures = result.figures
+        if not figures["earlier_months"]:
+            return "No earlier month of the live rule to update."
+        return (
+            f"**{EARLIER_TITLE}** (as booked by {delivery.day_name(figures['as_of'])}):\n\n"
+            + earlier_markdown(figures)
+        )
+
+    def extra_claims(self, result: MonthlyReport) -> list[tuple[str, bool]]:
+        """The plant's own claims: returns not final yet are marked so far, never final early."""
+        figures = result.figures
+        body = result.path("email").read_text(encoding="utf-8")
+        return [
+            (
+                "shipped defects not final yet are marked so far",
+                figures["status"] == FINAL or "so far" in body,
+            ),
+            (
+                "a month is never final before its last return can be booked",
+                figures["final_on"] > figures["as_of"] or figures["status"] == FINAL,
+            ),
+            (
+                "never more tests than the X-ray cell can run",
+                figures["tested"] <= status_quo.ECONOMICS.capacity(figures["rows"]),
+            ),
+        ]
+
+    def write_workbook(self, computed, approved, path, figures, rule_version):
+        notes = [f"Rule {rule_version}, chosen on the months {self.history}."]
+        try:
+            plant_workbook.write_rule_workbook(
+                computed.accepted,
+                approved.rule,
+                path,
+                economics=self.economics,
+                notes=[*notes, f"Report for {figures['month']}."],
+                rejected=rejected_table(figures),
+            )
+        except ShiftLogError as error:
+            raise ReportError(
+                f"the rows of {figures['month']} cannot go into the workbook: {error}"
+            ) from error
+
+
+def email_table(figures: dict) -> dict[str, str]:
+    """The month's figures as the email shows them (label -> formatted value): what is
+    known on the morning the report goes out."""
+    table = {
+        "Parts cast (rows received)": num(figures["rows"]),
+        "Rows rejected (entry errors)": num(figures["rejected"]),
+        "Parts flagged for the X-ray test": num(figures["flagged"]),
+        "X-ray capacity (parts)": num(figures["capacity"]),
+        "Flags / X-ray capacity": pct(figures["capacity_used"], 0),
+        "Defects caught (X-ray)": num(figures["caught"]),
+    }
+    if figures["status"] == FINAL:
+        table["Defects shipped (final)"] = num(figures["shipped_defects"])
+        table["Catch rate (final)"] = pct(figures["catch_rate"])
+        table["Value captured (final)"] = eur(figures["value_eur"])
+        return table
+    table["Defects shipped, returned so far"] = num(figures["shipped_so_far"])
+    table["Catch rate so far"] = pct(figures["catch_rate_so_far"])
+    table["Final figures on"] = delivery.day_name(figures["final_on"])
+    last = next((e for e in reversed(figures["earlier_months"]) if e["status"] == FINAL), None)
+    if last is not None:
+        table[f"Value captured in {delivery.month_name(last['month'])} (final)"] = eur(
+            last["value_eur"]
+        )
+    return table
+
+
+def earlier_table(figures: dict) -> pd.DataFrame:
+    """The earlier months of a report, their shipped defects updated to its morning."""
+    rows = {}
+    for item in figures["earlier_months"]:
+        final = item["status"] == FINAL
+        rows[item["month"]] = {
+            "caught": num(item["caught"]),
+            "shipped": num(item["shipped_so_far"]),
+            "status": FINAL
+            if final
+            else f"so far (final on {delivery.day_name(item['final_on'])})",
+            "catch rate": pct(item["catch_rate"]) if final else "",
+            "value captured": eur(item["value_eur"]) if final else "",
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "month"
+    return table
+
+
+def overflow_alert(figures: dict) -> str | None:
+    """The warning for a month whose flags exceed the X-ray capacity (None otherwise)."""
+    if figures["overflow"] <= 0:
+        return None
+    return (
+        f"the rule flagged {num(figures['flagged'])} parts but the X-ray cell can test "
+        f"{num(figures['capacity'])}: {num(figures['overflow'])} flagged parts went out untested."
+    )
+
+
+def _notes(figures: dict, rule_version: str, names: dict[str, str]) -> list[str]:
+    notes = [f"Rule {rule_version}: {figures['rule']}"]
+    if figures["status"] != FINAL:
+        notes.append(
+            "The X-ray results of the month are complete. Defects shipped are counted as "
+            "their customer returns are booked: the figure above is so far, and a later "
+            f"report gives it final (from {delivery.day_name(figures['final_on'])})."
+        )
+    rejected = rejected_note(figures, names)
+    return [*notes, rejected] if rejected else notes
+
+
+def figures_markdown(figures: dict, rows: Sequence[str] | None = None) -> str:
+    """The email's table of figures as a Markdown table (for the report notebook)."""
+    table = email_table(figures)
+    shown = rows or list(table)
+    lines = ["| Figure | Value |", "| --- | ---: |"]
+    lines += [f"| {label} | {table[label]} |" for label in shown]
+    return "\n".join(lines)
+
+
+def earlier_markdown(figures: dict) -> str:
+    """The email's table of earlier months as a Markdown table (empty if there are none)."""
+    if not figures["earlier_months"]:
+        return ""
+    table = earlier_table(figures)
+    lines = ["| Month | " + " | ".join(table.columns) + " |"]
+    lines.append("| --- |" + " ---: |" * len(table.columns))
+    lines += [
+        f"| {m} | " + " | ".join(row) + " |"
+        for m, row in zip(table.index, table.to_numpy().tolist(), strict=True)
+    ]
+    return "\n".join(lines)

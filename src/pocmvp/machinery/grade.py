@@ -1,0 +1,349 @@
+"""``pocmvp grade``: how a class did on the exercises, with no server and no hub.
+
+For each learner's exercise notebook (a *submission*):
+
+1. Its exercise notebook in ``exercises/`` (the *reference*) is found by name or title.
+   Each check cell of the reference, the answer placeholders then the check call, must end
+   a code cell of the submission with the same check lines; where none does, the exercise
+   is ``tampered`` (its check cell was deleted or edited).
+2. The submission runs with papermill, errors allowed, each cell with a timeout; after each
+   check cell an injected cell records the learner's answers (plain numbers and text).
+3. The reference runs in a fresh kernel, its placeholders replaced by the recorded answers,
+   and the feedback of each check is recorded. A check redefined in an answer cell never
+   runs here, so it earns nothing.
+
+``grades.csv`` gets one row per submission and exercise (submission, exercise, tier,
+status, misconception) and ``report.html`` the class report: the share correct per
+exercise as a figure and a table, and the most common misconceptions. One notebook that
+fails or hangs never stops the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import nbformat
+
+from pocmvp.machinery import answers as answers_module
+from pocmvp.machinery import notebooks
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+COLUMNS = ["submission", "exercise", "tier", "status", "misconception"]
+_PLACEHOLDER = re.compile(r"^\s*(answer\w*) = \.\.\.  # replace \.\.\. with your answer\s*$")
+_CODE_HERE = "# Your code here."
+
+
+@dataclass(frozen=True)
+class CheckCell:
+    """A check cell of the reference: its index, its answer names and its check lines."""
+
+    index: int
+    answers: tuple[str, ...]
+    check: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return f"cell-{self.index}"
+
+
+def _lines(source: str) -> list[str]:
+    return [line.rstrip() for line in source.splitlines() if line.strip()]
+
+
+def check_cells(reference: nbformat.NotebookNode) -> list[CheckCell]:
+    """The reference's check cells: code cells with answer placeholders."""
+    found = []
+    for index, cell in enumerate(reference.cells):
+        if cell.cell_type != "code":
+            continue
+        lines = _lines(cell.source)
+        placeholders = [i for i, line in enumerate(lines) if _PLACEHOLDER.match(line)]
+        if placeholders:
+            answers = tuple(_PLACEHOLDER.match(lines[i]).group(1) for i in placeholders)
+            found.append(CheckCell(index, answers, tuple(lines[placeholders[-1] + 1 :])))
+    return found
+
+
+def match_cells(submission: nbformat.NotebookNode, cells: list[CheckCell]) -> dict[str, int]:
+    """Each intact check cell's key -> the index of the submission cell that ends with its
+    check lines (in order); check cells with no such cell are missing (tampered)."""
+    matched, start = {}, 0
+    code = [(i, _lines(c.source)) for i, c in enumerate(submission.cells) if c.cell_type == "code"]
+    for cell in cells:
+        size = len(cell.check)
+        for index, lines in code:
+            if index >= start and size and tuple(lines[-size:]) == cell.check:
+                matched[cell.key] = index
+                start = index + 1
+                break
+    return matched
+
+
+def _code(source: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_code_cell(source)
+
+
+def _parameters(reference: nbformat.NotebookNode, overrides: dict) -> dict:
+    """The reference's parameter defaults (its own cell), then ``overrides``."""
+    values: dict = {}
+    for cell in reference.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            exec(cell.source, {}, values)  # the workbook's own notebook, never a learner's
+    return {**values, **overrides}
+
+
+def _execute(notebook, folder: Path, name: str, parameters: dict, settings: dict):
+    """Run ``notebook`` with papermill, errors allowed; the executed notebook (None when the
+    run itself failed: a timeout, a dead kernel)."""
+    import papermill
+
+    source, output = folder / f"{name}.ipynb", folder / f"{name}.out.ipynb"
+    nbformat.write(notebook, source)
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(output),
+            parameters=parameters,
+            kernel_name=settings["kernel"],
+            language="python",
+            cwd=settings["cwd"],
+            execution_timeout=settings["timeout"],
+            progress_bar=False,
+            allow_errors=True,
+        )
+    except papermill.PapermillExecutionError:
+        pass  # a learner's cell raised: the other cells ran on, the output was written
+    except Exception as error:  # a timeout or a dead kernel ends this notebook only
+        what = f"{settings['submission']} ({name} run)"
+        print(f"{what}: {type(error).__name__}: {error}".splitlines()[0], file=sys.stderr)
+        return None
+    return nbformat.read(output, as_version=4) if output.exists() else None
+
+
+def _answer_line(line: str, key: str) -> str:
+    """A placeholder line of the reference, given the recorded answer instead."""
+    found = _PLACEHOLDER.match(line)
+    if not found:
+        return line
+    indent = line[: len(line) - len(line.lstrip())]
+    name = found.group(1)
+    return f"{indent}{name} = _pocmvp_answers.get({key!r}, {{}}).get({name!r}, ...)"
+
+
+def _has_error(cell: nbformat.NotebookNode) -> bool:
+    return any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+
+
+def grade_one(submission: Path, reference: Path, work: Path, settings: dict) -> list[dict]:
+    """The rows of ``grades.csv`` for one submission."""
+    ref = nbformat.read(reference, as_version=4)
+    learner = nbformat.read(submission, as_version=4)
+    cells = check_cells(ref)
+    matched = match_cells(learner, cells)
+    answers, feedback = work / "answers.json", work / "feedback.json"
+    parameters = _parameters(ref, settings["parameters"])
+    settings = {**settings, "submission": submission.name}
+
+    # The learner's notebook, with a recording cell after each intact check cell.
+    recorder = "from pocmvp.machinery.answers import record_answers as _pocmvp_record\n"
+    by_cell = {matched[c.key]: c for c in cells if c.key in matched}
+    run = nbformat.v4.new_notebook(metadata=learner.metadata)
+    for index, cell in enumerate(learner.cells):
+        run.cells.append(cell)
+        if index in by_cell:
+            check = by_cell[index]
+            cell.metadata["pocmvp_check"] = check.key
+            call = f"_pocmvp_record({str(answers)!r}, {check.key!r}, {list(check.answers)!r}, "
+            run.cells.append(_code(recorder + call + "globals())"))
+    executed = _execute(run, work, "submission", parameters, settings)
+    errored = {
+        cell.metadata["pocmvp_check"]
+        for cell in (executed.cells if executed is not None else [])
+        if "pocmvp_check" in cell.metadata and _has_error(cell)
+    }
+    recorded = answers_module.load_answers(str(answers))
+
+    # The reference in a fresh kernel, with the recorded answers.
+    checks = nbformat.v4.new_notebook(metadata=ref.metadata)
+    loader = "from pocmvp.machinery.answers import load_answers, record_feedback\n"
+    checks.cells.append(_code(loader + f"_pocmvp_answers = load_answers({str(answers)!r})"))
+    by_index = {c.index: c for c in cells}
+    for index, cell in enumerate(ref.cells):
+        if index not in by_index:
+            checks.cells.append(cell)
+            continue
+        check = by_index[index]
+        source = "\n".join(_answer_line(line, check.key) for line in cell.source.splitlines())
+        checks.cells.append(_code(source))
+        checks.cells.append(_code(f"record_feedback({str(feedback)!r}, {check.key!r})"))
+    # A parameters cell first, as papermill expects (the loader goes after it).
+    parameter_cells = [c for c in checks.cells if "parameters" in c.metadata.get("tags", [])]
+    if parameter_cells:
+        checks.cells.remove(parameter_cells[0])
+        checks.cells.insert(0, parameter_cells[0])
+    _execute(checks, work, "checks", parameters, settings)
+    judged = json.loads(feedback.read_text(encoding="utf-8")) if feedback.exists() else {}
+
+    rows = []
+    for number, check in enumerate(cells, start=1):
+        found = judged.get(check.key, {})
+        exercise = found.get("exercise") or f"check {number}"
+        row = {"submission": submission.name, "exercise": exercise}
+        row["tier"] = found.get("tier", "")
+        row["status"], row["misconception"] = found.get("status", "error"), ""
+        if check.key not in matched:
+            row["status"] = "tampered"
+        elif check.key in errored or executed is None or check.key not in recorded:
+            row["status"] = "error"
+        elif row["status"] == "wrong":
+            row["misconception"] = found.get("misconception", "")
+        rows.append(row)
+    return rows
+
+
+def find_reference(submission: Path, exercises: Path) -> Path | None:
+    """The exercise notebook a submission was made from: by file name, else by title."""
+    references = sorted(exercises.glob("*.ipynb"))
+    for reference in references:
+        if reference.stem in submission.stem:
+            return reference
+    with contextlib.suppress(Exception):
+        title = _title(nbformat.read(submission, as_version=4))
+        for reference in references:
+            if title and title == _title(nbformat.read(reference, as_version=4)):
+                return reference
+    return None
+
+
+def _title(notebook: nbformat.NotebookNode) -> str:
+    first = notebook.cells[0].source.strip().splitlines() if notebook.cells else []
+    return first[0] if first else ""
+
+
+def submissions_in(paths: Iterable[Path]) -> list[Path]:
+    """The notebooks named, and those in the folders named (not in checkpoints)."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+        elif path.suffix == ".ipynb":
+            found.append(path)
+    return found
+
+
+@contextlib.contextmanager
+def _scratch_outputs(folder: Path) -> Iterator[None]:
+    """Notebooks write their files, figures and downloads under ``folder``."""
+    names = ("POCMVP_OUTPUT_DIR", "POCMVP_FIGURES_DIR", "POCMVP_DOWNLOADS_DIR")
+    saved = {n: os.environ.get(n) for n in names}
+    for name in names:
+        os.environ[name] = str(folder / name.split("_")[1].lower())
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _failed(submission: Path) -> dict:
+    return {"submission": submission.name, "exercise": "", "tier": "", "status": "error"} | {
+        "misconception": ""
+    }
+
+
+def grade(
+    submissions: Iterable[Path],
+    output: Path,
+    *,
+    exercises: Path | None = None,
+    timeout: int = 300,
+    parameters: dict | None = None,
+    kernel: str = notebooks.KERNEL_NAME,
+) -> pd.DataFrame:
+    """Grade every submission; write ``grades.csv`` and ``report.html`` into ``output``."""
+    exercises = Path(exercises or notebooks.ROOT / "exercises")
+    output.mkdir(parents=True, exist_ok=True)
+    settings = {
+        "kernel": kernel,
+        "timeout": timeout,
+        "cwd": str(exercises),
+        "parameters": parameters or {},
+    }
+    rows: list[dict] = []
+    with (
+        tempfile.TemporaryDirectory(prefix="pocmvp-grade-") as scratch,
+        _scratch_outputs(Path(scratch)),
+    ):
+        for number, submission in enumerate(submissions_in(submissions)):
+            reference = find_reference(submission, exercises)
+            if reference is None:
+                print(f"{submission.name}: no exercise notebook matches it", file=sys.stderr)
+                rows.append(_failed(submission))
+                continue
+            work = Path(scratch) / f"submission-{number}"
+            work.mkdir()
+            try:
+                rows += grade_one(submission, reference, work, settings)
+            except Exception as error:  # one broken notebook never stops the others
+                print(f"{submission.name}: {error}".splitlines()[0], file=sys.stderr)
+                rows.append(_failed(submission))
+    import pandas as pd
+
+    from pocmvp.machinery.class_report import class_report
+
+    grades = pd.DataFrame(rows, columns=COLUMNS)
+    grades.to_csv(output / "grades.csv", index=False)
+    (output / "report.html").write_text(class_report(grades), encoding="utf-8")
+    return grades
+
+
+def _run(args) -> int:
+    found = submissions_in(args.submissions)
+    if not found:
+        print("pocmvp grade: no .ipynb among the submissions named", file=sys.stderr)
+        return 2
+    parameters = {"fast_mode": True} if args.fast else {}
+    grades = grade(
+        found,
+        Path(args.output),
+        exercises=args.exercises,
+        timeout=args.timeout,
+        parameters=parameters,
+        kernel=args.kernel,
+    )
+    counts = grades["status"].value_counts()
+    print(f"{len(found)} submissions graded: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    print(f"wrote {Path(args.output) / 'grades.csv'} and {Path(args.output) / 'report.html'}")
+    return 0
+
+
+def register(commands) -> None:
+    """The ``pocmvp grade`` subcommand (``commands`` is the CLI's subparsers)."""
+    command = commands.add_parser(
+        "grade",
+        help="grade learners' exercise notebooks: grades.csv and a class report",
+        description="Execute each learner's exercise notebook, check every answer in a fresh "
+        "kernel with the workbook's own check cells, and write grades.csv (submission, "
+        "exercise, tier, status, misconception) and report.html into the output folder.",
+    )
+    command.add_argument("submissions", nargs="+", help="notebooks or folders of notebooks")
+    command.add_argument("--output", required=True, help="folder for grades.csv, report.html")
+    command.add_argument("--exercises", type=Path, help="the exercise notebooks (exercises/)")
+    command.add_argument("--timeout", type=int, default=300, help="seconds a cell may run")
+    command.add_argument("--fast", action="store_true", help="run in fast mode (smaller data)")
+    command.add_argument("--kernel", default=notebooks.KERNEL_NAME, help="Jupyter kernel name")
+    command.set_defaults(handler=_run)
