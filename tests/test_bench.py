@@ -33,6 +33,8 @@ def test_step_benchmarks_are_found_in_the_case_and_the_machinery():
     steps = bench.step_benchmarks()
     expected = {"poc", "rule_scoring_1m_parts", "find_rule_default_year", "workbook_100k_rows"}
     expected |= {"rule_search_1m_rows_20_columns", "monthly_figures_50m_parquet"}
+    expected |= {"rule_command_100k_rows_20_columns", "rule_command_1m_rows_20_columns"}
+    expected |= {"capacity_use_steel_like"}
     assert expected <= set(steps)
     for name, step in steps.items():
         assert callable(step), name
@@ -63,6 +65,25 @@ def test_the_generated_tables_and_the_monthly_query_add_up(tmp_path):
     assert figures["months"] == 12 and figures["parts"] == len(rows) == 24_000
     assert figures["flagged"] == flags.sum()
     assert figures["caught"] == (flags & rows[tb.DEFECT]).sum()
+
+
+def test_only_the_steps_named_are_run(tmp_path, monkeypatch):
+    ran = []
+    steps = {"a": lambda runs: ran.append("a") or {"x": 1}, "b": lambda runs: {"y": 2}}
+    monkeypatch.setattr(bench, "step_benchmarks", lambda: steps)
+    data = bench.run(tmp_path / "results.json", sections=("steps",), steps=["a"])
+    assert ran == ["a"] and "a" in data and "b" not in data and "notebook_seconds" not in data
+    with pytest.raises(ValueError, match="no benchmark step c"):
+        bench.run(tmp_path / "results.json", steps=["c"])
+
+
+def test_in_child_reports_cpu_seconds_and_peak_memory(tmp_path):
+    from pocmvp.machinery import toolkit_benchmarks as tb
+
+    written = bench.in_child(
+        f"{tb.__name__}:write_generated_table", str(tmp_path / "t.parquet"), "500"
+    )
+    assert written["cpu_seconds"] > 0 and written["peak_rss_megabytes"] > 0
 
 
 def test_recorded_reads_the_scoring_figures_with_their_date(tmp_path):

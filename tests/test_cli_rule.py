@@ -347,11 +347,12 @@ def test_the_workbook_holds_the_latest_rows_and_counts_the_others(tmp_path, caps
         capsys, *arguments, "--time", "Zeit", "--workbook-rows", "1,000", "--output", out
     )
     assert code == 0 and err == ""
-    assert "This workbook holds 1,000 of 3,000 rows, the latest by Zeit" in printed
+    assert "This workbook holds 1,000 of 3,000 rows, the latest by 'Zeit'" in printed
     book = load_workbook(out / "workbook.xlsx", read_only=True)
     ids = [row[0] for row in book["Data"].iter_rows(min_row=2, values_only=True)]
     assert ids == [f"L-{i:05d}" for i in range(2_000, 3_000)]
     notes = [row[1] for row in book["Rule"].iter_rows(values_only=True) if row[0] == "Note"]
+    assert any(n.startswith("expected capacity use on new rows: ") for n in notes)
     note = next(n for n in notes if n.startswith("This workbook holds"))
     counted = {
         word: int(number.replace(",", ""))
@@ -371,7 +372,7 @@ def test_the_capacity_used_on_new_rows_is_reported_and_can_be_filled(tmp_path, c
     code, printed, err = run(capsys, *arguments, "--output", tmp_path / "plain")
     assert code == 0 and err == ""
     assert "expected capacity use on new rows: " in printed
-    assert "the latest 25% of the rows by Zeit" in printed
+    assert "the latest 25% of the rows by 'Zeit'" in printed
     code, printed, err = run(capsys, *arguments, "--fill-capacity", "--output", tmp_path / "full")
     assert code == 0 and err == "" and "thresholds moved to fill the capacity" in printed
     table = pd.read_csv(data)

@@ -271,8 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     ru.add_argument("--output", default="rule", help="output folder (default ./rule)")
     ru.add_argument(
         "--workbook-rows",
-        default=str(100_000),
-        help="rows the workbook holds, the latest (default 100000; 'all' for every row)",
+        help="rows the workbook holds, the latest (default 50000; 'all' for every row)",
     )
     ru.add_argument(
         "--fill-capacity",

@@ -163,9 +163,10 @@ def compare_seeds(seeds: tuple[int, ...] = SEEDS) -> dict:
     """:func:`compare` on the table of each seed: the mean of every figure, and the first
     seed's rules."""
     results = [compare(steel_like_table(seed=seed), seed=seed) for seed in seeds]
-    numbers = [k for k, v in results[0].items() if isinstance(v, float)]
+    shown = ("rule", "filled_rule", "rows", "capacity")
+    numbers = [k for k, v in results[0].items() if isinstance(v, float) and k not in shown]
     means = {f"mean_{k}": round(float(np.mean([r[k] for r in results])), 4) for k in numbers}
-    first = {k: v for k, v in results[0].items() if k in ("rule", "filled_rule", "rows")}
+    first = {k: v for k, v in results[0].items() if k in shown}
     return {"seeds": f"{seeds[0]}-{seeds[-1]}", **first, **means}
 
 

@@ -19,7 +19,7 @@ def _rule_usage_error(message: str):
 
 def _rule(args: argparse.Namespace) -> int:
     """Find a rule for any table and write rule.json, workbook.xlsx and rule.sql."""
-    from pocmvp.toolkit import make_rule
+    from pocmvp.toolkit import held_out, make_rule
 
     def listed(text: str | None) -> list[str] | None:
         return None if text is None else [c.strip() for c in text.split(",") if c.strip()]
@@ -36,7 +36,7 @@ def _rule(args: argparse.Namespace) -> int:
             history_until=args.history_until,
             output=args.output,
             leave_out=listed(args.leave_out),
-            workbook_rows=args.workbook_rows,
+            workbook_rows=args.workbook_rows or make_rule.WORKBOOK_ROWS,
             fill=args.fill_capacity,
         )
     except make_rule.RuleInputError as error:
@@ -59,7 +59,7 @@ def _rule(args: argparse.Namespace) -> int:
         )
     for line in made.lines[len(made.notes) :]:
         print(line)
-    for line in make_rule.capacity_lines(made):
+    for line in held_out.capacity_lines(made.capacity_use, made.filled):
         print(line)
     print(f"wrote {', '.join(make_rule.FILES)} to {args.output}")
     if made.window is not None:

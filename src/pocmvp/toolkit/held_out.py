@@ -79,7 +79,7 @@ def held_out_rows(
         times = table[time].to_numpy()[order]
         known = order[~pd.isna(times)]
         held[known[len(known) - min(count, len(known)) :]] = True
-        return held, f"the latest {share:.0%} of the rows by {time}"
+        return held, f"the latest {share:.0%} of the rows by {time!r}"
     held[np.random.default_rng(seed).permutation(len(table))[:count]] = True
     return held, f"a random {share:.0%} of the rows (seed {seed})"
 
@@ -244,3 +244,31 @@ def ranked_within_capacity(flags: np.ndarray, near: np.ndarray, capacity: float)
     tested = np.zeros(len(flags), dtype=bool)
     tested[order[:slots]] = True
     return tested
+
+
+def capacity_lines(
+    use: CapacityUse | None, filled: Filled | None = None, *, hint: bool = True
+) -> list[str]:
+    """The capacity a rule is expected to use on new rows, in words (with ``hint``, how to
+    use the rest, for ``pocmvp rule``'s output)."""
+    if use is None:
+        return ["capacity used on new rows: not estimated (too few rows to hold some out)"]
+    lines = []
+    if filled is not None:
+        before = filled.before
+        lines.append(
+            f"thresholds moved to fill the capacity (each condition's share x "
+            f"{filled.factor:.2f}): as first chosen, a rule used {before.capacity_used:.0%} "
+            f"of the capacity on {before.held_out}, catching {before.catch_rate:.1%}"
+        )
+    lines.append(
+        f"expected capacity use on new rows: {use.capacity_used:.0%} (a rule chosen on the "
+        f"earlier rows flags {use.flagged_share:.1%} of {use.held_out} at a "
+        f"{use.capacity:.0%} capacity, catching {use.catch_rate:.1%} of their positives)"
+    )
+    if hint and filled is None and use.capacity_used < 0.9:
+        lines.append(
+            "  the idle tests go to a blind sample; --fill-capacity moves the thresholds to "
+            "use them"
+        )
+    return lines

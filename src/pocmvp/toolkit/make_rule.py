@@ -53,8 +53,9 @@ from pocmvp.toolkit.tables import Table
 __all__ = ["FILES", "MadeRule", "RuleInputError", "make_rule"]
 
 FILES = ("rule.json", "workbook.xlsx", "rule.sql")
-WORKBOOK_ROWS = 100_000
-"""The rows the workbook holds by default: what a spreadsheet opens comfortably."""
+WORKBOOK_ROWS = 50_000
+"""The rows the workbook holds by default: what a spreadsheet opens comfortably, and what
+openpyxl writes in about half a minute (100,000 rows of 20 numbers take a minute)."""
 _MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
@@ -145,7 +146,7 @@ def workbook_window(
         return None
     if time is not None:
         order = np.argsort(parse_time(frame[time]).to_numpy(), kind="stable")
-        how = f"the latest by {time}"
+        how = f"the latest by {time!r}"
     else:
         order = np.arange(len(frame))
         how = "the last of the table"
@@ -304,32 +305,6 @@ def make_rule(
     return made
 
 
-def capacity_lines(made: MadeRule) -> list[str]:
-    """The capacity the rule is expected to use on new rows, in words, for the command."""
-    use = made.capacity_use
-    if use is None:
-        return ["capacity used on new rows: not estimated (too few rows to hold some out)"]
-    lines = []
-    if made.filled is not None:
-        before = made.filled.before
-        lines.append(
-            f"thresholds moved to fill the capacity (each condition's share x "
-            f"{made.filled.factor:.2f}): as first chosen, a rule used {before.capacity_used:.0%} "
-            f"of the capacity on {before.held_out}, catching {before.catch_rate:.1%}"
-        )
-    lines.append(
-        f"expected capacity use on new rows: {use.capacity_used:.0%} (a rule chosen on the "
-        f"earlier rows flags {use.flagged_share:.1%} of {use.held_out} at a "
-        f"{use.capacity:.0%} capacity, catching {use.catch_rate:.1%} of their positives)"
-    )
-    if made.filled is None and use.capacity_used < 0.9:
-        lines.append(
-            "  the idle tests go to a blind sample; --fill-capacity moves the thresholds to "
-            "use them"
-        )
-    return lines
-
-
 def _capacity_use(history, target, capacity, columns, time, found, fill):
     """The held-out estimate of the capacity used, and the filled rule with ``fill``
     (None, None when the history is too small to hold rows out)."""
@@ -365,6 +340,7 @@ def _write(
     if until:
         notes[0] += f" up to {until}"
     notes += made.lines
+    notes += held_out.capacity_lines(made.capacity_use, made.filled, hint=False)
     if made.window is not None:
         notes.append(made.window.note)
         frame = frame[made.window.rows]

@@ -6,12 +6,10 @@ column is the target, which may be used, and how to word them; the plant's bindi
 non-ASCII): SQL quotes them, the spreadsheet refers to them by column letter.
 
 A :class:`Rule` is a few :class:`Condition` s (``column``, an operator ``> >= < <=``, a
-``threshold``) joined by OR: a row is flagged (a part goes to the X-ray test) if any
-condition holds. A condition may be **scoped** to some values of a text column
-(``shifts=("night",)``, ``scope_column="shift"`` by default): it then holds only for those
-rows, which lets a rule read one crew's instrument differently (rule v2, chapter 6); an
-unscoped condition applies to every row. The same rule is written four ways, and all
-four give the same flags:
+``threshold``) joined by OR: a row is flagged if any condition holds. A condition may be
+**scoped** to some values of a text column (``shifts=("night",)``, ``scope_column``): it
+then holds only for those rows (rule v2, chapter 6); an unscoped condition applies to every
+row. The same rule is written four ways, and all four give the same flags:
 
 * in Python, :meth:`Rule.flag` (what the tests and the chapters use);
 * as a spreadsheet formula for one row of the workbook, :meth:`Rule.excel_formula`
@@ -19,9 +17,8 @@ four give the same flags:
 * as a SQL ``WHERE`` clause, :meth:`Rule.sql_where`, run in DuckDB by :func:`flag_with_sql`;
 * as a sentence for a sticky note, :meth:`Rule.describe`.
 
-**Missing values.** A missing value never satisfies a condition: a part whose melt
-temperature was not read is not sent to the test *because of the melt temperature* (another
-condition may still send it). Python compares with NaN and gets False; the spreadsheet
+**Missing values.** A missing value never satisfies a condition (another condition may
+still flag the row). Python compares with NaN and gets False; the spreadsheet
 formula guards each comparison with ``ISNUMBER`` (an empty cell is not a number, and a blank
 would otherwise compare as 0); SQL wraps each comparison in ``COALESCE(..., FALSE)`` (a
 comparison with NULL is NULL). The same holds for text where a number should be: in a data
@@ -32,11 +29,10 @@ frame :func:`check_rule_columns` refuses it, in the spreadsheet ``ISNUMBER`` is 
 count): Python with ``isin``, the spreadsheet with ``EXACT`` (a plain ``=`` would ignore
 case), SQL with ``IN``. A missing or unknown value is in no scope, so only unscoped
 conditions can flag it; :func:`~pocmvp.toolkit.accounting.account_rows` rejects such a row
-when the rule is scoped (unknown: not in the schema's ``scope_values``), since nobody can say
-which threshold applied.
+(unknown: not in the schema's ``scope_values``): nobody can say which threshold applied.
 
-:func:`pocmvp.toolkit.search.find_rule` finds the rule under a capacity;
-:func:`pocmvp.toolkit.accounting.account_rows` says what happens to every row of a raw table.
+The search is in :mod:`pocmvp.toolkit.search`, every row's decision in
+:mod:`pocmvp.toolkit.accounting`.
 """
 
 from __future__ import annotations
