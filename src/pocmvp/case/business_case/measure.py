@@ -184,7 +184,7 @@ def find_rule(shift_log: pd.DataFrame, months: tuple[str, ...], economics=ECONOM
         factory.TARGET,
         economics.inspection_capacity_share,
         rule.RULE_COLUMNS,
-    )
+    ).rule
 
 
 def measure_rule(
