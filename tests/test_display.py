@@ -57,6 +57,8 @@ def test_a_table_shows_as_markdown_never_as_html():
     named = display.table(frame.set_index("option"))._repr_markdown_()
     assert named.splitlines()[2].startswith("| POC \\| ensemble |"), "a named index is kept"
     assert type(shown["tested"]) is pd.Series and type(shown.head(1)) is pd.DataFrame
+    measures = display.table(pd.DataFrame({"auc": [0.71, np.nan]}))._repr_markdown_()
+    assert measures.splitlines()[3] == "|     — |", "a missing measure is a dash, never nan"
 
 
 def test_table_keeps_what_it_is_told_to_and_shows_missing_values():

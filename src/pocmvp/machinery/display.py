@@ -121,7 +121,7 @@ def markdown_table(frame: pd.DataFrame) -> str:
     """``frame`` as a pipe table (tabulate's), its index kept unless it only numbers the rows.
 
     Two-level column names are joined with a space, a ``|`` in a cell is escaped so it cannot
-    split the row, and a column of figures (``1,581``, ``€12,346``, ``2.3 %``) is aligned right.
+    split the row, a missing value shows as a dash, and a column of figures (``1,581``, ``€12,346``, ``2.3 %``) is aligned right.
     """
     shown = frame.copy()
     if isinstance(shown.columns, pd.MultiIndex):
@@ -129,7 +129,9 @@ def markdown_table(frame: pd.DataFrame) -> str:
     numbered = isinstance(shown.index, pd.RangeIndex) and shown.index.name is None
 
     def escaped(value):
-        return value.replace("|", "\\|") if isinstance(value, str) else value
+        if isinstance(value, str):
+            return value.replace("|", "\\|")
+        return MISSING if pd.api.types.is_scalar(value) and pd.isna(value) else value
 
     shown = shown.map(escaped)
     shown.index = shown.index.map(escaped)
