@@ -121,7 +121,8 @@ def markdown_table(frame: pd.DataFrame) -> str:
     """``frame`` as a pipe table (tabulate's), its index kept unless it only numbers the rows.
 
     Two-level column names are joined with a space, a ``|`` in a cell is escaped so it cannot
-    split the row, a missing value shows as a dash, and a column of figures (``1,581``, ``€12,346``, ``2.3 %``) is aligned right.
+    split the row, a missing value shows as a dash, and a column of figures (``1,581``,
+    ``€12,346``, ``2.3 %``) is aligned right.
     """
     shown = frame.copy()
     if isinstance(shown.columns, pd.MultiIndex):
