@@ -131,7 +131,8 @@ def execute_all(paths: list[Path], jobs: int | None = None) -> dict[Path, float]
 
     Each notebook runs in its own kernel and writes only its own files (its output folder,
     figures and downloads carry its name), so they can run side by side. The longest first
-    (by the times ``make bench`` recorded) keeps both cores busy to the end.
+    (by the times ``make bench`` recorded) keeps both cores busy to the end. A notebook that
+    fails does not stop the others; the failures are raised together at the end.
     """
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -139,11 +140,20 @@ def execute_all(paths: list[Path], jobs: int | None = None) -> dict[Path, float]
     recorded = _recorded_seconds()
     ordered = sorted(paths, key=lambda p: -recorded.get(_relative(p), 0.0))
     seconds: dict[Path, float] = {}
+    failed: list[str] = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(ordered) or 1)) as pool:
         running = {pool.submit(_timed_execute, path): path for path in ordered}
         for done in as_completed(running):
-            seconds[running[done]] = done.result()
-            print(f"{_relative(running[done])}: {seconds[running[done]]:.1f} s", flush=True)
+            name = _relative(running[done])
+            try:
+                seconds[running[done]] = done.result()
+            except Exception as error:  # the others go on; every failure is named at the end
+                failed.append(f"{name}: {' '.join(str(error).split())[-300:]}")
+                print(f"{name}: FAILED", flush=True)
+                continue
+            print(f"{name}: {seconds[running[done]]:.1f} s", flush=True)
+    if failed:
+        raise RuntimeError("notebooks failed:\n" + "\n".join(failed))
     return seconds
 
 
