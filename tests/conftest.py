@@ -1,8 +1,10 @@
 """Shared fixtures: the fast-mode plant, generated once per test session.
 
 Every notebook a test runs (nbval's runs included, whose kernels inherit this process's
-environment) writes its files, figures and downloads into a scratch folder of the test
-session: tests never rewrite the tracked ``chapters/figures`` or ``chapters/downloads``.
+environment) writes its files and downloads into a scratch folder of the test session:
+tests never rewrite the tracked ``chapters/downloads``. nbval's runs write their figures
+where ``make notebooks`` does, since each chapter shows where it wrote them (the same
+bytes: a figures file is rewritten only when its content changes, and nbval fails first).
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ def fresh_self_checks():
 
 SCRATCH_VARIABLES = {
     "POCMVP_OUTPUT_DIR": "output",
-    "POCMVP_FIGURES_DIR": "figures",
     "POCMVP_DOWNLOADS_DIR": "downloads",
 }
 _scratch: list[Path] = []

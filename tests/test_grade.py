@@ -121,8 +121,8 @@ def test_a_real_chapter_handed_in_with_its_solutions(tmp_path):
         [submission], tmp_path / "out", parameters={"fast_mode": True}, kernel="python3"
     )
     assert set(grades["status"]) == {"correct"}, grades
-    assert list(grades["exercise"]) == ["1.1", "1.2", "1.3"]
-    assert list(grades["tier"]) == ["check", "check", "apply"]
+    assert list(grades["exercise"]) == ["1.1", "1.2", "1.3", "1.4"]
+    assert list(grades["tier"]) == ["check", "check", "apply", "stretch"]
 
 
 @pytest.mark.timeout(NOTEBOOK_TIMEOUT_S)
