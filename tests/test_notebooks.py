@@ -305,3 +305,16 @@ def test_a_chapters_figures_file_is_named_after_it_and_stored(path):
     assert names == [path.stem], f"{path.name}: use Figures({path.stem!r}), once"
     target = path.parent / "figures" / f"{path.stem}.json"
     assert target.is_file(), f"{target.relative_to(notebooks.ROOT)} is missing: make notebooks"
+
+
+def test_no_stored_output_holds_a_path_of_the_machine_that_ran_it():
+    """A warning printed on a first import carries this machine's paths (``.venv/lib/...``):
+    nbval on another clone, or on a second run, then differs."""
+    found = []
+    for path in notebooks.chapter_notebooks() + notebooks.solution_notebooks():
+        for number, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            for output in cell.get("outputs", []):
+                text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
+                if "/.venv/" in text or "site-packages" in text or "Warning:" in text:
+                    found.append(f"{path.name} cell {number}: {text.strip()[:120]}")
+    assert found == [], found[:3]

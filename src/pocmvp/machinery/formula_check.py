@@ -12,8 +12,10 @@ uses it, and the ``formulas`` library (Excel's semantics in Python) otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,18 +34,30 @@ class FormulaError(ValueError):
     """The text is not a formula the engine can evaluate on the row it is for."""
 
 
+@contextlib.contextmanager
+def _quietly():
+    """Work with the ``formulas`` library without its ``SyntaxWarning``s (``is`` with a
+    literal): it imports a module of Excel functions when a formula first uses one, Python
+    warns as it first compiles it, and the warning (with this machine's paths) would show in a
+    learner's notebook once and never again."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        yield
+
+
 def cells_read(formula: str) -> list[str]:
     """The cells a formula reads, as the ``formulas`` parser finds them (``L7``, ``F7``)."""
     return [str(name).upper() for name in _compile(formula).inputs]
 
 
 def _compile(formula: str):
-    import formulas
-
     if not isinstance(formula, str) or not formula.strip().startswith("="):
         raise FormulaError("a formula is text that starts with '=', e.g. '=A7>1'")
     try:
-        return formulas.Parser().ast(formula.strip())[1].compile()
+        with _quietly():
+            import formulas
+
+            return formulas.Parser().ast(formula.strip())[1].compile()
     except Exception as error:  # the parser's errors are varied; the learner needs one line
         raise FormulaError(
             "the spreadsheet cannot read this formula: check its brackets, its commas between "
@@ -83,7 +97,8 @@ def _with_formulas(function, letters: list[str], values: Row) -> object:
 
     arguments = [schedula.EMPTY if values.get(x) is None else values[x] for x in letters]
     try:
-        result = function(*arguments)
+        with _quietly():
+            result = function(*arguments)
     except Exception as error:
         return f"error ({error})"
     if isinstance(result, np.ndarray):  # the library's cell values are 0-d or 1x1 arrays
