@@ -80,3 +80,19 @@ def test_the_case_imports_nothing_from_the_machinery(path):
         if name.startswith(("pocmvp.machinery", "pocmvp.cli")) or name == "pocmvp.machinery"
     }
     assert not forbidden, f"{path.relative_to(PACKAGE)} imports {sorted(forbidden)}"
+
+
+def test_the_command_and_the_chapters_modules_leave_the_slow_imports_to_their_use():
+    """nbformat and jsonschema cost a second or more to import (jsonschema's format checkers
+    compile grammars): the ``pocmvp`` command and the modules every chapter imports must not
+    pay for them until a notebook is read or a rule.json checked."""
+    import subprocess
+    import sys
+
+    modules = ["pocmvp.cli", "pocmvp.machinery.notebooks", "pocmvp.toolkit.rulefile"]
+    probe = f"import sys, {', '.join(modules)}; print(sorted(m for m in ('nbformat', "
+    probe += "'jsonschema') if m in sys.modules))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]", f"importing {', '.join(modules)} also imports {loaded}"

@@ -182,9 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--check", action="store_true", help="only check, exit 1 on any difference")
     ex.set_defaults(handler=_exercises)
 
-    from pocmvp.machinery import grade
+    from pocmvp.machinery import grade_command
 
-    grade.register(commands)
+    grade_command.register(commands)
 
     home = commands.add_parser(
         "home",

@@ -117,13 +117,7 @@ def run(args: argparse.Namespace) -> int:
 
 def register(commands) -> None:
     """Add ``send-due`` to the ``pocmvp`` subcommands."""
-    from pocmvp.toolkit.report_inputs import parse_smtp_address
-
-    def smtp_address(text: str) -> tuple[str, int]:
-        try:
-            return parse_smtp_address(text)
-        except ValueError as error:
-            raise argparse.ArgumentTypeError(str(error)) from None
+    from pocmvp.case.report_command import smtp_address  # one reading of --smtp, one message
 
     sd = commands.add_parser(
         "send-due",

@@ -17,10 +17,13 @@ import os
 import re
 import shutil
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from pocmvp.toolkit.run_notebook import strip_run_metadata
+
+if TYPE_CHECKING:  # nbformat is imported where it is used: chapters import this module for
+    # output_dir(), and nbformat's import (jsonschema's) costs each kernel seconds.
+    import nbformat
 
 ROOT = Path(__file__).resolve().parents[3]
 KERNEL_NAME = "pocmvp"
@@ -75,6 +78,8 @@ def add_download_lines(root: Path = ROOT, *, check: bool = False) -> list[Path]:
     Only the first cell's text changes, so stored outputs stay as they are; the exercises
     get theirs from their solutions (:func:`exercise_from_solution`).
     """
+    import nbformat
+
     changed = []
     for path in chapter_notebooks(root) + solution_notebooks(root):
         notebook = nbformat.read(path, as_version=4)
@@ -182,6 +187,8 @@ def _recorded_seconds() -> dict[str, float]:
 
 def write(notebook: nbformat.NotebookNode, path: Path) -> None:
     """Write a notebook the way JupyterLab does (one trailing newline)."""
+    import nbformat
+
     Path(path).write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
 
 
@@ -239,6 +246,8 @@ def generate_exercises(root: Path = ROOT, *, check: bool = False) -> list[Path]:
     Returns the exercise notebooks that differ from what generation gives (with ``check``)
     or that were written.
     """
+    import nbformat
+
     changed = []
     for solution in solution_notebooks(root):
         target = exercise_path(solution)

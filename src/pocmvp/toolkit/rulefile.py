@@ -36,8 +36,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jsonschema
-
 from pocmvp.toolkit.rule import Condition, Rule
 
 FORMAT = "pocmvp-rule/1"
@@ -53,6 +51,8 @@ def schema() -> dict:
 
 def schema_problem(data: object) -> str | None:
     """What is wrong with parsed ``rule.json`` by its schema, in one line (None: nothing)."""
+    import jsonschema  # here, not on top: its import costs a second or more (its formats)
+
     validator = jsonschema.Draft202012Validator(schema())
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is None:

@@ -23,8 +23,11 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
+if TYPE_CHECKING:  # imported where used: it costs seconds (jsonschema's formats)
+    import nbformat
+
 
 KERNEL_NAME = "pocmvp-current-python"
 """The name of the temporary kernelspec that points at ``sys.executable``."""
@@ -96,6 +99,8 @@ def execute(
     finally:
         for logger, level in zip(quiet, levels, strict=True):
             logger.setLevel(level)
+    import nbformat
+
     strip_run_metadata(executed)
     output.write_text(nbformat.writes(executed) + "\n", encoding="utf-8")
     return executed
