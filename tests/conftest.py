@@ -31,6 +31,7 @@ def fresh_self_checks():
 SCRATCH_VARIABLES = {
     "POCMVP_OUTPUT_DIR": "output",
     "POCMVP_DOWNLOADS_DIR": "downloads",
+    "POCMVP_CACHE_DIR": "fitted",  # the session's store of fitted POCs (case/poc_store.py)
 }
 _scratch: list[Path] = []
 

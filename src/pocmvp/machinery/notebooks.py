@@ -137,16 +137,21 @@ def execute_all(paths: list[Path], jobs: int | None = None) -> dict[Path, float]
     Each notebook runs in its own kernel and writes only its own files (its output folder,
     figures and downloads carry its name), so they can run side by side. The longest first
     (by the times ``make bench`` recorded) keeps both cores busy to the end. A notebook that
-    fails does not stop the others; the failures are raised together at the end.
+    fails does not stop the others; the failures are raised together at the end. The chapters
+    share one fresh store of fitted POCs (:func:`pocmvp.case.poc_store.fresh_store`).
     """
     from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from pocmvp.case import poc_store
 
     jobs = max(1, jobs or os.cpu_count() or 1)
     recorded = _recorded_seconds()
     ordered = sorted(paths, key=lambda p: -recorded.get(_relative(p), 0.0))
     seconds: dict[Path, float] = {}
     failed: list[str] = []
-    with ProcessPoolExecutor(max_workers=min(jobs, len(ordered) or 1)) as pool:
+    # One store of fitted POCs for the run: the first chapter that needs one fits it.
+    workers = min(jobs, len(ordered) or 1)
+    with poc_store.fresh_store(), ProcessPoolExecutor(max_workers=workers) as pool:
         running = {pool.submit(_timed_execute, path): path for path in ordered}
         for done in as_completed(running):
             name = _relative(running[done])
