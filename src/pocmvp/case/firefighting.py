@@ -518,21 +518,29 @@ def weekly_flags(
     return (risk > week.map(thresholds)).rename("flagged")
 
 
+PSI_ALARM = 0.2
+"""The usual alarm level of a population stability index: 0.1 to 0.2 is read as a moderate
+shift, 0.2 or more as a significant one (a rule of thumb from credit scoring, not a test)."""
+NEW_VALUE_ALARM = 0.05
+"""Alarm when 5 % or more of the current parts carry a category the reference never saw."""
+
+
 def drift_check(
     reference: pd.DataFrame,
     current: pd.DataFrame,
     numeric: Sequence[str] = MODEL_NUMERIC,
     categorical: Sequence[str] = MODEL_CATEGORICAL,
     *,
-    psi_alarm: float = 0.2,
-    new_value_alarm: float = 0.05,
+    psi_alarm: float = PSI_ALARM,
+    new_value_alarm: float = NEW_VALUE_ALARM,
     bins: int = 10,
 ) -> pd.DataFrame:
     """Have the model's inputs moved? One row per field.
 
     Numeric fields: the population stability index (PSI) over the reference's deciles, with
-    missing values as their own bin; 0.2 or more is the usual alarm. Categories: the share
-    of current parts whose value the reference never saw (a new supplier scores 100 %).
+    missing values as their own bin; :data:`PSI_ALARM` or more is the usual alarm.
+    Categories: the share of current parts whose value the reference never saw (a new
+    supplier scores 100 %).
     A drift check watches inputs only: it says the world changed, not that the model broke.
     """
     rows = []
