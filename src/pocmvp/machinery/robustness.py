@@ -216,7 +216,7 @@ def markdown(result: dict) -> str:
         f"`{result['command']}` evaluated {len(claims)} claims on {len(result['seeds'])} "
         f"seeds at {len(result['sizes'])} size(s): {result['held']} of "
         f"{result['evaluations']} evaluations hold. Written by `make robustness`; the claims "
-        "are declared in `src/pocmvp/story/`.",
+        "are declared in `src/pocmvp/case/story/`.",
         "",
     ]
     if not claims:
