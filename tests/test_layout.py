@@ -96,3 +96,24 @@ def test_the_command_and_the_chapters_modules_leave_the_slow_imports_to_their_us
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "[]", f"importing {', '.join(modules)} also imports {loaded}"
+
+
+def test_reading_a_rule_file_never_imports_jsonschema(tmp_path):
+    """Every kernel and command that reads a rule.json checks it: with fastjsonschema, in
+    milliseconds (jsonschema's import builds grammars for its formats, seconds a process)."""
+    import subprocess
+    import sys
+
+    rule = tmp_path / "rule.json"
+    rule.write_text(
+        '{"format": "pocmvp-rule/1", "capacity": 0.05, "target": "y", '
+        '"conditions": [{"column": "a", "operator": ">", "threshold": 1}]}'
+    )
+    probe = (
+        "import sys; from pocmvp.toolkit import rulefile; "
+        f"rulefile.load({str(rule)!r}); print('jsonschema' in sys.modules)"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "False", "reading a rule.json imported jsonschema"

@@ -44,7 +44,7 @@ def test_a_hand_edited_rule_file_is_refused_naming_the_field(tmp_path):
     else:
         raise AssertionError("a rule file with a bad operator was read")
     assert "\n" not in message and "conditions[0].operator" in message, message
-    assert "'=>' is not one of" in message
+    assert "'=>' must be one of" in message
     data["conditions"][0]["operator"] = ">"
     assert rulefile.schema_problem(data) is None
     assert "live_from" in rulefile.schema_problem({**data, "live_from": "1 September"})
