@@ -3,50 +3,256 @@
 from __future__ import annotations
 
 import pandas as pd
+from sklearn.metrics import roc_auc_score
 
-from pocmvp.case import baselines, factory, poc
-from pocmvp.machinery.selfcheck import Feedback, check_choice, check_number
+from pocmvp.case import baselines, factory, poc, status_quo
+from pocmvp.machinery.selfcheck import (
+    Feedback,
+    Misconception,
+    as_percentage,
+    check_choice,
+    check_number,
+    check_with,
+    quotes,
+    word_count,
+)
+
+ARGUMENT_WORDS = 40
+"""The fewest words a stretch note may argue in (a figure alone is not an argument)."""
+
+
+def _history(shift_log: pd.DataFrame) -> pd.DataFrame:
+    return factory.in_months(shift_log, factory.TRAIN_MONTHS)
+
+
+def _held_out(shift_log: pd.DataFrame) -> pd.DataFrame:
+    return factory.in_months(shift_log, factory.HELD_OUT_MONTHS)
+
+
+def _every_month(shift_log: pd.DataFrame) -> tuple[str, ...]:
+    return tuple(sorted(factory.month_of(shift_log).unique()))
+
+
+def _raw_auc(table: pd.DataFrame) -> pd.Series:
+    """Each field's ROC-AUC alone, not flipped: below 0.5 predicts the other way."""
+    truth = table[factory.TARGET].astype(bool)
+    fields = poc.single_field_auc(table).index
+    return pd.Series({f: roc_auc_score(truth, table[f].fillna(table[f].median())) for f in fields})
 
 
 def leaking_field(answer: object, shift_log: pd.DataFrame) -> Feedback:
-    history = factory.in_months(shift_log, factory.TRAIN_MONTHS)
+    history = _history(shift_log)
     auc = poc.single_field_auc(history)
+    expected = auc.idxmax()
     return check_choice(
         "2.1",
         answer,
-        auc.idxmax(),
+        expected,
         options=auc.index,
-        hint="score the history's parts by each field alone and compare the ROC-AUCs; "
-        "a field that predicts in the wrong direction counts too (use max(auc, 1 - auc)).",
+        tier="check",
+        hints=(
+            "a leak is not merely the best field: it is far better than every other one, "
+            "because it was written after the outcome.",
+            "score the history's parts by each field alone, keep max(auc, 1 - auc) for each, "
+            "and look for the field that stands far above the rest.",
+        ),
+        misconceptions=[
+            Misconception(
+                "the best honest field",
+                auc.drop(index=expected).idxmax(),
+                "that field is the best of the honest ones. The suspect stands far above "
+                "every field, this one included.",
+            ),
+            Misconception(
+                "without flipping",
+                _raw_auc(history).idxmin(),
+                "that field's ROC-AUC is below 0.5 because it predicts in the other direction. "
+                "Flip it with max(auc, 1 - auc): it is then an ordinary field.",
+            ),
+            Misconception(
+                "a coin toss",
+                auc.idxmin(),
+                "that field is the closest to a coin toss. The question asks for the field "
+                "that is suspiciously good.",
+            ),
+        ],
+        explanations={
+            f: f"alone, {f} does not stand out from the other fields of the history."
+            for f in auc.index
+        },
     )
 
 
+def _melt_flags(table: pd.DataFrame) -> pd.Series:
+    return poc.decision_flags(table, table["melt_temp_c"])
+
+
 def melt_recall_at_capacity(answer: object, shift_log: pd.DataFrame) -> Feedback:
-    held_out = factory.in_months(shift_log, factory.HELD_OUT_MONTHS)
-    flags = _melt_flags(shift_log).reindex(held_out.index)
+    history = _history(shift_log)
+    held_out = _held_out(shift_log)
+    window = baselines.routing_window(shift_log)
+    flags = _melt_flags(window).reindex(held_out.index)
     expected = poc.recall_at_capacity(held_out, flags)
+    tested = poc.routed(held_out, flags)
+    caught = int((held_out[factory.TARGET] & tested).sum())
+    cold = poc.decision_flags(window, -window["melt_temp_c"]).reindex(held_out.index)
     return check_number(
         "2.2",
         answer,
         expected,
-        hint="flag the hot melts with poc.decision_flags on the routing window (each "
-        "month's threshold comes from the month before), route the held-out months with "
-        "poc.routed, and divide the defects caught by all held-out defects.",
+        tier="check",
+        hints=(
+            "recall is the defects the X-ray cell catches divided by all the defects, on the "
+            "held-out months only.",
+            "flag the hot melts with poc.decision_flags on the routing window, route the "
+            "held-out months with poc.routed, then divide the defects among the tested parts "
+            "by all held-out defects.",
+        ),
+        misconceptions=[
+            as_percentage(expected),
+            Misconception(
+                "a count",
+                caught,
+                "that is a count of defects caught. The question asks for a share of all "
+                "held-out defects.",
+            ),
+            Misconception(
+                "precision",
+                caught / tested.sum(),
+                "that is the share of tested parts that are defective (precision). Recall "
+                "divides the defects caught by all the defects.",
+            ),
+            Misconception(
+                "the coldest melts",
+                poc.recall_at_capacity(held_out, cold),
+                "that routes the coldest melts. The question asks for the hottest readings.",
+            ),
+            Misconception(
+                "the history",
+                poc.recall_at_capacity(history, _melt_flags(history)),
+                "that is computed on the history. Judge on the held-out months (`held_out`).",
+            ),
+        ],
     )
 
 
+def _melt_promise(shift_log: pd.DataFrame) -> poc.Promise:
+    return poc.promise(shift_log, _melt_flags(baselines.routing_window(shift_log)))
+
+
 def melt_reduction(answer: object, shift_log: pd.DataFrame) -> Feedback:
-    expected = poc.promise(shift_log, _melt_flags(shift_log)).reduction
+    promised = _melt_promise(shift_log)
+    expected = promised.reduction
+    whole = _melt_flags(shift_log)
+    held_out = _held_out(shift_log)
+    window_flags = _melt_flags(baselines.routing_window(shift_log))
+    recall = poc.recall_at_capacity(held_out, window_flags.reindex(held_out.index))
     return check_number(
         "2.3",
         answer,
         expected,
         rel_tol=0.02,
-        hint="poc.promise compares any flags with today's sample on the held-out months; "
-        "give a share (0.1 for 10 %), not a count.",
+        tier="apply",
+        hints=(
+            "the cut is how many fewer defective parts are shipped than with today's sample, "
+            "divided by what today's sample ships, on the held-out months.",
+            "pass the melt flags of the routing window to poc.promise with the whole shift "
+            "log, and read the share it reports (not the parts it counts).",
+        ),
+        misconceptions=[
+            as_percentage(expected),
+            Misconception(
+                "a count",
+                promised.fewer_shipped,
+                "that is a number of defective parts. The question asks for a share of what "
+                "today's sample ships.",
+            ),
+            Misconception(
+                "what is still shipped",
+                promised.shipped_with_score / promised.shipped_today,
+                "that is the share still shipped. The question asks by how much the routing "
+                "cuts it.",
+            ),
+            Misconception(
+                "recall",
+                recall,
+                "that is the share of defects the X-ray cell catches (exercise 2.2). The cut "
+                "compares the defective parts shipped with today's sample's.",
+            ),
+            Misconception(
+                "every month",
+                poc.promise(shift_log, whole, _every_month(shift_log)).reduction,
+                "that counts every month of the shift log. The promise is judged on the "
+                "held-out months.",
+            ),
+            Misconception(
+                "the history",
+                poc.promise(shift_log, whole, factory.TRAIN_MONTHS).reduction,
+                "that is computed on the history. The promise is judged on the held-out months.",
+            ),
+        ],
     )
 
 
-def _melt_flags(shift_log: pd.DataFrame) -> pd.Series:
-    window = baselines.routing_window(shift_log)
-    return poc.decision_flags(window, window["melt_temp_c"])
+def _note(figure: float, words: int = ARGUMENT_WORDS) -> str:
+    """A note that quotes ``figure`` and argues in ``words`` words (the tests' examples)."""
+    filler = " ".join(["because"] * max(0, words - 4))
+    return f"It is €{figure:,.0f} {filler}".strip()
+
+
+def melt_saving_note(answer: object, shift_log: pd.DataFrame) -> Feedback:
+    """Stretch: a note to the plant manager that prices, per month, what routing by the melt
+    reading alone would save in returns, and argues what it means for the POC. The check
+    reads the figure the note quotes; the rubric of the argument is in the teaching notes."""
+    promised = _melt_promise(shift_log)
+    months = len(promised.months)
+    price = status_quo.ECONOMICS.cost_per_shipped_defect
+    saving = promised.saving_per_month()
+    wrong_figures = {
+        "the whole period": saving * months,
+        "today's cost": promised.shipped_today / months * price,
+        "a count": promised.fewer_shipped / months,
+    }
+    feedback = {
+        "the whole period": "the note quotes the saving over all the held-out months. The "
+        "task asks for one month.",
+        "today's cost": "the note quotes what the shipped defects cost a month with today's "
+        "sample. The task asks what the melt routing saves.",
+        "a count": "the note quotes defective parts, not euros: price them.",
+    }
+    mistakes = {
+        name: Misconception(name, _note(figure), feedback[name])
+        for name, figure in wrong_figures.items()
+    }
+    no_argument = Misconception(
+        "no argument",
+        _note(saving, words=4),
+        f"the note quotes the right figure but argues nothing: say in at least "
+        f"{ARGUMENT_WORDS} words what it means for the POC.",
+    )
+
+    def right(text: object) -> bool:
+        return quotes(text, saving) and word_count(text) >= ARGUMENT_WORDS
+
+    def diagnose(text: object) -> Misconception | str:
+        if quotes(text, saving):
+            return no_argument
+        for name, figure in wrong_figures.items():
+            if quotes(text, figure, rel_tol=0.0 if name == "a count" else 0.02):
+                return mistakes[name]
+        return "the note does not quote the month's saving of the melt routing, in euros."
+
+    return check_with(
+        "2.4",
+        answer,
+        right,
+        diagnose=diagnose,
+        misconceptions=[*mistakes.values(), no_argument],
+        tier="stretch",
+        hints=(
+            "the saving is the defective parts the melt routing ships fewer than today, per "
+            "held-out month, times the price of a return.",
+            "build the promise as in exercise 2.3 and quote its saving_per_month() in the note, "
+            "in euros.",
+        ),
+    )
