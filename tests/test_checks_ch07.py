@@ -1,12 +1,39 @@
-"""Chapter 7's self-checks: right answers pass, wrong ones get a hint but not the answer."""
+"""Chapter 7's self-checks, each exercise three ways: blank (not answered), with the
+solution's answer (correct), and with each misconception its check declares (that
+misconception's feedback, never the expected value). The right answers are computed here a
+second way (pandas on the shift log, the simulation's own runs, a closed form), not by the
+call the check makes."""
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from pocmvp.case import factory, fire, firefighting, returns
+from pocmvp.case import factory, fire, firefighting
+from pocmvp.case.status_quo import ECONOMICS
 from pocmvp.machinery import selfcheck
 from pocmvp.machinery.checks import ch07
 
 SEED = factory.DEFAULT_SEED
+
+
+def three_ways(check, right, *data, tier, at_least=2, shown=()):
+    """As tests/test_exercise_feedback.py's, and no message quotes any of ``shown``."""
+    blank = check(..., *data)
+    assert blank.status == selfcheck.NOT_ANSWERED and blank.message == "not answered yet."
+    solved = check(right, *data)
+    assert solved.status == selfcheck.CORRECT, solved
+    declared = selfcheck.declared(solved.exercise)
+    assert declared.tier == tier
+    assert len(declared.misconceptions) >= at_least, declared
+    for mistake in declared.misconceptions:
+        selfcheck.reset()
+        feedback = check(mistake.answer, *data)
+        assert feedback.status == selfcheck.INCORRECT, (mistake, feedback)
+        assert feedback.misconception == mistake.name, (mistake, feedback)
+        assert mistake.feedback in feedback.message and "Hint" not in feedback.message
+        for value in shown:
+            assert value not in feedback.message, (value, feedback)
+    return declared
 
 
 @pytest.fixture(scope="module")
@@ -14,42 +41,111 @@ def december(log):
     return firefighting.replay(log, SEED)
 
 
-def test_weekly_days_without_the_feed(log, december):
-    right = firefighting.days_to_notice(
-        log, december.tested, december.seen, "weekly check", returns.MONTHLY_LIST
+def test_7_1_weekly_days_without_the_feed(log, december):
+    # Closed form: without the feed, December's returns are known on the monthly list of
+    # 1 January; the weekly check judges a week (Monday to Sunday) the Monday after it ends.
+    on_list = firefighting.CHANGE_DATE + pd.offsets.MonthBegin(1)
+    monday_after = on_list + pd.Timedelta(days=7 - on_list.weekday())
+    right = float((monday_after - firefighting.CHANGE_DATE).days)
+    declared = three_ways(
+        ch07.weekly_days_without_the_feed, right, log, SEED, tier="check", shown=[f"{right:.0f}"]
     )
-    assert ch07.weekly_days_without_the_feed(right, log, SEED).status == selfcheck.CORRECT
-    late = ch07.weekly_days_without_the_feed(right + 7, log, SEED)
+    assert {"with the feed", "the list's day", "weeks, not days"} <= {
+        m.name for m in declared.misconceptions
+    }
+    selfcheck.reset()
+    late = ch07.weekly_days_without_the_feed(right + 9, log, SEED)
     assert late.status == selfcheck.INCORRECT and "too high" in late.message
-    assert str(int(right)) not in late.message
-    blank = ch07.weekly_days_without_the_feed(..., log, SEED)
-    assert blank.status == selfcheck.NOT_ANSWERED
 
 
-def test_patch_threshold_must_fill_but_not_exceed_the_capacity(log, december):
-    known = firefighting.new_supplier_outcomes(
-        log, december.tested, december.seen, december.alarm_on
+def test_7_2_patch_threshold(log, december):
+    # pandas: the NordAlloy parts cast before the alarm's morning, their melt readings'
+    # quantile at 90 % of the capacity share.
+    known = log[
+        (log["supplier"] == factory.SUPPLIER_AFTER)
+        & (log["cast_at"] < december.alarm_on.normalize())
+    ]
+    capacity = ECONOMICS.inspection_capacity_share
+    right = float(known["melt_temp_c"].quantile(0.9 * capacity))
+    assert (known["melt_temp_c"] < right).mean() <= capacity
+    declared = three_ways(
+        ch07.patch_threshold, right, log, SEED, tier="apply", shown=[f"{right:.1f}"]
     )
-    good = float(known["melt_temp_c"].quantile(0.045))
-    assert ch07.patch_threshold(good, log, SEED).status == selfcheck.CORRECT
-    too_warm = ch07.patch_threshold(700, log, SEED)
+    assert {"the hot end", "the live rule's threshold"} == {m.name for m in declared.misconceptions}
+    selfcheck.reset()
+    too_warm = ch07.patch_threshold(known["melt_temp_c"].median(), log, SEED)
     assert too_warm.status == selfcheck.INCORRECT and "too high" in too_warm.message
-    too_cold = ch07.patch_threshold(600, log, SEED)
+    too_cold = ch07.patch_threshold(known["melt_temp_c"].min() - 1, log, SEED)
     assert too_cold.status == selfcheck.INCORRECT and "too low" in too_cold.message
     assert ch07.patch_threshold("cold", log, SEED).status == selfcheck.INCORRECT
-    assert ch07.patch_threshold(..., log, SEED).status == selfcheck.NOT_ANSWERED
 
 
-def test_team_split_and_refocus_checks():
-    nine = fire.compare_designs(seed=2026, people=9)
-    gap = (
-        nine.loc[fire.ONE_TEAM, "fire_response_median_h"]
-        - nine.loc[fire.THREE_GROUPS, "fire_response_median_h"]
+def _median_hours(design, season):
+    return float(np.median(fire.simulate(design, season, SEED).fire_response_hours))
+
+
+def test_7_3_faster_with_nine_people():
+    # The simulation run once per design, its medians taken here.
+    nine = fire.Season(people=9)
+    right = _median_hours(fire.ONE_TEAM, nine) - _median_hours(fire.THREE_GROUPS, nine)
+    declared = three_ways(
+        ch07.faster_with_nine_people, right, SEED, tier="apply", shown=[f"{right:.2f}"]
     )
-    assert ch07.faster_with_nine_people(gap, 2026).status == selfcheck.CORRECT
-    assert ch07.faster_with_nine_people(-gap, 2026).status == selfcheck.INCORRECT
-    table = fire.compare_designs(seed=2026, season=fire.Season(refocus_hours=0.0))
-    right = table["long_term_hours"].idxmax()
-    wrong = next(d for d in fire.DESIGNS if d != right)
-    assert ch07.more_long_term_work_without_refocus(right, 2026).status == selfcheck.CORRECT
-    assert ch07.more_long_term_work_without_refocus(wrong, 2026).status == selfcheck.INCORRECT
+    assert {"the wrong way round", "six people", "the slow fires"} == {
+        m.name for m in declared.misconceptions
+    }
+
+
+def test_7_4_more_long_term_work_without_refocus():
+    free = fire.Season(refocus_hours=0.0)
+    hours = {d: fire.simulate(d, free, SEED).long_term_hours for d in fire.DESIGNS}
+    top, low = max(hours.values()), min(hours.values())
+    right = ch07.ABOUT_THE_SAME if top - low < 0.01 * top else max(hours, key=hours.get)
+    three_ways(ch07.more_long_term_work_without_refocus, right, SEED, tier="apply", at_least=1)
+
+
+def test_7_4_cannot_be_found_by_cycling():
+    options = (*fire.DESIGNS, ch07.ABOUT_THE_SAME)
+    results = [ch07.more_long_term_work_without_refocus(o, SEED) for o in options]
+    assert sum(r.status == selfcheck.INCORRECT for r in results) == 1
+    # After the one wrong pick, the check judges no other: the right one is not confirmed.
+    wrong = next(i for i, r in enumerate(results) if r.status == selfcheck.INCORRECT)
+    assert all(r.status == selfcheck.LOCKED for r in results[wrong + 1 :])
+    assert all(r.status != selfcheck.CORRECT for r in results[wrong + 1 :])
+
+
+def supplier_alert(day, before):
+    """A model answer: the day's parts come from a supplier the week before never used."""
+    return not day["supplier"].isin(set(before["supplier"])).all()
+
+
+def test_7_5_same_day_alert(log):
+    # The model answer is right on this data by pandas: one supplier before the change,
+    # another from it.
+    month = log["cast_at"].dt.strftime("%Y-%m")
+    assert set(log.loc[month != factory.FIRE_MONTH, "supplier"]) == {factory.SUPPLIER_BEFORE}
+    assert set(log.loc[month == factory.FIRE_MONTH, "supplier"]) == {factory.SUPPLIER_AFTER}
+    declared = three_ways(ch07.same_day_alert, supplier_alert, log, tier="stretch")
+    assert set(ch07.ALERT_MISTAKES) == {m.name for m in declared.misconceptions}
+
+
+def test_7_5_alert_sees_only_the_columns_known_when_cast(log):
+    seen = []
+
+    def spy(day, before):
+        seen.append((set(day.columns) | set(before.columns), day["cast_at"].max(), before))
+        return supplier_alert(day, before)
+
+    assert ch07.same_day_alert(spy, log).status == selfcheck.CORRECT
+    for columns, last_cast, before in seen:
+        assert not columns & set(ch07.AFTER_THE_FACT)
+        assert before.empty or before["cast_at"].max() < last_cast.normalize()
+    assert max(last for _, last, _ in seen).normalize() == firefighting.CHANGE_DATE
+
+
+def test_7_5_an_alert_that_fails_on_a_day_is_feedback(log):
+    def broken(day, before):
+        return day["no such column"].any()
+
+    feedback = ch07.same_day_alert(broken, log)
+    assert feedback.status == selfcheck.INCORRECT and "could not check it" in feedback.message
