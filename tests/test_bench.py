@@ -111,3 +111,14 @@ def test_the_tracked_results_hold_the_scoring_figures():
     scoring = bench.recorded()
     assert scoring.poc_seconds > 0 and scoring.rule_seconds > 0
     assert scoring.recorded_on != "unknown"
+
+
+def test_timing_the_notebooks_leaves_the_environment_as_it_found_it(monkeypatch):
+    """The suite timed after the notebooks must write figures where make test does: a
+    scratch folder left in the environment made nbval see another path in every chapter."""
+    import os
+
+    monkeypatch.delenv("POCMVP_FIGURES_DIR", raising=False)
+    before = dict(os.environ)
+    assert bench.notebook_timings([], runs=1) == {"total": 0}
+    assert dict(os.environ) == before
