@@ -7,6 +7,7 @@ call the check makes."""
 import numpy as np
 import pandas as pd
 import pytest
+from test_exercise_feedback import three_ways
 
 from pocmvp.case import factory, fire, firefighting
 from pocmvp.case.status_quo import ECONOMICS
@@ -14,26 +15,6 @@ from pocmvp.machinery import selfcheck
 from pocmvp.machinery.checks import ch07
 
 SEED = factory.DEFAULT_SEED
-
-
-def three_ways(check, right, *data, tier, at_least=2, shown=()):
-    """As tests/test_exercise_feedback.py's, and no message quotes any of ``shown``."""
-    blank = check(..., *data)
-    assert blank.status == selfcheck.NOT_ANSWERED and blank.message == "not answered yet."
-    solved = check(right, *data)
-    assert solved.status == selfcheck.CORRECT, solved
-    declared = selfcheck.declared(solved.exercise)
-    assert declared.tier == tier
-    assert len(declared.misconceptions) >= at_least, declared
-    for mistake in declared.misconceptions:
-        selfcheck.reset()
-        feedback = check(mistake.answer, *data)
-        assert feedback.status == selfcheck.INCORRECT, (mistake, feedback)
-        assert feedback.misconception == mistake.name, (mistake, feedback)
-        assert mistake.feedback in feedback.message and "Hint" not in feedback.message
-        for value in shown:
-            assert value not in feedback.message, (value, feedback)
-    return declared
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,8 @@ from pocmvp.machinery.checks import ch01, ch04, ch09
 from pocmvp.toolkit import spreadsheet_engine
 
 
-def three_ways(check, right, *data, tier, at_least=2):
+def three_ways(check, right, *data, tier, at_least=2, shown=()):
+    """Blank, right, and each declared mistake; no mistake's message quotes any of ``shown``."""
     blank = check(..., *data)
     assert blank.status == selfcheck.NOT_ANSWERED and blank.message == "not answered yet."
     solved = check(right, *data)
@@ -28,6 +29,8 @@ def three_ways(check, right, *data, tier, at_least=2):
         assert feedback.status == selfcheck.INCORRECT, (mistake, feedback)
         assert feedback.misconception == mistake.name, (mistake, feedback)
         assert mistake.feedback in feedback.message and "Hint" not in feedback.message
+        for value in shown:
+            assert value not in feedback.message, (value, feedback)
     return declared
 
 
