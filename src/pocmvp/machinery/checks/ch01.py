@@ -10,14 +10,10 @@ from pocmvp.machinery.selfcheck import (
     Misconception,
     as_percentage,
     check_choice,
+    check_note,
     check_number,
     check_with,
-    quotes,
-    word_count,
 )
-
-ARGUMENT_WORDS = 40
-"""The fewest words a stretch note may argue in (a figure alone is not an argument)."""
 
 
 def _history(shift_log: pd.DataFrame) -> pd.DataFrame:
@@ -146,12 +142,6 @@ def yearly_cost_at(answer: object, shift_log: pd.DataFrame, cost_per_return: flo
     )
 
 
-def _note(figure: float, words: int = ARGUMENT_WORDS) -> str:
-    """A note that quotes ``figure`` and argues in ``words`` words (the tests' examples)."""
-    filler = " ".join(["because"] * max(0, words - 4))
-    return f"It costs €{figure:,.0f} {filler}".strip()
-
-
 def month_at_price(answer: object, shift_log: pd.DataFrame, cost_per_return: object) -> Feedback:
     """Stretch: a note that prices a month of the status quo at the learner's own price per
     return and argues what it means. The check reads the figure the note quotes; the rubric
@@ -185,35 +175,14 @@ def month_at_price(answer: object, shift_log: pd.DataFrame, cost_per_return: obj
         "the old price": "the note quotes a month at today's price per return, not at yours.",
         "a count": "the note quotes the defective parts shipped in a month; price them in euros.",
     }
-    mistakes = {
-        name: Misconception(name, _note(figure), feedback[name])
-        for name, figure in wrong_figures.items()
-    }
-    no_argument = Misconception(
-        "no argument",
-        _note(month.cost_per_month, words=4),
-        f"the note quotes the right figure but argues nothing: say in at least "
-        f"{ARGUMENT_WORDS} words what the price means for the plant.",
-    )
-
-    def right(text: object) -> bool:
-        return quotes(text, month.cost_per_month) and word_count(text) >= ARGUMENT_WORDS
-
-    def diagnose(text: object) -> Misconception | str:
-        if quotes(text, month.cost_per_month):
-            return no_argument
-        for name, figure in wrong_figures.items():
-            if quotes(text, figure, rel_tol=0.02 if name != "a count" else 0.0):
-                return mistakes[name]
-        return "the note does not quote the month's cost at your price, in euros."
-
-    return check_with(
+    return check_note(
         "1.4",
         answer,
-        right,
-        diagnose=diagnose,
-        misconceptions=[*mistakes.values(), no_argument],
-        tier="stretch",
+        month.cost_per_month,
+        wrong={name: (figure, feedback[name]) for name, figure in wrong_figures.items()},
+        argue="what the price means for the plant",
+        missing="the note does not quote the month's cost at your price, in euros.",
+        exact=("a count",),
         hints=(
             "the month's cost is the defective parts shipped in a month times your price, "
             "computed from the history.",

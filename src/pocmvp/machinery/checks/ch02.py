@@ -11,14 +11,9 @@ from pocmvp.machinery.selfcheck import (
     Misconception,
     as_percentage,
     check_choice,
+    check_note,
     check_number,
-    check_with,
-    quotes,
-    word_count,
 )
-
-ARGUMENT_WORDS = 40
-"""The fewest words a stretch note may argue in (a figure alone is not an argument)."""
 
 
 def _history(shift_log: pd.DataFrame) -> pd.DataFrame:
@@ -194,12 +189,6 @@ def melt_reduction(answer: object, shift_log: pd.DataFrame) -> Feedback:
     )
 
 
-def _note(figure: float, words: int = ARGUMENT_WORDS) -> str:
-    """A note that quotes ``figure`` and argues in ``words`` words (the tests' examples)."""
-    filler = " ".join(["because"] * max(0, words - 4))
-    return f"It is €{figure:,.0f} {filler}".strip()
-
-
 def melt_saving_note(answer: object, shift_log: pd.DataFrame) -> Feedback:
     """Stretch: a note to the plant manager that prices, per month, what routing by the melt
     reading alone would save in returns, and argues what it means for the POC. The check
@@ -220,35 +209,14 @@ def melt_saving_note(answer: object, shift_log: pd.DataFrame) -> Feedback:
         "sample. The task asks what the melt routing saves.",
         "a count": "the note quotes defective parts, not euros: price them.",
     }
-    mistakes = {
-        name: Misconception(name, _note(figure), feedback[name])
-        for name, figure in wrong_figures.items()
-    }
-    no_argument = Misconception(
-        "no argument",
-        _note(saving, words=4),
-        f"the note quotes the right figure but argues nothing: say in at least "
-        f"{ARGUMENT_WORDS} words what it means for the POC.",
-    )
-
-    def right(text: object) -> bool:
-        return quotes(text, saving) and word_count(text) >= ARGUMENT_WORDS
-
-    def diagnose(text: object) -> Misconception | str:
-        if quotes(text, saving):
-            return no_argument
-        for name, figure in wrong_figures.items():
-            if quotes(text, figure, rel_tol=0.0 if name == "a count" else 0.02):
-                return mistakes[name]
-        return "the note does not quote the month's saving of the melt routing, in euros."
-
-    return check_with(
+    return check_note(
         "2.4",
         answer,
-        right,
-        diagnose=diagnose,
-        misconceptions=[*mistakes.values(), no_argument],
-        tier="stretch",
+        saving,
+        wrong={name: (figure, feedback[name]) for name, figure in wrong_figures.items()},
+        argue="what it means for the POC",
+        missing="the note does not quote the month's saving of the melt routing, in euros.",
+        exact=("a count",),
         hints=(
             "the saving is the defective parts the melt routing ships fewer than today, per "
             "held-out month, times the price of a return.",

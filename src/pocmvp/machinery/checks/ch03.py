@@ -14,14 +14,9 @@ from pocmvp.machinery.selfcheck import (
     Misconception,
     as_percentage,
     check_choice,
+    check_note,
     check_number,
-    check_with,
-    quotes,
-    word_count,
 )
-
-ARGUMENT_WORDS = 40
-"""The fewest words a stretch note may argue in (a figure alone is not an argument)."""
 
 # The change exercise 3.3 prices: auditors want to know why a part was or was not X-rayed.
 TRACEABILITY = bill.SystemChange(
@@ -220,12 +215,6 @@ def months_with_slow_feed(answer: object) -> Feedback:
     )
 
 
-def _note(figure: float, words: int = ARGUMENT_WORDS) -> str:
-    """A note that quotes ``figure`` and argues in ``words`` words (the tests' examples)."""
-    filler = " ".join(["because"] * max(0, words - 4))
-    return f"It costs €{figure:,.0f} {filler}".strip()
-
-
 def shift_log_only_note(answer: object) -> Feedback:
     """Stretch: a note that prices the bill of a shift-log-only model and argues whether it
     is worth it. The check reads the figure the note quotes; the rubric of the argument is
@@ -247,35 +236,13 @@ def shift_log_only_note(answer: object) -> Feedback:
         "Quote the smaller bill's own one-off cost.",
         "a month": "the note quotes a running cost per month. Quote the one-off cost.",
     }
-    mistakes = {
-        name: Misconception(name, _note(figure), feedback[name])
-        for name, figure in wrong_figures.items()
-    }
-    no_argument = Misconception(
-        "no argument",
-        _note(expected, words=4),
-        f"the note quotes the right figure but argues nothing: say in at least "
-        f"{ARGUMENT_WORDS} words what the smaller bill gives up and whether it is worth it.",
-    )
-
-    def right(text: object) -> bool:
-        return quotes(text, expected) and word_count(text) >= ARGUMENT_WORDS
-
-    def diagnose(text: object) -> Misconception | str:
-        if quotes(text, expected):
-            return no_argument
-        for name, figure in wrong_figures.items():
-            if quotes(text, figure):
-                return mistakes[name]
-        return "the note does not quote the one-off cost of the shift-log-only bill, in euros."
-
-    return check_with(
+    return check_note(
         "3.5",
         answer,
-        right,
-        diagnose=diagnose,
-        misconceptions=[*mistakes.values(), no_argument],
-        tier="stretch",
+        expected,
+        wrong={name: (figure, feedback[name]) for name, figure in wrong_figures.items()},
+        argue="what the smaller bill gives up and whether it is worth it",
+        missing="the note does not quote the one-off cost of the shift-log-only bill, in euros.",
         hints=(
             "a shift-log-only model drops the MES data feed and the station software's change, "
             "but it still needs the model service and the retraining.",

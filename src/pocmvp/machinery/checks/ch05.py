@@ -14,14 +14,9 @@ from pocmvp.machinery.selfcheck import (
     Misconception,
     as_percentage,
     check_choice,
+    check_note,
     check_number,
-    check_with,
-    quotes,
-    word_count,
 )
-
-ARGUMENT_WORDS = 40
-"""The fewest words a stretch note may argue in (a figure alone is not an argument)."""
 
 POC_SAVING = 10_000.0
 """The POC's saving per month once live, in euros, in exercises 5.1 and 5.4."""
@@ -218,12 +213,6 @@ def chance_to_break_even(
     )
 
 
-def _note(figure: float, words: int = ARGUMENT_WORDS) -> str:
-    """A note that quotes ``figure`` and argues in ``words`` words (the tests' examples)."""
-    filler = " ".join(["because"] * max(0, words - 5))
-    return f"The MVP saves €{figure:,.0f} {filler}".strip()
-
-
 def mvp_then_model_note(answer: object, shift_log: pd.DataFrame) -> Feedback:
     """Stretch: a note to the plant manager for "MVP now, then the model". The check reads
     the figure the note quotes (the MVP's proven value per month) and counts its words; the
@@ -242,36 +231,13 @@ def mvp_then_model_note(answer: object, shift_log: pd.DataFrame) -> Feedback:
         "Quote the MVP's proven value per month.",
         "the sample": "the note quotes the sample's saving. Scale it to the whole plant.",
     }
-    mistakes = {
-        name: Misconception(name, _note(figure), feedback[name])
-        for name, figure in wrong_figures.items()
-    }
-    no_argument = Misconception(
-        "no argument",
-        _note(expected, words=5),
-        f"the note quotes the right figure but argues nothing: say in at least "
-        f"{ARGUMENT_WORDS} words why the plan starts with the rule and when the model earns "
-        "its turn.",
-    )
-
-    def right(text: object) -> bool:
-        return quotes(text, expected) and word_count(text) >= ARGUMENT_WORDS
-
-    def diagnose(text: object) -> Misconception | str:
-        if quotes(text, expected):
-            return no_argument
-        for name, figure in wrong_figures.items():
-            if quotes(text, figure):
-                return mistakes[name]
-        return "the note does not quote the MVP's proven value per month, in euros."
-
-    return check_with(
+    return check_note(
         "5.5",
         answer,
-        right,
-        diagnose=diagnose,
-        misconceptions=[*mistakes.values(), no_argument],
-        tier="stretch",
+        expected,
+        wrong={name: (figure, feedback[name]) for name, figure in wrong_figures.items()},
+        argue="why the plan starts with the rule and when the model earns its turn",
+        missing="the note does not quote the MVP's proven value per month, in euros.",
         hints=(
             "the MVP's proven value is what the rule saved on its first live months, final "
             "figures only, for the whole plant, per month.",
