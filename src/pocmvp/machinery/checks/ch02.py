@@ -11,9 +11,9 @@ from pocmvp.machinery.selfcheck import (
     Misconception,
     as_percentage,
     check_choice,
-    check_note,
     check_number,
 )
+from pocmvp.machinery.stretch_note import check_note
 
 
 def _history(shift_log: pd.DataFrame) -> pd.DataFrame:

@@ -14,9 +14,9 @@ from pocmvp.machinery.selfcheck import (
     Misconception,
     as_percentage,
     check_choice,
-    check_note,
     check_number,
 )
+from pocmvp.machinery.stretch_note import check_note
 
 POC_SAVING = 10_000.0
 """The POC's saving per month once live, in euros, in exercises 5.1 and 5.4."""

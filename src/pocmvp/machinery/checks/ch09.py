@@ -14,13 +14,12 @@ from pocmvp.machinery.selfcheck import (
     check_with,
     word_count,
 )
+from pocmvp.machinery.stretch_note import ARGUMENT_WORDS
 from pocmvp.toolkit import leaks, schema
 
 FORCED_COLUMNS = (bottling.QA_HOLD, bottling.CAP_TORQUE)
 BIGGER_LAB = 0.08
 NEXT_MONTH = "2025-10"
-ARGUMENT_WORDS = 40
-"""The fewest words the stretch argument may have."""
 
 
 def forced_catch_rate(answer: object, export: pd.DataFrame) -> Feedback:
