@@ -298,7 +298,9 @@ def revise_for_night_shift(
         raise ValueError(f"span must be positive, got {span}")
     split = v1.conditions[position]
     others = tuple(c for i, c in enumerate(v1.conditions) if i != position)
-    rule.check_rule_columns(history, Rule((*v1.conditions, Condition(column, ">", 0, (shift,), SHIFT_COLUMN))))
+    rule.check_rule_columns(
+        history, Rule((*v1.conditions, Condition(column, ">", 0, (shift,), SHIFT_COLUMN)))
+    )
 
     # Parts the other conditions already send cost nothing more and are caught anyway.
     already = Rule(others).flag(history).to_numpy() if others else np.zeros(len(history), bool)

@@ -396,5 +396,4 @@ def within_capacity(
         raise ValueError("flagged must be indexed like the table, one value per row")
     if time not in table.columns:
         raise TableError(f"the time column {time!r} is missing")
-    parts = pd.DataFrame({"cast_at": table[time].to_numpy()}, index=table.index)
-    return routing.route(parts, flagged, capacity)
+    return routing.route(table, flagged, capacity, time=time)
