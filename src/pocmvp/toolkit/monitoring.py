@@ -49,7 +49,7 @@ class Returns(Protocol):
     delay: Any
     booking: Any
 
-    def booked_returns(self, flagged: pd.Series, defect: pd.Series) -> pd.Series: ...
+    def booked_returns(self, tested: pd.Series, positive: pd.Series) -> pd.Series: ...
 
 
 def _validated(
