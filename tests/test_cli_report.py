@@ -106,6 +106,13 @@ def test_any_table_is_reported_with_every_rejected_row(
     )
     body = message.get_body(("plain",)).get_content()
     assert "60 rows were rejected" in body and "Rejected sheet" in body
+    # A table's words: rows and the test, never the plant's parts; rule.json is "the rule".
+    html = message.get_body(("html",)).get_content()
+    assert message["Subject"] == "Report: October 2025 (the rule)"
+    assert "The rule: Flag a row if" in body and "every flagged row." in body
+    assert "rows were flagged for the test" in html
+    for said in (body, html, message["Subject"]):
+        assert "rule rule" not in said.lower() and " part" not in said and "X-ray" not in said
 
     # A folder this tool wrote is replaced; once the user adds a file, it is refused.
     assert output.written_files(folder) == sorted(report.file_names(MONTH, "rule").values())
@@ -270,3 +277,13 @@ def test_the_report_is_sent_to_an_ipv6_relay(tmp_path, capfd):
     assert f"through ::1:{port}" in captured.out
     (envelope,) = inbox.envelopes
     assert envelope.rcpt_tos == ["lead@shop.example"]
+
+
+def test_a_rule_is_named_once():
+    assert report.rule_called("v1") == "rule v1"
+    assert report.rule_called("v2", capital=True) == "Rule v2"
+    assert report.rule_called("rule") == "the rule"
+    assert report.rule_called("rule", capital=True) == "The rule"
+    assert report.rule_called("example_rule") == "example_rule"
+    assert report.rule_called("Fraud-Rule-2025") == "Fraud-Rule-2025"
+    assert report.rule_called("rulebook") == "rule rulebook"

@@ -67,6 +67,7 @@ from pocmvp.toolkit.report_output import (  # noqa: F401
     plain,
     rejected_note,
     rejected_table,
+    rule_called,
     rule_name,
     write_figures,
 )
@@ -98,7 +99,7 @@ class TableReport(Outcomes, Wording):
         """The month in words and its table of figures."""
         f = result.figures
         said = (
-            f"**{delivery.month_name(result.month)}**, rule {result.rule_version}. Of "
+            f"**{delivery.month_name(result.month)}**, {rule_called(result.rule_version)}. Of "
             f"{num(f['rows'])} rows, {num(f['flagged'])} were flagged, {num(f['passed'])} "
             f"passed and {num(f['rejected'])} were rejected. The capacity is "
             f"{num(f['capacity'])} tests: {num(f['tested'])} rows were tested and found "

@@ -170,9 +170,7 @@ def month_figures(
     positive = outcomes.positives(accepted, approved)
     # 2. Flag, 3. route within the capacity, each month as its rows arrive.
     flagged = outcomes.flags(accepted, months, approved, month)
-    tested = routing.route(
-        pd.DataFrame({"cast_at": accepted[time]}), flagged, approved.capacity
-    ).astype(bool)
+    tested = routing.route(accepted, flagged, approved.capacity, time=time).astype(bool)
     routed = Routed(table, month, approved, accepted, months, flagged, tested, positive)
     # 4. The figures per month, then what the outcome tells.
     counts = pd.DataFrame(

@@ -1,17 +1,18 @@
-"""The MVP as the quality lead sees it: the shift log in a real .xlsx with a live rule column.
+"""The MVP as its user sees it: the table in a real .xlsx with a live rule column.
 
-:func:`write_rule_workbook` writes three sheets with openpyxl:
+:func:`write_rule_workbook` writes four sheets with openpyxl:
 
-* **Shift log**: the columns known when a part is routed (never the truth ``defect`` /
-  ``defect_type`` nor ``rework_minutes``, which is written after inspection), then a LIVE
-  formula column ``send_to_xray`` holding :meth:`pocmvp.toolkit.rule.Rule.excel_formula` for
-  each row;
-  conditional formatting highlights the parts to test and, for a rule scoped to shifts, marks
-  a shift cell whose text the rule does not recognise (say ``Night``), since such a part only
-  meets the rule's unscoped conditions. Frozen header, autofilter, widths set.
-* **Summary**: live formulas: parts, parts flagged (``COUNTIF``), the X-ray capacity, the
-  capacity used, overall and per month (``COUNTIFS`` over the cast dates).
+* **Data** (``data_sheet``): the schema's columns, known when a row is routed (never the
+  target, nor anything written after the test), then a LIVE formula column
+  (``flag_header``) holding :meth:`pocmvp.toolkit.rule.Rule.excel_formula` for each row;
+  conditional formatting highlights the rows to test and, for a rule scoped to a text
+  column's values, marks a scope cell whose text the rule does not recognise (say ``Web``
+  for ``web``), since such a row only meets the rule's unscoped conditions. Frozen header,
+  autofilter, widths set.
+* **Summary**: live formulas: rows, rows flagged (``COUNTIF``), the test's capacity, the
+  capacity used, overall and per month (``COUNTIFS`` over the time column's dates).
 * **Rule**: the rule in plain words, its formula and SQL, and how missing values are treated.
+* **Rejected**: the rows refused, each with its reason.
 
 Text from the data never becomes a formula: every cell is made by :mod:`pocmvp.toolkit.cells`,
 so a supplier named ``=HYPERLINK(...)`` stays text (OWASP's CSV injection advice, applied to
@@ -62,7 +63,7 @@ SUMMARY_CELLS = {
     "capacity_used": "B8",
 }
 FIXED_DATE = dt.datetime(2000, 1, 1)
-"""The workbook's document date when the shift log has no date (otherwise its last cast)."""
+"""The workbook's document date when the table has no time (otherwise its latest)."""
 MONTH_TABLE_FIRST_ROW = 12
 """First row of the summary's per-month table (month, from, to, parts, flagged, capacity,
 capacity used), one row per month in the workbook (only with a time column)."""
