@@ -34,14 +34,8 @@ def orders(n: int = 3000, seed: int = 1) -> pd.DataFrame:
 
 
 def write_rule(folder, **changes):
-    approved = rulefile.RuleFile(
-        rule=Rule.of(("amount", ">", 250.0)),
-        capacity=0.05,
-        target="fraud",
-        id="order_id",
-        time="created",
-        **changes,
-    )
+    fields = {"capacity": 0.05, "target": "fraud", "id": "order_id", "time": "created"}
+    approved = rulefile.RuleFile(rule=Rule.of(("amount", ">", 250.0)), **{**fields, **changes})
     return approved.save(folder / "rule.json")
 
 
@@ -141,6 +135,7 @@ def refuse(arguments, capsys, folder):
         ("outside", "2026-01 is outside the data: the rows cover 2025-09 to 2025-11"),
         ("newline", "the month must look like 2025-09 (YYYY-MM), got '2025-10\\n'"),
         ("bad rule", "cannot use the rule file"),
+        ("no time", "the rule file 'rule.json' names no time column"),
         ("seed on a table", "--seed and --fast are for the generated plant"),
     ],
 )
@@ -151,7 +146,7 @@ def test_bad_input_is_one_line_and_exit_2(case, message, tmp_path, capsys):
         path.write_bytes(b"\xff\xfe\x00\x01 not a table \x00\xff")
     else:
         (frame.drop(columns="fraud") if case == "no target" else frame).to_csv(path, index=False)
-    rule_path = write_rule(tmp_path)
+    rule_path = write_rule(tmp_path, **({"time": None} if case == "no time" else {}))
     if case == "bad rule":
         rule_path.write_text("{not json")
     month = {"outside": "2026-01", "newline": "2025-10\n"}.get(case, MONTH)

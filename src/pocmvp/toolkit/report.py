@@ -57,6 +57,7 @@ from pocmvp.toolkit.report_inputs import (  # noqa: F401
     parse_times,
     prepare,
     read_table,
+    time_column,
 )
 from pocmvp.toolkit.report_output import (  # noqa: F401
     Wording,
@@ -184,7 +185,7 @@ def run_report(
     """Make the month's report and write its files into ``output_dir`` (see the module):
     account, flag, route and count (:func:`month_figures`), then deliver (:func:`deliver`)."""
     check_recipients(recipients)  # 1. the inputs, checked once
-    check_month(table, month, approved.time or "cast_at")
+    check_month(table, month, time_column(approved))
     computed = month_figures(table, month, approved, plugin)  # 2. account, flag, route, count
     figures, chart, message, files = deliver(  # 3. the workbook, chart, email and figures
         computed,
