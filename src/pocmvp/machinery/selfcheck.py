@@ -35,6 +35,7 @@ NOT_ANSWERED = "not answered yet"
 CORRECT = "correct"
 INCORRECT = "incorrect"
 LOCKED = "locked"
+NOT_JUDGED = "not judged"  # a prediction this run cannot judge (a program it needs is missing)
 TIERS = ("check", "apply", "stretch")
 WELL_DONE = "correct, well done."
 NEXT_TIME = "Try again: your next attempt gets a hint."
@@ -48,10 +49,17 @@ class Feedback:
     tier: str | None = None
     misconception: str | None = None
     attempt: int = 0  # distinct wrong answers so far
+    kind: str = "Exercise"  # or "Prediction": a chapter's predict-then-run question
 
     def __str__(self) -> str:
-        mark = {NOT_ANSWERED: "[ ]", CORRECT: "[ok]", INCORRECT: "[x]", LOCKED: "[?]"}
-        return f"{mark[self.status]} Exercise {self.exercise}: {self.message}"
+        mark = {
+            NOT_ANSWERED: "[ ]",
+            CORRECT: "[ok]",
+            INCORRECT: "[x]",
+            LOCKED: "[?]",
+            NOT_JUDGED: "[?]",
+        }
+        return f"{mark[self.status]} {self.kind} {self.exercise}: {self.message}"
 
     # The notebook shows the feedback itself as the cell's result.
     __repr__ = __str__
