@@ -64,9 +64,9 @@ def strong_pairs(pair_search: pd.DataFrame, min_score: float) -> Verdict:
     return Verdict(
         answer,
         f"{passing} of the {total} pairs score {min_score:g} standard errors or more. Among "
-        "so many pairs some look strong by chance alone, so the bar is set high and only "
-        "the few that pass become features; most products of readings add nothing the "
-        "readings do not already say.",
+        "so many pairs some look strong by chance alone, so the bar is set high and "
+        f"{'only the few that pass become features' if passing else 'no product is kept'}: "
+        "most products of readings add nothing the readings do not already say.",
     )
 
 
@@ -146,8 +146,12 @@ def best_in_room(margin_sd: float, width: float, best: str, points: float, noise
         f"The POC is {abs(points):.1f} points {word} the best baseline, {best}, with a noise "
         f"of {100 * noise:.1f} points on that margin: {margin_sd:+.1f} standard deviations, "
         f"against a width of {width:g} that chance alone reaches one time in twenty. A "
-        "margin means little without its noise; within it, the POC is a fair opponent, not "
-        "a strawman.",
+        "margin means little without its noise. "
+        + (
+            "A baseline beyond it would make the POC a strawman."
+            if answer == "a"
+            else "The POC is at least as good as every baseline: a fair opponent."
+        ),
     )
 
 

@@ -140,14 +140,17 @@ def early_check(early_totals: pd.Series) -> Verdict:
 def looking_back(held_out_rate: float, history_rate: float) -> Verdict:
     word = compared(held_out_rate, history_rate, within=SAME_RATE)
     answer = {"higher": "a", "about the same": "b", "lower": "c"}[word]
-    reason = (
-        "the search kept the thresholds that did best on the history, its noise included, "
-        "so the history flatters the rule; months it has not seen give the honest figure"
-        if word != "higher"
-        else "the new months happened to suit the thresholds; on average a rule chosen on "
-        "the history does a little worse on months it has not seen, because the search "
-        "kept what did best on the history, its noise included"
-    )
+    reason = {
+        "lower": "the search kept the thresholds that did best on the history, its noise "
+        "included, so the history flatters the rule; months it has not seen give the "
+        "honest figure",
+        "about the same": "the thresholds found a pattern that holds beyond the months they "
+        "were chosen on, though the search kept what did best on the history, its noise "
+        "included, so new months tend to come out a little lower",
+        "higher": "the new months happened to suit the thresholds; on average a rule chosen "
+        "on the history does a little worse on months it has not seen, because the search "
+        "kept what did best on the history, its noise included",
+    }[word]
     return Verdict(
         answer,
         f"The rule catches {pct(held_out_rate)} of the held-out months' defects against "
@@ -163,7 +166,8 @@ def looking_back(held_out_rate: float, history_rate: float) -> Verdict:
     c="fewer rows than there are errors",
 )
 def rejected_rows(raw_export: pd.DataFrame, original: pd.DataFrame, accounting) -> Verdict:
-    edited = int((raw_export.astype(str) != original.astype(str)).any(axis=1).sum())
+    same = (raw_export == original) | (raw_export.isna() & original.isna())
+    edited = int((~same).any(axis=1).sum())
     rejected = accounting.counts["rejected"]
     answer = "a" if rejected == edited else "b" if rejected > edited else "c"
     reasons = accounting.decisions.query("decision == 'rejected'")["reason"]

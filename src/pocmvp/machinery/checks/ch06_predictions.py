@@ -33,9 +33,10 @@ def hot_months(sent: pd.DataFrame) -> Verdict:
     )
     return Verdict(
         answer,
-        f"{shown}. The rule was fitted to the capacity on the history; each new month's "
-        "parts differ, so some months run hot and some cool. The report says so in its "
-        "first lines, rather than letting flagged parts ship untested in silence.",
+        f"{shown}. The rule was fitted to the capacity on the history, and each new month's "
+        "parts differ from it, so a month can run hot or cool. A month that runs hot opens "
+        "its report with an alert, rather than letting flagged parts ship untested in "
+        "silence.",
     )
 
 
@@ -57,8 +58,9 @@ def sent_on(received: EmailMessage, month: str) -> Verdict:
     )
     return Verdict(
         answer,
-        f"The report of {month_name(month)} is dated {sent:%d %B %Y}, {sent:%H:%M}. It goes "
-        "out on the first morning after the month closes, with the month's X-ray results "
+        f"The report of {month_name(month)} is dated {sent.day} {sent:%B %Y}, "
+        f"{sent:%H:%M}. {'It goes' if answer == 'b' else 'A monthly report is due'} out on "
+        "the first morning after the month closes, with the month's X-ray results "
         "complete and its returns counted so far: a figure that waited for every return "
         "would arrive weeks later, when nobody remembers the month.",
     )
@@ -78,7 +80,7 @@ def known_on_the_first(first_report: dict, share_known: float) -> Verdict:
         answer,
         f"On {day_name(first_report['as_of'])} the report knew {num(shipped)} of "
         f"{month_name(first_report['month'])}'s shipped defects, {pct(share_known, 0)} of "
-        f"what the next report counts, and called it {first_report['status']}. A shipped "
+        f'what the next report counts, and marked it "{first_report["status"]}". A shipped '
         "defect is known only when its customer sends it back, days to weeks after casting, "
         "so the month after it was cast is too early to state it final.",
     )
@@ -94,12 +96,18 @@ def night_alarms(night: pd.Series) -> Verdict:
     alarms, parts = night["share_of_false_alarms"], night["share_of_parts"]
     word = compared(alarms, parts, within=ABOUT)
     answer = {"about the same": "a", "higher": "b", "lower": "c"}[word]
+    reason = (
+        "The same melt threshold reads the night crew's probe habit as heat, so its good "
+        "parts are flagged more often: the complaint was a number waiting to be counted."
+        if answer == "b"
+        else "Counted, the complaint does not hold here: a complaint is checked against the "
+        "numbers before the rule changes."
+    )
     return Verdict(
         answer,
         f"The night shift casts {pct(parts, 0)} of the parts and receives "
         f"{pct(night['share_of_tests'], 0)} of the tests and {pct(alarms, 0)} of the false "
-        "alarms. The same melt threshold reads the night crew's probe habit as heat, so its "
-        "good parts are flagged more often: the complaint was a number waiting to be counted.",
+        f"alarms. {reason}",
     )
 
 

@@ -77,8 +77,8 @@ def left_out(found: list, written_after: list[str], kept: list[str]) -> Verdict:
 def same_rule(agrees: bool, described: str) -> Verdict:
     return Verdict(
         "a" if agrees else "b",
-        f"Python finds *{described}*, and it {'is' if agrees else 'is not'} the rule the "
-        "command wrote. The command is a thin shell around the same functions, and the "
+        f"Python finds the rule the command wrote{'' if agrees else ' (not this time)'}: "
+        f"{described} The command is a thin shell around the same functions, and the "
         "search tries every candidate in a fixed order: nothing in it is random.",
     )
 
@@ -92,11 +92,17 @@ def same_rule(agrees: bool, described: str) -> Verdict:
 def against_truth(rule_rate: float, truth_rate: float, leak_rate: float) -> Verdict:
     word = compared(rule_rate, truth_rate, within=NEAR_TRUTH)
     answer = {"higher": "a", "lower": "b", "about the same": "c"}[word]
+    gap = (
+        "Two thresholds can only approximate a smooth cause with an interaction, so the "
+        "truth stays ahead"
+        if answer == "b"
+        else "On this table two thresholds come close to the truth, and only chance can "
+        "put them above it"
+    )
     return Verdict(
         answer,
         f"The rule catches {pct(rule_rate)} of the failed seals; testing the bottles with the "
-        f"highest true chance catches {pct(truth_rate)}. Two thresholds can only approximate "
-        "a smooth cause with an interaction, so the truth stays ahead; the leaked QA hold "
+        f"highest true chance catches {pct(truth_rate)}. {gap}; the leaked QA hold "
         f"claims {pct(leak_rate)}, {'more' if leak_rate > truth_rate else 'no more'} than "
         "the truth allows, which is how a leak gives itself away.",
     )
