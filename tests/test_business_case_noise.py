@@ -88,3 +88,21 @@ def test_a_measurement_without_days_has_no_noise():
     bare = bc.Measurement(promises=measurement.promises, rule=None, label="test")
     with pytest.raises(ValueError, match="by day"):
         bc.savings_draws(bare)
+
+
+def test_the_chapters_two_margins_are_valued_on_each_draw():
+    rng = np.random.default_rng(11)
+    today = rng.integers(3, 8, 30)
+    by_day = days(today, today - 1, today - rng.integers(0, 3, 30), today - rng.integers(1, 4, 30))
+    measurement = measured(by_day, scale=1.0)
+    draws = bc.savings_draws(measurement, samples=30, seed=2)
+    lead = bc.lead_draws(measurement, samples=30, seed=2)
+    assert lead.to_numpy() == pytest.approx(
+        [bc.lead_over_poc_first(row.to_dict()) for _, row in draws.iterrows()]
+    )
+    verdict = bc.verdict_over(measurement.savings(), points=3)
+    at_worst = bc.verdict_draws(measurement, verdict, samples=30, seed=2)
+    assert at_worst.to_numpy() == pytest.approx(
+        [bc.margin_where(row.to_dict(), verdict.where) for _, row in draws.iterrows()]
+    )
+    assert at_worst.std() > 0 and lead.std() > 0

@@ -19,6 +19,7 @@ import pandas as pd
 from pocmvp.case import baselines
 from pocmvp.case.business_case.measure import Measurement
 from pocmvp.case.business_case.plans import DELIVERABLES
+from pocmvp.case.business_case.verdict import Verdict, lead_over_poc_first, margin_where
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
 
 NOISE_SAMPLES = 200
@@ -70,3 +71,30 @@ def in_noise(margin: float, noise: float) -> float:
     if not noise > 0:
         raise ValueError(f"the noise must be above zero, got {noise}")
     return margin / noise
+
+
+def lead_draws(
+    looking_back: Measurement, *, samples: int = NOISE_SAMPLES, seed: int = NOISE_SEED
+) -> pd.Series:
+    """Looking back: MVP now, then the model, minus the better POC-first plan
+    (:func:`~pocmvp.case.business_case.verdict.lead_over_poc_first`), on each draw of the
+    backtest's days."""
+    return margin_draws(looking_back, lead_over_poc_first, samples=samples, seed=seed)
+
+
+def verdict_draws(
+    at_decision: Measurement,
+    verdict: Verdict,
+    *,
+    samples: int = NOISE_SAMPLES,
+    seed: int = NOISE_SEED,
+) -> pd.Series:
+    """The verdict's smallest margin, where it lies (:attr:`Verdict.where`), on each draw of
+    the days of 31 August's estimate. The point is kept, not searched again on every draw: a
+    grid of 125 valuations a draw would cost a minute, and the noise is the estimate's."""
+    return margin_draws(
+        at_decision,
+        lambda draw: margin_where(draw, verdict.where),
+        samples=samples,
+        seed=seed,
+    )

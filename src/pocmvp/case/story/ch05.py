@@ -98,14 +98,9 @@ def verdict_margin(story: Story) -> float:
 def verdict_noise(story: Story) -> float:
     """The bootstrap standard deviation of the verdict's smallest margin (euros): the margin
     where it is smallest, valued again on draws of the days of 31 August's estimate."""
-    where = verdict(story).where
     return story.shared(
         "ch05 verdict noise",
-        lambda: float(
-            business_case.margin_draws(
-                at_decision(story), lambda draw: business_case.margin_where(draw, where)
-            ).std()
-        ),
+        lambda: float(business_case.verdict_draws(at_decision(story), verdict(story)).std()),
     )
 
 
@@ -139,9 +134,7 @@ def looking_back_noise(story: Story) -> float:
     days of September to November."""
     return story.shared(
         "ch05 looking back noise",
-        lambda: float(
-            business_case.margin_draws(looking_back(story), business_case.lead_over_poc_first).std()
-        ),
+        lambda: float(business_case.lead_draws(looking_back(story)).std()),
     )
 
 
