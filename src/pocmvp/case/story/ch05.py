@@ -6,6 +6,12 @@ Every value comes from the package alone: the POC with fixed parameters (no sear
 rule, and the tuned shift-log model, each routed the one way
 (:mod:`pocmvp.case.business_case.measure`): at the decision on the history's last months,
 looking back on the months after it. Plans are valued over the product's remaining life.
+
+The two margins measured on a few months (the verdict's smallest, on 31 August's estimate,
+and the looking-back one) are also stated in their noise, as chapter 2 states the POC's: a
+bootstrap over the days they were measured on (:mod:`pocmvp.case.business_case.noise`), and
+"at least as good, within the noise" is no further below zero than ``NOISE_WIDTH`` standard
+deviations of it.
 """
 
 from __future__ import annotations
