@@ -107,3 +107,25 @@ def test_only_the_first_version_reads_the_leak():
     assert factory.LEAKING_FIELD not in honest[0].transformers[0][2]
     with pytest.raises(ValueError, match="leak"):
         baselines.make_baseline(baselines.FOREST, baselines.WITH_MES, with_leak=True)
+
+
+def test_the_bootstrap_draws_whole_days_with_replacement():
+    by_day = pd.DataFrame({"defects": [3, 0, 5, 1], "a": [1, 0, 2, 1]}, index=pd.RangeIndex(4))
+    totals = baselines.resampled_days(by_day, samples=300, seed=3)
+    assert list(totals.columns) == ["defects", "a"] and len(totals) == 300
+    assert totals.equals(baselines.resampled_days(by_day, samples=300, seed=3))
+    # Each draw is a sum of four whole days: a day's columns move together.
+    for _, row in totals.iterrows():
+        ways = [
+            (w, x, y, z)
+            for w in range(5)
+            for x in range(5 - w)
+            for y in range(5 - w - x)
+            for z in [4 - w - x - y]
+        ]
+        assert any(
+            row["defects"] == w * 3 + y * 5 + z and row["a"] == w + 2 * y + z for w, x, y, z in ways
+        )
+    # Drawn with replacement: the totals vary, around the days' own total.
+    assert totals["defects"].std() > 0
+    assert abs(totals["defects"].mean() - by_day["defects"].sum()) < 1.0

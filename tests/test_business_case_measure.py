@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pocmvp.case import baselines, factory, poc
 from pocmvp.case import business_case as bc
-from pocmvp.case import factory, poc
 
 
 def promise(shipped_today: int, shipped: int) -> poc.Promise:
@@ -81,6 +81,16 @@ def test_the_decision_sees_only_the_history(monkeypatch, fast_plant):
             early.promises[deliverable].fewer_shipped + late.promises[deliverable].fewer_shipped
         )
     assert evidence.rule == late.rule, "the rule in force on its live months"
+    # The figures by day add up to the promises: the noise is measured on what was counted.
+    for measurement in (early, late, evidence):
+        totals = measurement.by_day.sum()
+        assert measurement.by_day.index.is_unique
+        for deliverable, kept in measurement.promises.items():
+            assert totals[deliverable] == kept.shipped_with_score
+            assert totals[baselines.TODAY_NAME] == kept.shipped_today
+            assert totals["defects"] == kept.defects
+        months = measurement.by_day.index.strftime("%Y-%m")
+        assert set(months) == set(measurement.promises[bc.RULE].months)
 
 
 def measured(months: tuple[str, ...], fewer: dict[str, int], scale: float = 1.0):

@@ -42,6 +42,27 @@ def test_the_verdict_is_the_smallest_margin_over_the_range():
     assert bc.verdict_over(SAVINGS, narrow, points=2).smallest_margin > verdict.smallest_margin
 
 
+def test_the_smallest_margin_is_found_again_where_it_lies():
+    for savings in (SAVINGS, {bc.RULE: 2_000.0, bc.SHIFT_LOG_MODEL: 2_500.0, bc.POC_MODEL: 6e3}):
+        verdict = bc.verdict_over(savings)
+        assert bc.margin_where(savings, verdict.where) == pytest.approx(verdict.smallest_margin)
+    elsewhere = {"cost_of_return_share": 1.0, "poc_months_to_go_live": 0.0, "poc_chance": 1.0}
+    assert bc.margin_where(SAVINGS, elsewhere) == pytest.approx(
+        bc.margin(SAVINGS, poc_months_to_go_live=0.0, poc_chance=1.0)
+    )
+
+
+def test_the_lead_is_over_the_better_poc_first_plan():
+    plans = bc.four_plans(SAVINGS)
+    value = {name: bc.value_at(plan) for name, plan in plans.items()}
+    better = max(value[bc.POC_FIRST], value[bc.POC_CHEAP])
+    assert bc.lead_over_poc_first(SAVINGS) == pytest.approx(value[bc.MVP_THEN_MODEL] - better)
+    assert value[bc.POC_CHEAP] > value[bc.POC_FIRST], "here the cheap way is the better"
+    # A rule and a shift-log model that save nothing: the POC, built first, is ahead.
+    poc_only = {bc.RULE: 0.0, bc.SHIFT_LOG_MODEL: 0.0, bc.POC_MODEL: 50_000.0}
+    assert bc.lead_over_poc_first(poc_only) < 0
+
+
 def test_the_cheap_poc_is_a_rival_too():
     whole = bc.margin(SAVINGS)
     cheap = bc.margin(SAVINGS, rival=bc.POC_CHEAP)

@@ -254,6 +254,21 @@ def margin_over_baselines(table: pd.DataFrame, poc_name: str = POC_NAME) -> floa
 BOOTSTRAP_SAMPLES = 2_000
 
 
+def resampled_days(
+    by_day: pd.DataFrame, samples: int = BOOTSTRAP_SAMPLES, seed: int = 0
+) -> pd.DataFrame:
+    """The workbook's one bootstrap over days: ``samples`` draws of as many days as ``by_day``
+    has, with replacement, and each column's total over the days drawn (one row a draw).
+
+    Days, not parts, are drawn: the routing ties the parts of a day together (a day's
+    threshold and the X-ray cell's capacity are shared by its parts).
+    """
+    rng = np.random.default_rng(seed)
+    days = len(by_day)
+    weights = rng.multinomial(days, np.full(days, 1 / days), size=samples)
+    return pd.DataFrame(weights @ by_day.to_numpy(dtype=float), columns=by_day.columns)
+
+
 def margin_noise(
     by_day: pd.DataFrame,
     poc_name: str = POC_NAME,
@@ -263,16 +278,13 @@ def margin_noise(
     """How much the POC's margin over the best baseline moves by chance: a bootstrap over the
     held-out days (:func:`shipped_by_day`).
 
-    Each sample draws as many days as there are, with replacement, and recomputes every
-    option's reduction against today's sample on those days, and the POC's margin over the
-    best baseline there. Days, not parts, are drawn: the routing ties the parts of a day
-    together. Returns the samples' margins.
+    Each sample draws as many days as there are, with replacement (:func:`resampled_days`),
+    and recomputes every option's reduction against today's sample on those days, and the
+    POC's margin over the best baseline there. Returns the samples' margins.
     """
-    rng = np.random.default_rng(seed)
-    days = len(by_day)
-    weights = rng.multinomial(days, np.full(days, 1 / days), size=samples)
-    shipped = weights @ by_day.drop(columns="defects").to_numpy(dtype=float)
-    options = list(by_day.columns.drop("defects"))
+    totals = resampled_days(by_day, samples, seed).drop(columns="defects")
+    shipped = totals.to_numpy()
+    options = list(totals.columns)
     reduction = 1 - shipped / shipped[:, [options.index(TODAY_NAME)]]
     others = [i for i, name in enumerate(options) if name not in (poc_name, TODAY_NAME)]
     margin = reduction[:, options.index(poc_name)] - reduction[:, others].max(axis=1)

@@ -9,6 +9,8 @@ By stage, one module each:
 * :mod:`~pocmvp.case.business_case.measure`: what each deliverable saves, at the decision
   (inside the history) and looking back (a labelled backtest), and the model step's evidence
   (both, every month final on its date that no option learned from);
+* :mod:`~pocmvp.case.business_case.noise`: how much a margin between plans moves by chance
+  (a bootstrap over the days it was measured on);
 * :mod:`~pocmvp.case.business_case.valuation`: value month by month, break-even, the plans;
 * :mod:`~pocmvp.case.business_case.verdict`: where POC first (either way) would win, and
   where the model step is or is not built;
@@ -28,6 +30,7 @@ The four plans (:func:`four_plans`):
 from pocmvp.case.business_case.economics import *  # noqa: F403
 from pocmvp.case.business_case.footprint import *  # noqa: F403
 from pocmvp.case.business_case.measure import *  # noqa: F403
+from pocmvp.case.business_case.noise import *  # noqa: F403
 from pocmvp.case.business_case.plans import *  # noqa: F403
 from pocmvp.case.business_case.valuation import *  # noqa: F403
 from pocmvp.case.business_case.verdict import *  # noqa: F403

@@ -23,7 +23,7 @@ both.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import pandas as pd
@@ -83,6 +83,11 @@ class Measurement:
     scale_to_plant: float = 1.0
     """Parts of the plant each generated part stands for: 1 at the default size, 4 in fast
     mode (a quarter of the parts). Savings are the plant's, whatever the sample's size."""
+    by_day: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    """Defective parts shipped each day of the months (:func:`pocmvp.case.baselines.
+    shipped_by_day`): the day's defects, today's sample (column
+    :data:`pocmvp.case.baselines.TODAY_NAME`) and each deliverable; what the noise of a
+    figure is measured on (:mod:`pocmvp.case.business_case.noise`)."""
 
     @property
     def months(self) -> int:
@@ -173,15 +178,21 @@ def _measure(
     economics: PlantEconomics,
 ) -> Measurement:
     window = window_of(plant.shift_log, months)
-    promises = {RULE: poc.promise(window, found.flag(window), months, economics)}
+    flags = {RULE: found.flag(window)}
     for deliverable, model in models.items():
-        risk = model.risk(window, plant.mes)
-        promises[deliverable] = score_promise(window, risk, months, economics)
+        flags[deliverable] = poc.decision_flags(window, model.risk(window, plant.mes), economics)
+    parts = factory.in_months(window, months)
+    # The parts each option sends to the X-ray, routed the one way, for the figures by day.
+    tested = {baselines.TODAY_NAME: poc.routed(parts, None, economics)}
+    for deliverable in DELIVERABLES:
+        flagged = flags[deliverable].reindex(parts.index)
+        tested[deliverable] = poc.routed(parts, flagged, economics)
     return Measurement(
-        promises={d: promises[d] for d in DELIVERABLES},
+        promises={d: poc.promise(window, flags[d], months, economics) for d in DELIVERABLES},
         rule=found,
         label=label,
         scale_to_plant=scale_to_plant(plant.shift_log),
+        by_day=baselines.shipped_by_day(plant.shift_log, pd.DataFrame(tested)),
     )
 
 
@@ -309,4 +320,7 @@ def step_evidence(at_decision: Measurement, looking_back: Measurement) -> Measur
         rule=looking_back.rule,
         label=STEP_EVIDENCE,
         scale_to_plant=looking_back.scale_to_plant,
+        by_day=None
+        if at_decision.by_day is None or looking_back.by_day is None
+        else pd.concat([at_decision.by_day, looking_back.by_day]),
     )

@@ -11,6 +11,7 @@ the cheapest way that existed on the decision date (:data:`CHEAPEST_POC_PATH`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -201,6 +202,14 @@ class Plan:
         return float(sum(s.one_off_cost for s in self.steps))
 
 
+@functools.lru_cache(maxsize=64)
+def _months_to_go_live(*changes_and_retraining) -> float:
+    """:func:`pocmvp.case.bill.months_to_go_live`, remembered: the plans are valued again on
+    every bootstrap draw of their noise (:mod:`pocmvp.case.business_case.noise`), and a
+    step's schedule does not depend on what it saves."""
+    return bill.months_to_go_live(*changes_and_retraining)
+
+
 def mvp_step(monthly_saving: float) -> Step:
     """The spreadsheet rule, from its declared tasks and upkeep (no system changed)."""
     days = sum(task.person_days for task in MVP_TASKS)
@@ -236,7 +245,7 @@ def poc_cheap_step(
         name="the POC, through a scoring job and the MES feed",
         delivers=POC_MODEL,
         monthly_saving=monthly_saving,
-        months_to_go_live=bill.months_to_go_live(CHEAPEST_POC_PATH, ())
+        months_to_go_live=_months_to_go_live(CHEAPEST_POC_PATH, ())
         if months_to_go_live is None
         else months_to_go_live,
         one_off_cost=bill.one_off_cost(CHEAPEST_POC_PATH, ()),
@@ -264,9 +273,7 @@ def poc_step(
         name="the POC, through the whole production bill",
         delivers=POC_MODEL,
         monthly_saving=monthly_saving,
-        months_to_go_live=bill.months_to_go_live()
-        if months_to_go_live is None
-        else months_to_go_live,
+        months_to_go_live=_months_to_go_live() if months_to_go_live is None else months_to_go_live,
         one_off_cost=bill.one_off_cost(),
         running_cost_per_month=bill.running_cost_per_month(),
         chance_of_shipping=POC_CHANCE_OF_SHIPPING if chance is None else chance,
@@ -291,7 +298,7 @@ def model_step(
         name=declared.name,
         delivers=declared.delivers,
         monthly_saving=monthly_saving,
-        months_to_go_live=bill.months_to_go_live(changes, ()) if changes else 0.0,
+        months_to_go_live=_months_to_go_live(changes, ()) if changes else 0.0,
         one_off_cost=bill.one_off_cost(changes, ()),
         running_cost_per_month=bill.running_cost_per_month(changes),
         chance_of_shipping=chance_of_shipping(len(systems), 0, first=first),

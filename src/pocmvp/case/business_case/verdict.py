@@ -15,8 +15,15 @@ import pandas as pd
 
 from pocmvp.case import bill
 from pocmvp.case.business_case.economics import BREAK_EVEN_SEARCH_MONTHS, HORIZON_MONTHS
-from pocmvp.case.business_case.plans import POC_CHEAP, POC_FIRST, POC_MODEL, THEN_THE_MODEL
+from pocmvp.case.business_case.plans import (
+    MVP_THEN_MODEL,
+    POC_CHEAP,
+    POC_FIRST,
+    POC_MODEL,
+    THEN_THE_MODEL,
+)
 from pocmvp.case.business_case.valuation import (
+    four_plans,
     mvp_then_model,
     poc_cheap,
     poc_first,
@@ -48,6 +55,15 @@ def margin(
     )
     mvp_first = mvp_then_model(savings, horizon=horizon, cost_scale=cost_scale)
     return value_at(mvp_first, horizon) - value_at(poc, horizon)
+
+
+def lead_over_poc_first(savings: dict[str, float], *, horizon: int = HORIZON_MONTHS) -> float:
+    """MVP now, then the model, minus the better of the two POC-first plans (the whole bill,
+    the cheap way), each as declared: the plans of :func:`four_plans` on these ``savings``."""
+    plans = four_plans(savings, horizon=horizon)
+    return value_at(plans[MVP_THEN_MODEL], horizon) - max(
+        value_at(plans[name], horizon) for name in RIVALS
+    )
 
 
 def lowest_winning_chance(
@@ -189,6 +205,20 @@ def verdict_over(
                         "poc_chance": float(chance),
                     }
     return Verdict(smallest_margin=float(smallest), where=where)
+
+
+def margin_where(
+    savings: dict[str, float], where: dict[str, float], *, horizon: int = HORIZON_MONTHS
+) -> float:
+    """MVP first minus POC first at one point of the range (a :attr:`Verdict.where`): the
+    margin :func:`verdict_over` finds there, on any ``savings``."""
+    dearer = {name: value * where["cost_of_return_share"] for name, value in savings.items()}
+    return margin(
+        dearer,
+        poc_months_to_go_live=where["poc_months_to_go_live"],
+        poc_chance=where["poc_chance"],
+        horizon=horizon,
+    )
 
 
 # --- When is the model step built? -------------------------------------------------------------

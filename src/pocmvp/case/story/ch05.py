@@ -6,12 +6,18 @@ Every value comes from the package alone: the POC with fixed parameters (no sear
 rule, and the tuned shift-log model, each routed the one way
 (:mod:`pocmvp.case.business_case.measure`): at the decision on the history's last months,
 looking back on the months after it. Plans are valued over the product's remaining life.
+
+The two margins measured on a few months (the verdict's smallest, on 31 August's estimate,
+and the looking-back one) are also stated in their noise, as chapter 2 states the POC's: a
+bootstrap over the days they were measured on (:mod:`pocmvp.case.business_case.noise`), and
+"at least as good, within the noise" is no further below zero than ``NOISE_WIDTH`` standard
+deviations of it.
 """
 
 from __future__ import annotations
 
 from pocmvp.case import baselines, business_case, recorded
-from pocmvp.case.story.ch02 import fitted_baselines, trained_poc
+from pocmvp.case.story.ch02 import NOISE_WIDTH, fitted_baselines, trained_poc
 from pocmvp.case.story.ch04 import mvp_rule
 from pocmvp.case.story.claims import Band, Claim, Story
 
@@ -86,9 +92,26 @@ def best_case_margin(story: Story) -> float:
     return business_case.margin(savings(story), poc_months_to_go_live=0.0, poc_chance=1.0)
 
 
+def verdict(story: Story) -> business_case.Verdict:
+    return story.shared("ch05 verdict", lambda: business_case.verdict_over(savings(story)))
+
+
 def verdict_margin(story: Story) -> float:
     """The smallest margin of MVP first over POC first over the declared range."""
-    return business_case.verdict_over(savings(story)).smallest_margin
+    return verdict(story).smallest_margin
+
+
+def verdict_noise(story: Story) -> float:
+    """The bootstrap standard deviation of the verdict's smallest margin (euros): the margin
+    where it is smallest, valued again on draws of the days of 31 August's estimate."""
+    return story.shared(
+        "ch05 verdict noise",
+        lambda: float(business_case.verdict_draws(at_decision(story), verdict(story)).std()),
+    )
+
+
+def verdict_margin_in_noise(story: Story) -> float:
+    return business_case.in_noise(verdict_margin(story), verdict_noise(story))
 
 
 def costless_margin(story: Story) -> float:
@@ -109,12 +132,20 @@ def model_steps_built(story: Story) -> float:
 
 def looking_back_margin(story: Story) -> float:
     """Looking back: MVP first minus the better POC-first plan on September to November."""
-    backtest = business_case.four_plans(looking_back(story).savings())
-    mvp_first = business_case.value_at(backtest[business_case.MVP_THEN_MODEL])
-    return mvp_first - max(
-        business_case.value_at(backtest[name])
-        for name in (business_case.POC_FIRST, business_case.POC_CHEAP)
+    return business_case.lead_over_poc_first(looking_back(story).savings())
+
+
+def looking_back_noise(story: Story) -> float:
+    """The bootstrap standard deviation of the looking-back margin (euros), over draws of the
+    days of September to November."""
+    return story.shared(
+        "ch05 looking back noise",
+        lambda: float(business_case.lead_draws(looking_back(story)).std()),
     )
+
+
+def looking_back_margin_in_noise(story: Story) -> float:
+    return business_case.in_noise(looking_back_margin(story), looking_back_noise(story))
 
 
 def rule_speed_up(story: Story) -> float:
@@ -202,9 +233,24 @@ CLAIMS = (
     Claim(
         "verdict_margin",
         5,
-        "MVP first beats POC first everywhere in the declared range of assumptions",
+        "MVP first beats POC first everywhere in the declared range of assumptions "
+        "(euros ahead, at the smallest)",
         verdict_margin,
         Band(low=0.0),
+        # A quarter of the parts: July and August's estimate counts a few dozen defective
+        # parts, and at the range's edge (returns 1.5x, the POC sure to ship) the margin is
+        # within its noise of zero (fast seed 18: -4,492 euros, noise 70,008). There the euros
+        # are reported; verdict_margin_in_noise asserts the claim.
+        fast_band=Band(),
+    ),
+    Claim(
+        "verdict_margin_in_noise",
+        5,
+        "MVP first is at least as good as POC first everywhere in the declared range, within "
+        "the noise (the smallest margin in bootstrap standard deviations of the estimate's "
+        f"days is above -{NOISE_WIDTH:g})",
+        verdict_margin_in_noise,
+        Band(-NOISE_WIDTH),
     ),
     Claim(
         "costless_margin",
@@ -223,9 +269,23 @@ CLAIMS = (
     Claim(
         "looking_back_margin",
         5,
-        "looking back on September to November, MVP first still beats both POC-first plans",
+        "looking back on September to November, MVP first still beats both POC-first plans "
+        "(euros ahead of the better)",
         looking_back_margin,
         Band(low=0.0),
+        # A quarter of the parts: three months count a few dozen defective parts, and the
+        # margin can fall within its noise of zero (fast seed 18: -3,148 euros, noise
+        # 34,865). There the euros are reported; looking_back_margin_in_noise asserts it.
+        fast_band=Band(),
+    ),
+    Claim(
+        "looking_back_margin_in_noise",
+        5,
+        "looking back, MVP first is at least as good as both POC-first plans, within the "
+        "noise (its margin over the better in bootstrap standard deviations of the months' "
+        f"days is above -{NOISE_WIDTH:g})",
+        looking_back_margin_in_noise,
+        Band(-NOISE_WIDTH),
     ),
     Claim(
         "model_step_built",
