@@ -12,8 +12,10 @@ from pocmvp.case.business_case import (
     MVP_ONLY,
     MVP_THEN_MODEL,
     POC_CHEAP,
+    POC_FIRST,
     POC_MODEL,
     RULE,
+    SHIFT_LOG_MODEL,
     Plan,
 )
 from pocmvp.machinery import bench
@@ -86,8 +88,8 @@ def rule_estimate(savings: dict[str, float], months: int) -> Verdict:
         answer,
         f"Estimated on the history's last {num(months)} months, the rule would save "
         f"{eur(rule_saving)} a month and the POC {eur(poc_saving)}: {pct(share, 0)} of the "
-        f"POC's saving. {reason} So few months count few defective parts, which is why the "
-        "chapter checks these estimates on the months after the decision.",
+        f"POC's saving. {reason} {num(months)} months count few defective parts, which is why "
+        "the chapter checks these estimates on the months after the decision.",
     )
 
 
@@ -95,7 +97,7 @@ def rule_estimate(savings: dict[str, float], months: int) -> Verdict:
     "5.3",
     a="POC first",
     b="POC first, the cheap way",
-    c="a plan that starts with the MVP (MVP only, or MVP now, then the model)",
+    c="a plan that starts with the MVP: MVP only, or MVP now, then the model",
 )
 def best_plan(value: dict[str, float], plans: dict[str, Plan]) -> Verdict:
     best = max(value, key=value.get)
@@ -109,14 +111,22 @@ def best_plan(value: dict[str, float], plans: dict[str, Plan]) -> Verdict:
         else ""
     )
     firsts = {name: plan.go_live()[0] for name, plan in plans.items()}
+    poc_saving = plans[POC_FIRST].steps[0].monthly_saving
+    rule_saving = plans[MVP_ONLY].steps[0].monthly_saving
+    savings = f"The POC would save {eur(poc_saving)} a month once live, the rule {eur(rule_saving)}"
+    larger = "the POC's larger saving" if poc_saving > rule_saving else "any gap in savings"
+    weighed = (
+        f"{savings}: the months to go live and the chance of shipping weigh more than {larger}."
+        if answer == "c"
+        else f"{savings}: here the POC's saving outweighs its months and its chance."
+    )
     soonest, latest = min(firsts, key=firsts.get), max(firsts, key=firsts.get)
     return Verdict(
         answer,
         f"Expected value over the horizon: {ranked}.{tie} A saving counts only once its step "
         f"is live and only if it ships: {soonest} goes live in month "
         f"{num(firsts[soonest], 1)}, {latest} in month {num(firsts[latest], 1)} if it ships at "
-        f"all ({pct(plans[latest].chance_live()[0], 0)} likely), so months to go live and the "
-        "chance of shipping weigh more than the POC's larger saving.",
+        f"all ({pct(plans[latest].chance_live()[0], 0)} likely). {weighed}",
     )
 
 
@@ -172,7 +182,7 @@ def order_looking_back(
         f"{num(abs(lead_in_noise), 1)} standard deviations of its noise "
         f"{'above' if lead >= 0 else 'below'} zero, "
         + (
-            "within the noise: three months cannot tell these plans apart. "
+            "within the noise: a margin this size on so few months could be chance. "
             if within
             else "beyond the noise. "
         )
@@ -198,7 +208,9 @@ def model_step(plan: Plan, evidence: dict[str, float], months: int) -> Verdict:
     ]
     return Verdict(
         answer,
-        f"On the {num(months)} final months the rule saves {eur(evidence[RULE])} a month. "
+        f"On the {num(months)} final months the rule saves {eur(evidence[RULE])} a month, the "
+        f"tuned shift-log model {eur(evidence[SHIFT_LOG_MODEL])} and the POC's model "
+        f"{eur(evidence[POC_MODEL])}. "
         f"Built: {', '.join(built) if built else 'no model step'}"
         f"{'; not built: ' + ', '.join(skipped) if skipped else ''}. A step is built only "
         "if, valued the way the plans are, it adds to the plan over the rest of the "
