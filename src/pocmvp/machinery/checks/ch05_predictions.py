@@ -88,8 +88,8 @@ def rule_estimate(savings: dict[str, float], months: int) -> Verdict:
         answer,
         f"Estimated on the history's last {num(months)} months, the rule would save "
         f"{eur(rule_saving)} a month and the POC {eur(poc_saving)}: {pct(share, 0)} of the "
-        f"POC's saving. {reason} {num(months)} months count few defective parts, which is why "
-        "the chapter checks these estimates on the months after the decision.",
+        f"POC's saving. {reason} An estimate from {num(months)} months counts few defective "
+        "parts, which is why the chapter checks it on the months after the decision.",
     )
 
 
