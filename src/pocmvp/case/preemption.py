@@ -1,0 +1,342 @@
+"""Preemption judged as preemption: the durable fix against the patch, over the long term.
+
+December judges the patch and the model on a fortnight. Preemption's promise is about the
+months after: fewer hand-fought fires. :func:`long_term` plays the same plant on, from the
+patch day to the end of June 2026 (the months after the year and the next supplier change
+come from :mod:`pocmvp.case.factory_after`), in two worlds that differ only in what was
+built after December:
+
+* **the patch**: the sheet keeps rapid response's patch for NordAlloy lots and the rule in
+  force for any other; whenever the daily check rings, rapid response answers as in
+  December (:func:`patch_world`): it refits the rule on the parts of the supplier in use,
+  as known that morning, and the new patch is live the next morning;
+* **the durable fix**: preemption's model (:func:`pocmvp.case.firefighting.train_risk_model`),
+  live from the plant's reopening in January, with its threshold reset every Monday from
+  the last days' inputs, and a scheduled job that retrains it on the first Monday of each
+  month, and every Monday for :data:`NEW_SUPPLIER_WEEKS` weeks once the drift check
+  (:func:`pocmvp.case.firefighting.drift_check`) has seen a supplier its training parts
+  never had (:func:`durable_world`). It learns from the outcomes known that morning on
+  parts cast :data:`TRAINING_DAYS` to :data:`SETTLE_DAYS` days before. The durable fix
+  is not the model alone: it is the retraining job, the drift
+  check that triggers it and the data they read, run without anyone.
+
+Both worlds route every part through the one routing
+(:func:`pocmvp.case.plant_rule.within_capacity`: same months, same capacity), and decide
+only with what was known on each morning: the X-ray results and the returns booked
+(:class:`pocmvp.case.returns.Returns`). In both, the daily check of chapter 7, against the
+catch rate the plant knew on 1 December, decides when a **fire** starts; each fire costs
+rapid response the season's declared effort (:data:`FIRE_HOURS`). A fire in the durable
+world is answered by the next scheduled retraining (no extra fix), which counts against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pocmvp.case import factory, factory_after, fire, firefighting, iteration, returns
+from pocmvp.case import plant_rule as rule
+from pocmvp.case.returns import Returns
+from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
+from pocmvp.toolkit import monitoring
+
+PATCH, DURABLE = "the patch", "the durable fix"
+DURABLE_LIVE_FROM = factory_after.REOPENS
+"""Preemption builds the model over the Christmas shutdown; it routes parts from reopening."""
+TRAINING_DAYS = 91
+"""The retraining job learns from the last 13 weeks of outcomes known on its Monday..."""
+SETTLE_DAYS = returns.CUSTOMER_DELAY.days[0]
+"""...except the last days, before any return can be back (the patch's rule too); their
+parts set the threshold, so it is fixed on parts the model has not learnt from."""
+NEW_SUPPLIER_WEEKS = 6
+"""Weeks of weekly retraining after the drift check sees a new supplier."""
+MAX_ITER = 50
+"""Trees per retraining: half the December model's, so a job runs in a fraction of a second."""
+PATCH_LOOKBACK_DAYS = 56
+"""Rapid response refits a patch on the last eight weeks of the supplier in use."""
+FIRE_HOURS = fire.Season().fire_hours
+"""Rapid response's effort to put out one fire, as the season of chapter 7 declares it."""
+DAILY_CHECK = firefighting.CADENCES[0]
+
+
+@dataclass(frozen=True)
+class World:
+    """One way the months after December went: its flags, the parts tested, its fires."""
+
+    name: str
+    flags: pd.Series = field(repr=False)
+    tested: pd.Series = field(repr=False)
+    fires: tuple[pd.Timestamp, ...]
+    """The mornings the daily check rang and started a fire."""
+    fixes: int
+    """Patches refitted (the patch) or scheduled retrainings (the durable fix)."""
+
+    @property
+    def rapid_response_hours(self) -> float:
+        return len(self.fires) * FIRE_HOURS
+
+
+@dataclass(frozen=True)
+class LongTerm:
+    """The patch and the durable fix on the same parts, from the patch day to June 2026."""
+
+    shift_log: pd.DataFrame = field(repr=False)
+    seen: Returns = field(repr=False)
+    since: pd.Timestamp
+    baseline_catch_rate: float
+    patch: World
+    durable: World
+
+    @property
+    def worlds(self) -> tuple[World, World]:
+        return self.patch, self.durable
+
+    def judged(self, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None):
+        """Each world on the parts cast from ``start`` (default: the patch day) until
+        ``end``: tests, catches, shipped defects and their cost, fires and their hours."""
+        cast = self.shift_log["cast_at"]
+        window = cast >= (self.since if start is None else start)
+        if end is not None:
+            window &= cast < end
+        rows = {}
+        for world in self.worlds:
+            score = rule.score(self.shift_log[window], world.tested[window])
+            fires = [f for f in world.fires if (start is None or f >= start)]
+            fires = [f for f in fires if end is None or f < end]
+            rows[world.name] = {
+                "parts": score.parts,
+                "defects": score.defects,
+                "tested": score.flagged,
+                "caught": score.caught,
+                "shipped_defects": score.defects - score.caught,
+                "cost_of_shipped_defects": (score.defects - score.caught)
+                * ECONOMICS.cost_per_shipped_defect,
+                "catch_rate": score.catch_rate,
+                "fires": len(fires),
+                "rapid_response_hours": len(fires) * FIRE_HOURS,
+            }
+        return pd.DataFrame.from_dict(rows, orient="index").rename_axis("world")
+
+    def monthly(self) -> pd.DataFrame:
+        """Shipped defects per month of production (December from the patch day) and world."""
+        window = self.shift_log["cast_at"] >= self.since
+        month = factory.month_of(self.shift_log)[window]
+        table = pd.DataFrame(
+            {
+                w.name: (self.shift_log["defect"] & ~w.tested)[window].groupby(month).sum()
+                for w in self.worlds
+            }
+        )
+        return table.astype("int64").rename_axis("month")
+
+    def fewer_shipped_share(self) -> float:
+        """The share of the patch's shipped defects the durable fix does not ship."""
+        table = self.judged()
+        return float(
+            1 - table.loc[DURABLE, "shipped_defects"] / table.loc[PATCH, "shipped_defects"]
+        )
+
+    def hours_saved(self, start: pd.Timestamp | None = None) -> float:
+        """Rapid response's hours on fires with only the patch minus with the durable fix."""
+        table = self.judged(start)
+        return float(
+            table.loc[PATCH, "rapid_response_hours"] - table.loc[DURABLE, "rapid_response_hours"]
+        )
+
+
+def first_alarm(
+    shift_log: pd.DataFrame,
+    tested: pd.Series,
+    seen: Returns,
+    baseline_catch_rate: float,
+    after: pd.Timestamp,
+) -> pd.Timestamp | None:
+    """The first morning the daily check rings on a week of parts all cast from ``after``."""
+    recent = shift_log["cast_at"] >= after - pd.Timedelta(days=14)  # earlier days never count
+    checks = monitoring.check_periods(
+        shift_log[recent],
+        tested[recent],
+        baseline_catch_rate,
+        window=DAILY_CHECK.window,
+        drop=firefighting.DROP,
+        min_defects=firefighting.MIN_DEFECTS,
+        lookback=DAILY_CHECK.lookback,
+        returns=seen.for_parts(shift_log.index[recent]),
+        min_share_in=firefighting.MIN_SHARE_IN,
+    ).sort_values("period_start", kind="stable")
+    pooled_from = checks["period_start"].shift(DAILY_CHECK.lookback - 1)
+    rang = checks[checks["alarm"] & (pooled_from >= after)]
+    return None if rang.empty else pd.Timestamp(rang["noticed_on"].min())
+
+
+def refit_patch(
+    shift_log: pd.DataFrame,
+    tested: pd.Series,
+    seen: Returns,
+    on: pd.Timestamp,
+    supplier: str,
+    economics: PlantEconomics = ECONOMICS,
+) -> rule.Rule:
+    """Rapid response's answer to a fire: the rule search on the last
+    :data:`PATCH_LOOKBACK_DAYS` of ``supplier``'s parts old enough for returns to come in,
+    as known on the morning of ``on``, at the same capacity and columns."""
+    known = firefighting.known_outcomes(shift_log, tested, seen, on)
+    settled = on.normalize() - pd.Timedelta(days=returns.CUSTOMER_DELAY.days[0])
+    recent = known["cast_at"] >= on.normalize() - pd.Timedelta(days=PATCH_LOOKBACK_DAYS)
+    parts = known[recent & (known["cast_at"] < settled) & (known["supplier"] == supplier)]
+    if not parts[factory.TARGET].any():
+        raise ValueError(f"no {supplier} defects are known on {on.date()}: nothing to refit")
+    return rule.find_rule(
+        parts, factory.TARGET, economics.inspection_capacity_share, rule.RULE_COLUMNS
+    ).rule
+
+
+def patch_world(
+    shift_log: pd.DataFrame,
+    seen: Returns,
+    flags: pd.Series,
+    since: pd.Timestamp,
+    baseline_catch_rate: float,
+    economics: PlantEconomics = ECONOMICS,
+) -> World:
+    """Only the patch: ``flags`` (December's patch) until the daily check rings, then a
+    refitted patch for the supplier in use, live the next morning, and so on."""
+    last_day = shift_log["cast_at"].max().normalize()
+    fires, after = [], since
+    while True:
+        tested = _route(shift_log, flags, economics)
+        alarm = first_alarm(shift_log, tested, seen, baseline_catch_rate, after)
+        if alarm is None:
+            break
+        fires.append(alarm)
+        day = firefighting.patch_day(alarm)
+        if day > last_day:
+            break
+        cast_before = shift_log.loc[shift_log["cast_at"] < alarm, "supplier"]
+        supplier = str(cast_before.iloc[-1])
+        try:
+            patch = refit_patch(shift_log, tested, seen, alarm, supplier, economics)
+        except ValueError:  # nothing known to refit on: the fire is fought, the sheet unchanged
+            after = day
+            continue
+        flags = firefighting.hand_over(shift_log, flags, patch.flag(shift_log), day, supplier)
+        after = day
+    return World(PATCH, flags, tested, tuple(fires), fixes=len(fires))
+
+
+def durable_world(
+    shift_log: pd.DataFrame,
+    seen: Returns,
+    flags: pd.Series,
+    since: pd.Timestamp,
+    baseline_catch_rate: float,
+    *,
+    seed: int,
+    economics: PlantEconomics = ECONOMICS,
+    max_iter: int = MAX_ITER,
+) -> World:
+    """The durable fix: ``flags`` until :data:`DURABLE_LIVE_FROM`, then every Monday the
+    model in use flags the week's parts, retrained first when the job is due (see the
+    module)."""
+    flags = flags.copy()
+    cast = shift_log["cast_at"]
+    day = cast.dt.normalize()
+    month = factory.month_of(shift_log)
+    tested = _route(shift_log, flags, economics)
+    model, retrainings, new_since = None, 0, None
+    for monday in pd.date_range(DURABLE_LIVE_FROM, cast.max(), freq="W-MON"):
+        # Routing is decided as parts are cast: re-route the months of the week just gone.
+        for label in month[(cast >= monday - pd.Timedelta(days=7)) & (cast < monday)].unique():
+            here = month == label
+            tested[here] = rule.within_capacity(shift_log[here], flags[here], economics)
+        last_week = shift_log[(cast >= monday - pd.Timedelta(days=7)) & (cast < monday)]
+        if model is not None and _new_supplier(model, last_week):
+            new_since = monday
+        settling = new_since is not None and monday - new_since < pd.Timedelta(
+            weeks=NEW_SUPPLIER_WEEKS
+        )
+        if model is None or monday.day <= 7 or settling:
+            window = (cast >= monday - pd.Timedelta(days=TRAINING_DAYS)) & (
+                cast < monday - pd.Timedelta(days=SETTLE_DAYS)
+            )
+            past = shift_log[window]
+            model = firefighting.train_risk_model(
+                past,
+                tested[window],
+                seen.for_parts(past.index),
+                monday,
+                seed=seed,
+                max_iter=max_iter,
+            )
+            retrainings += 1
+        # The threshold fills the capacity on the last production days the model did not see.
+        unseen = day[(day < monday) & (cast >= model.trained_until)].unique()
+        recent_days = np.sort(day[day < monday].unique())[-max(len(unseen), 1) :]
+        share = economics.inspection_capacity_share
+        threshold = np.quantile(_risk(model, shift_log[day.isin(recent_days)]), 1 - share)
+        week = (cast >= monday) & (cast < monday + pd.Timedelta(days=7))
+        flags[week] = _risk(model, shift_log[week]) > threshold
+    tested = _route(shift_log, flags, economics)
+    fires, after = [], since
+    while (alarm := first_alarm(shift_log, tested, seen, baseline_catch_rate, after)) is not None:
+        fires.append(alarm)
+        after = firefighting.patch_day(alarm)
+    return World(DURABLE, flags.rename("flagged"), tested, tuple(fires), fixes=retrainings)
+
+
+def _risk(model: firefighting.RiskModel, parts: pd.DataFrame) -> pd.Series:
+    """The model's risk; a supplier it never saw is an unknown (missing) category."""
+    known = parts["supplier"].isin(model.categories["supplier"])
+    return model.risk(parts.assign(supplier=parts["supplier"].where(known)))
+
+
+def _new_supplier(model: firefighting.RiskModel, last_week: pd.DataFrame) -> bool:
+    """The drift check on the supplier: do last week's parts carry one the model never saw?"""
+    known = pd.DataFrame({"supplier": model.categories["supplier"]})
+    drift = firefighting.drift_check(known, last_week, numeric=(), categorical=("supplier",))
+    return bool(drift.loc["supplier", "alarm"])
+
+
+def _route(shift_log: pd.DataFrame, flags: pd.Series, economics: PlantEconomics) -> pd.Series:
+    """The one routing, run only on the months from the fire's (earlier ones never change)."""
+    tested = pd.Series(False, index=shift_log.index, name="tested")
+    scope = factory.month_of(shift_log) >= factory.FIRE_MONTH
+    tested[scope] = rule.within_capacity(shift_log[scope], flags[scope], economics)
+    return tested
+
+
+def long_term(
+    plant: factory.Plant,
+    december: firefighting.December,
+    *,
+    economics: PlantEconomics = ECONOMICS,
+    max_iter: int = MAX_ITER,
+) -> LongTerm:
+    """The patch and the durable fix from December's patch day to June 2026 (see the module)."""
+    shift_log = factory_after.with_the_year_after(plant)
+    seen = factory_after.returns_after(shift_log, plant.shift_log, plant.seed)
+    in_force = iteration.flags_in_force(shift_log, december.versions, economics)
+    patched = firefighting.hand_over(
+        shift_log, in_force, december.patch.flag(shift_log), december.patch_day
+    )
+    baseline = float(december.detection.attrs["baseline_catch_rate"])
+    since = december.patch_day
+    return LongTerm(
+        shift_log=shift_log,
+        seen=seen,
+        since=since,
+        baseline_catch_rate=baseline,
+        patch=patch_world(shift_log, seen, patched, since, baseline, economics),
+        durable=durable_world(
+            shift_log,
+            seen,
+            patched,
+            since,
+            baseline,
+            seed=plant.seed,
+            economics=economics,
+            max_iter=max_iter,
+        ),
+    )
