@@ -83,3 +83,29 @@ def test_a_refitted_patch_reads_only_what_was_known(long_term):
     assert patch.conditions
     with pytest.raises(ValueError, match="nothing to refit"):
         preemption.refit_patch(log, tested, seen, factory_after.NEXT_CHANGE_DATE, "Castella")
+
+
+def test_the_weekly_threshold_flags_the_capacity_share_of_the_last_four_weeks(long_term):
+    log = long_term.shift_log
+    cast = log["cast_at"]
+    monday = pd.Timestamp("2026-03-02")
+    recent = (cast >= monday - pd.Timedelta(days=preemption.THRESHOLD_DAYS)) & (cast < monday)
+    past = cast < monday - pd.Timedelta(days=7)
+    model = firefighting.train_risk_model(
+        log[past],
+        long_term.durable.tested[past],
+        long_term.seen.for_parts(log.index[past]),
+        monday,
+        max_iter=20,
+    )
+    flags = preemption._weekly_flags(model, log, monday, recent, ECONOMICS)
+    assert flags.sum() <= ECONOMICS.capacity(int(recent.sum()))
+    assert flags.sum() >= ECONOMICS.capacity(int(recent.sum())) - 5  # ties at most
+
+
+def test_the_durable_fix_flags_no_more_than_the_capacity_after_its_first_month(long_term):
+    cast = long_term.shift_log["cast_at"]
+    month = factory.month_of(long_term.shift_log)
+    live = cast >= factory_after.REOPENS + pd.Timedelta(days=preemption.THRESHOLD_DAYS)
+    share = long_term.durable.flags[live].groupby(month[live]).mean()
+    assert (share <= ECONOMICS.inspection_capacity_share + 0.01).all(), share.to_dict()

@@ -33,14 +33,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from pocmvp.case import factory, factory_after, fire, firefighting, iteration, returns
 from pocmvp.case import plant_rule as rule
 from pocmvp.case.returns import Returns
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
-from pocmvp.toolkit import monitoring
+from pocmvp.toolkit import monitoring, routing
 
 PATCH, DURABLE = "the patch", "the durable fix"
 DURABLE_LIVE_FROM = factory_after.REOPENS
@@ -48,8 +47,12 @@ DURABLE_LIVE_FROM = factory_after.REOPENS
 TRAINING_DAYS = 91
 """The retraining job learns from the last 13 weeks of outcomes known on its Monday..."""
 SETTLE_DAYS = returns.CUSTOMER_DELAY.days[0]
-"""...except the last days, before any return can be back (the patch's rule too); their
-parts set the threshold, so it is fixed on parts the model has not learnt from."""
+"""...except the last days, before any return can be back (the patch's rule too)."""
+THRESHOLD_DAYS = 28
+"""Each Monday's threshold flags the capacity share of the last four weeks' parts: a month
+of scores, so one odd day cannot push the week's flags past the X-ray cell's plan (a
+threshold fixed on the last few days alone flagged more than the capacity in some months,
+and the routing then had no test left for the month's last days)."""
 NEW_SUPPLIER_WEEKS = 6
 """Weeks of weekly retraining after the drift check sees a new supplier."""
 MAX_ITER = 50
@@ -242,7 +245,6 @@ def durable_world(
     module)."""
     flags = flags.copy()
     cast = shift_log["cast_at"]
-    day = cast.dt.normalize()
     month = factory.month_of(shift_log)
     tested = _route(shift_log, flags, economics)
     model, retrainings, new_since = None, 0, None
@@ -271,19 +273,33 @@ def durable_world(
                 max_iter=max_iter,
             )
             retrainings += 1
-        # The threshold fills the capacity on the last production days the model did not see.
-        unseen = day[(day < monday) & (cast >= model.trained_until)].unique()
-        recent_days = np.sort(day[day < monday].unique())[-max(len(unseen), 1) :]
-        share = economics.inspection_capacity_share
-        threshold = np.quantile(_risk(model, shift_log[day.isin(recent_days)]), 1 - share)
         week = (cast >= monday) & (cast < monday + pd.Timedelta(days=7))
-        flags[week] = _risk(model, shift_log[week]) > threshold
+        flags[week] = _weekly_flags(model, shift_log, monday, week, economics)
     tested = _route(shift_log, flags, economics)
     fires, after = [], since
     while (alarm := first_alarm(shift_log, tested, seen, baseline_catch_rate, after)) is not None:
         fires.append(alarm)
         after = firefighting.patch_day(alarm)
     return World(DURABLE, flags.rename("flagged"), tested, tuple(fires), fixes=retrainings)
+
+
+def _weekly_flags(
+    model: firefighting.RiskModel,
+    shift_log: pd.DataFrame,
+    monday: pd.Timestamp,
+    week: pd.Series,
+    economics: PlantEconomics,
+) -> pd.Series:
+    """The week's flags: the model's risk at or above the threshold that flags the capacity
+    share of the parts cast in the last :data:`THRESHOLD_DAYS` before ``monday`` (their
+    scores are known that morning; a score needs no outcome), through the one routing's
+    :func:`pocmvp.toolkit.routing.threshold_for_share`."""
+    cast = shift_log["cast_at"]
+    recent = (cast >= monday - pd.Timedelta(days=THRESHOLD_DAYS)) & (cast < monday)
+    threshold = routing.threshold_for_share(
+        _risk(model, shift_log[recent]), economics.inspection_capacity_share
+    )
+    return routing.flags_from_scores(_risk(model, shift_log[week]), threshold)
 
 
 def _risk(model: firefighting.RiskModel, parts: pd.DataFrame) -> pd.Series:
