@@ -10,15 +10,16 @@ built after December:
   force for any other; whenever the daily check rings, rapid response answers as in
   December (:func:`patch_world`): it refits the rule on the parts of the supplier in use,
   as known that morning, and the new patch is live the next morning;
-* **the durable fix**: preemption's model (:func:`pocmvp.case.firefighting.train_risk_model`),
-  live from the plant's reopening in January, with its threshold reset every Monday from
-  the last days' inputs, and a scheduled job that retrains it on the first Monday of each
+* **the durable fix**: preemption's model
+  (:func:`pocmvp.case.firefighting.train_risk_model`), live from the plant's reopening in
+  January, with its threshold reset every Monday on the scores of the last
+  :data:`THRESHOLD_DAYS`, and a scheduled job that retrains it on the first Monday of each
   month, and every Monday for :data:`NEW_SUPPLIER_WEEKS` weeks once the drift check
   (:func:`pocmvp.case.firefighting.drift_check`) has seen a supplier its training parts
-  never had (:func:`durable_world`). It learns from the outcomes known that morning on
-  parts cast :data:`TRAINING_DAYS` to :data:`SETTLE_DAYS` days before. The durable fix
-  is not the model alone: it is the retraining job, the drift
-  check that triggers it and the data they read, run without anyone.
+  never had (:func:`durable_world`). It learns from the outcomes known that morning on parts
+  cast :data:`TRAINING_DAYS` to :data:`SETTLE_DAYS` days before. The durable fix is not the
+  model alone: it is the retraining job, the drift check that triggers it and the data they
+  read, run without anyone.
 
 Both worlds route every part through the one routing
 (:func:`pocmvp.case.plant_rule.within_capacity`: same months, same capacity), and decide
