@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
+from xlsxwriter.worksheet import Worksheet
 
 from pocmvp.case import factory, firefighting, report
 from pocmvp.case import plant_workbook as workbook
@@ -27,6 +28,7 @@ DANGEROUS = (
 )
 """Strings a spreadsheet would evaluate: each of OWASP's leading characters."""
 MONTH = "2025-10"
+FIXED = dt.datetime(2025, 1, 1)
 TEXT_COLUMNS = ("part_id", "supplier", "alloy_lot", "mould_id", "cell")
 """The shift log's free-text columns (the shift is checked against the plant's shifts)."""
 
@@ -80,18 +82,70 @@ def _recalculated_text(path, tmp_path, sheet_name):
 
 @pytest.mark.parametrize("text", DANGEROUS)
 @pytest.mark.parametrize("number_format", [None, "0.0", "#,##0", "yyyy-mm-dd hh:mm"])
-def test_a_string_is_text_in_any_column_of_both_kinds_of_sheet(text, number_format, tmp_path):
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("s")
-    sheet.append([cells.data_cell(sheet, text, number_format)])
-    book.save(tmp_path / "write_only.xlsx")
+def test_a_string_is_text_in_any_column_of_both_kinds_of_workbook(text, number_format, tmp_path):
+    with cells.NewWorkbook(tmp_path / "new.xlsx", dt.date(2025, 1, 1)) as new:
+        sheet = new.add_sheet("s")
+        new.write(sheet, 0, 0, text, number_format)
+        put, values = new.column_writer(sheet, 0, pd.Series([text], dtype=object))
+        put(1, values[0])
     normal = Workbook()
     cells.set_data_cell(normal.active.cell(1, 1), text, number_format)
     normal.save(tmp_path / "normal.xlsx")
-    for name in ("write_only.xlsx", "normal.xlsx"):
+    for name in ("new.xlsx", "normal.xlsx"):
         assert _formula_cells(tmp_path / name) == []
-        cell = load_workbook(tmp_path / name).worksheets[0]["A1"]
-        assert (cell.data_type, cell.value) == ("s", cells.clean_text(text))
+        for (cell,) in load_workbook(tmp_path / name).worksheets[0].iter_rows():
+            assert (cell.data_type, cell.value) == ("s", cells.clean_text(text))
+
+
+def test_a_new_workbook_keeps_each_kind_of_value(tmp_path):
+    when = pd.Timestamp("2025-10-01 06:30")
+    values = [1, np.int64(2), 2.5, np.float32(0.5), True, np.bool_(False), when, None, np.nan]
+    values += [pd.NA, pd.NaT, "a\x01b", dt.date(2025, 1, 2), "", np.inf, -np.inf]
+    column = pd.Series(values, dtype=object)
+    with cells.NewWorkbook(tmp_path / "kinds.xlsx", dt.date(2025, 1, 1)) as new:
+        sheet = new.add_sheet("s")
+        new.formula(sheet, 0, 2, "=A1+1", "0.0")  # rows in order: row 1 (0) first
+        put, converted = new.column_writer(sheet, 1, column)
+        for row, (value, python) in enumerate(zip(values, converted, strict=True)):
+            new.write(sheet, row, 0, value)
+            put(row, python)
+    sheet = load_workbook(tmp_path / "kinds.xlsx").worksheets[0]
+    for by_cell, by_column in sheet.iter_rows(max_col=2):
+        assert (by_cell.data_type, by_cell.value) == (by_column.data_type, by_column.value)
+    got = [(c.data_type, c.value, c.number_format) for (c,) in sheet.iter_rows(max_col=1)]
+    assert got == [
+        ("n", 1, "General"),
+        ("n", 2, "General"),
+        ("n", 2.5, "General"),
+        ("n", 0.5, "General"),
+        ("b", True, "General"),
+        ("b", False, "General"),
+        ("d", when.to_pydatetime(), cells.DATE_FORMAT),
+        *[("n", None, "General")] * 4,
+        ("s", "a\ufffdb", "General"),
+        ("d", dt.datetime(2025, 1, 2), "yyyy-mm-dd"),
+        ("n", None, "General"),  # an empty string is an empty cell, as openpyxl writes it
+        ("s", "inf", "General"),  # an infinite number is text, as with openpyxl
+        ("s", "-inf", "General"),
+    ]
+    formula = sheet["C1"]
+    assert (formula.data_type, formula.value, formula.number_format) == ("f", "=A1+1", "0.0")
+    computed = load_workbook(tmp_path / "kinds.xlsx", data_only=True).worksheets[0]["C1"]
+    assert computed.value is None  # no stored result: a spreadsheet computes it on opening
+
+
+def test_formulas_are_written_without_xlsxwriters_rewriting():
+    # The override of NewWorkbook's sheets saves most of the time a column of formulas takes;
+    # if XlsxWriter renamed the method, it would silently do nothing.
+    assert cells._Worksheet._prepare_formula is not Worksheet._prepare_formula
+    assert cells._Worksheet()._prepare_formula("=OR(A2>1,B2<2)") == "OR(A2>1,B2<2)"
+
+
+def test_a_new_workbook_is_not_written_when_writing_fails(tmp_path):
+    with pytest.raises(RuntimeError), cells.NewWorkbook(tmp_path / "x.xlsx", FIXED) as new:
+        new.write(new.add_sheet("s"), 0, 0, "started")
+        raise RuntimeError("stopped half way")
+    assert not (tmp_path / "x.xlsx").exists()
 
 
 def test_values_keep_their_kind():

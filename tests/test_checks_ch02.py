@@ -43,8 +43,8 @@ def routed_melt(log):
     flags = routing.flags_with_monthly_threshold(
         window["melt_temp_c"], window["cast_at"], SHARE
     ).reindex(held_out.index)
-    by_melt = routing.route(held_out, flags.fillna(False).astype(bool), SHARE)
-    today = routing.route(held_out, None, SHARE)
+    by_melt = routing.route(held_out, flags.fillna(False).astype(bool), SHARE, time="cast_at")
+    today = routing.route(held_out, None, SHARE, time="cast_at")
     return held_out, today, by_melt
 
 

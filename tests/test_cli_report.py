@@ -34,14 +34,8 @@ def orders(n: int = 3000, seed: int = 1) -> pd.DataFrame:
 
 
 def write_rule(folder, **changes):
-    approved = rulefile.RuleFile(
-        rule=Rule.of(("amount", ">", 250.0)),
-        capacity=0.05,
-        target="fraud",
-        id="order_id",
-        time="created",
-        **changes,
-    )
+    fields = {"capacity": 0.05, "target": "fraud", "id": "order_id", "time": "created"}
+    approved = rulefile.RuleFile(rule=Rule.of(("amount", ">", 250.0)), **{**fields, **changes})
     return approved.save(folder / "rule.json")
 
 
@@ -106,6 +100,13 @@ def test_any_table_is_reported_with_every_rejected_row(
     )
     body = message.get_body(("plain",)).get_content()
     assert "60 rows were rejected" in body and "Rejected sheet" in body
+    # A table's words: rows and the test, never the plant's parts; rule.json is "the rule".
+    html = message.get_body(("html",)).get_content()
+    assert message["Subject"] == "Report: October 2025 (the rule)"
+    assert "The rule: Flag a row if" in body and "every flagged row." in body
+    assert "rows were flagged for the test" in html
+    for said in (body, html, message["Subject"]):
+        assert "rule rule" not in said.lower() and " part" not in said and "X-ray" not in said
 
     # A folder this tool wrote is replaced; once the user adds a file, it is refused.
     assert output.written_files(folder) == sorted(report.file_names(MONTH, "rule").values())
@@ -134,6 +135,7 @@ def refuse(arguments, capsys, folder):
         ("outside", "2026-01 is outside the data: the rows cover 2025-09 to 2025-11"),
         ("newline", "the month must look like 2025-09 (YYYY-MM), got '2025-10\\n'"),
         ("bad rule", "cannot use the rule file"),
+        ("no time", "the rule file 'rule.json' names no time column"),
         ("seed on a table", "--seed and --fast are for the generated plant"),
     ],
 )
@@ -144,7 +146,7 @@ def test_bad_input_is_one_line_and_exit_2(case, message, tmp_path, capsys):
         path.write_bytes(b"\xff\xfe\x00\x01 not a table \x00\xff")
     else:
         (frame.drop(columns="fraud") if case == "no target" else frame).to_csv(path, index=False)
-    rule_path = write_rule(tmp_path)
+    rule_path = write_rule(tmp_path, **({"time": None} if case == "no time" else {}))
     if case == "bad rule":
         rule_path.write_text("{not json")
     month = {"outside": "2026-01", "newline": "2025-10\n"}.get(case, MONTH)
@@ -270,3 +272,13 @@ def test_the_report_is_sent_to_an_ipv6_relay(tmp_path, capfd):
     assert f"through ::1:{port}" in captured.out
     (envelope,) = inbox.envelopes
     assert envelope.rcpt_tos == ["lead@shop.example"]
+
+
+def test_a_rule_is_named_once():
+    assert report.rule_called("v1") == "rule v1"
+    assert report.rule_called("v2", capital=True) == "Rule v2"
+    assert report.rule_called("rule") == "the rule"
+    assert report.rule_called("rule", capital=True) == "The rule"
+    assert report.rule_called("example_rule") == "example_rule"
+    assert report.rule_called("Fraud-Rule-2025") == "Fraud-Rule-2025"
+    assert report.rule_called("rulebook") == "rule rulebook"

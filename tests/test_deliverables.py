@@ -38,7 +38,7 @@ def small_workbook(shift_log, tmp_path):
 
 def orange_rows(png: bytes) -> int:
     """Pixel rows of the picture filled with the workbook's highlight colour."""
-    colour = tuple(int(workbook.HIGHLIGHT.start_color.rgb[i : i + 2], 16) for i in (2, 4, 6))
+    colour = tuple(int(workbook.HIGHLIGHT[i : i + 2], 16) for i in (1, 3, 5))
     with Image.open(io.BytesIO(png)) as image:
         image = image.convert("RGB")
         column = [image.getpixel((image.width // 2, y)) for y in range(image.height)]

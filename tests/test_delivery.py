@@ -10,6 +10,7 @@ import pytest
 from local_servers import Inbox, free_port
 
 from pocmvp.case import status_quo
+from pocmvp.case.report_words import WORDS as PLANT_WORDS
 from pocmvp.toolkit import delivery
 
 MONTH = "2025-11"
@@ -87,9 +88,21 @@ def test_chart_is_the_same_bytes_whatever_the_caller_set(monthly, chart):
 def test_chart_alt_text_states_the_month(chart, monthly):
     row = monthly.loc[MONTH]
     assert MONTH in chart.alt
-    assert f"{row['flagged']} parts were flagged" in chart.alt
-    assert f"{row['caught']} defects were caught" in chart.alt
-    assert f"{row['shipped_defects']} were shipped" in chart.alt
+    assert f"{row['flagged']} rows were flagged for the test" in chart.alt
+    assert f"{row['caught']} positives were caught" in chart.alt
+    assert f"{row['shipped_defects']} were missed" in chart.alt
+
+
+def test_the_chart_speaks_the_words_a_case_passes(chart, monthly):
+    """A table's chart says rows and positives; the plant's says parts, the X-ray test and
+    defects shipped (its words, from the case), and only the words differ."""
+    row = monthly.loc[MONTH]
+    plant = delivery.render_monthly_chart(monthly, MONTH, words=PLANT_WORDS)
+    assert f"{row['flagged']} parts were flagged for the X-ray test" in plant.alt
+    assert f"{row['caught']} defects were caught" in plant.alt
+    assert f"{row['shipped_defects']} were shipped" in plant.alt
+    assert "part" not in chart.alt and "X-ray" not in chart.alt and "defect" not in chart.alt
+    assert plant.png != chart.png
 
 
 def test_chart_accepts_the_status_quo_table(shift_log):
@@ -290,10 +303,10 @@ def test_no_server_raises():
 
 
 def test_a_so_far_chart_says_so(monthly):
-    chart = delivery.render_monthly_chart(monthly, MONTH, shipped_so_far=True)
+    chart = delivery.render_monthly_chart(monthly, MONTH, shipped_so_far=True, words=PLANT_WORDS)
     row = monthly.loc[MONTH]
     assert f"{row['shipped_defects']} shipped defects had come back so far" in chart.alt
-    assert chart.png != delivery.render_monthly_chart(monthly, MONTH).png
+    assert chart.png != delivery.render_monthly_chart(monthly, MONTH, words=PLANT_WORDS).png
 
 
 def test_more_tables_follow_the_notes(chart, workbook):
@@ -309,3 +322,12 @@ def test_more_tables_follow_the_notes(chart, workbook):
 def test_day_names():
     assert delivery.day_name("2025-12-01") == "1 December 2025"
     assert delivery.day_name(pd.Timestamp("2026-01-21 06:00")) == "21 January 2026"
+
+
+def test_the_email_names_the_flagged_rows_in_the_reports_words(chart, workbook):
+    for words, noun in ((delivery.TABLE_WORDS, "row"), (PLANT_WORDS, "part")):
+        parts = parts_of(compose(chart, workbook, chart_alt=None, words=words))
+        for kind in ("text/plain", "text/html"):
+            assert f"see every flagged {noun}." in parts[kind].get_content(), (noun, kind)
+        html = parts["text/html"].get_content()
+        assert f'alt="Chart of {words.rows} flagged, {words.positives} caught' in html

@@ -49,7 +49,7 @@ def test_the_baseline_is_what_was_known_when_the_fire_started(december):
     rate, months = firefighting.baseline(log, tested, seen)
     assert months == ("2025-09", "2025-10"), "November's returns were not all in on 1 December"
     chosen = factory.month_of(log).isin(months)
-    assert rate == monitoring.overall_catch_rate(log[chosen], tested[chosen])
+    assert rate == monitoring.overall_catch_rate(log[chosen], tested[chosen], target="defect")
     with pytest.raises(ValueError, match="no live month was final"):
         firefighting.baseline(log, tested, seen, on="2025-10-15")
 

@@ -161,8 +161,8 @@ def brute_force_revision(v1: Rule, log: pd.DataFrame, capacity: float, span: flo
     for day, night in itertools.product(candidates, repeat=2):
         candidate = Rule(
             (
-                Condition(split.column, split.operator, day, shifts=("early", "late")),
-                Condition(split.column, split.operator, night, shifts=("night",)),
+                Condition(split.column, split.operator, day, ("early", "late"), "shift"),
+                Condition(split.column, split.operator, night, ("night",), "shift"),
                 *others,
             )
         )

@@ -4,6 +4,7 @@ from the case or the workbook's machinery (read from the source, so a lazy impor
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,35 @@ def test_reading_a_rule_file_never_imports_jsonschema(tmp_path):
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "False", "reading a rule.json imported jsonschema"
+
+
+TOOLKIT_TEXT = sorted(
+    p
+    for p in (PACKAGE / "toolkit").rglob("*")
+    if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".csv"
+)
+PLANT_WORDS = re.compile(r"shift_log|x-ray|cast_at", re.IGNORECASE)
+"""The plant's words, which the toolkit a learner takes home for their own tables never
+uses: it speaks of a table, its rows, its time column, the test and the target (the case
+says shift log, cast_at and X-ray, in case/)."""
+MAX_MODULE_LINES = 400
+
+
+@pytest.mark.parametrize("path", TOOLKIT_TEXT, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_the_toolkit_speaks_of_tables_not_the_plants_shift_log_or_x_ray(path):
+    text = path.read_text(encoding="utf-8")
+    found = [
+        f"line {number}: {line.strip()}"
+        for number, line in enumerate(text.splitlines(), start=1)
+        if PLANT_WORDS.search(line)
+    ]
+    assert not found, f"{path.relative_to(PACKAGE)} uses the plant's words: {found[:5]}"
+
+
+@pytest.mark.parametrize("path", TOOLKIT_FILES, ids=lambda p: p.name)
+def test_no_toolkit_module_is_over_400_lines(path):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_MODULE_LINES, (
+        f"{path.relative_to(PACKAGE)} has {lines} lines (at most {MAX_MODULE_LINES}): split "
+        "it by stage"
+    )

@@ -17,7 +17,7 @@ def parts(n_per_month=(200, 160), start="2025-01-01"):
 
 def test_no_flags_is_todays_every_nth_part():
     frame = parts()
-    tested = routing.route(frame, None, 0.05)
+    tested = routing.route(frame, None, 0.05, time="cast_at")
     first = tested[:200].to_numpy()
     assert list(np.flatnonzero(first)) == list(range(19, 200, 20)), "the 20th, 40th ... part"
     assert tested.sum() == 10 + 8
@@ -28,7 +28,7 @@ def test_every_option_spends_exactly_the_capacity():
     rng = np.random.default_rng(0)
     for share in (0.0, 0.01, 0.05, 0.2, 0.9):
         flagged = pd.Series(rng.random(len(frame)) < share, index=frame.index)
-        tested = routing.route(frame, flagged, 0.05)
+        tested = routing.route(frame, flagged, 0.05, time="cast_at")
         per_month = tested.groupby(routing.month_labels(frame["cast_at"])).sum()
         assert list(per_month) == [10, 8], share
 
@@ -37,7 +37,7 @@ def test_flagged_parts_first_in_casting_order_until_capacity():
     frame = parts((100,))
     flagged = pd.Series(False, index=frame.index)
     flagged.iloc[[3, 4, 5, 6, 7, 8, 9]] = True  # seven flags, capacity five
-    tested = routing.route(frame, flagged, 0.05)
+    tested = routing.route(frame, flagged, 0.05, time="cast_at")
     assert list(np.flatnonzero(tested)) == [3, 4, 5, 6, 7]
 
 
@@ -45,12 +45,12 @@ def test_a_decision_never_depends_on_later_parts():
     frame = parts((300,))
     rng = np.random.default_rng(1)
     flagged = pd.Series(rng.random(300) < 0.08, index=frame.index)
-    full = routing.route(frame, flagged, 0.05)
+    full = routing.route(frame, flagged, 0.05, time="cast_at")
     # Change every flag after part 150: decisions up to part 150 stay the same. (The month's
     # capacity is its plan, known in advance, so the frame keeps its length.)
     changed = flagged.copy()
     changed.iloc[150:] = ~changed.iloc[150:]
-    again = routing.route(frame, changed, 0.05)
+    again = routing.route(frame, changed, 0.05, time="cast_at")
     assert (full.iloc[:150] == again.iloc[:150]).all()
 
 
@@ -58,8 +58,8 @@ def test_unsorted_input_is_routed_in_casting_order():
     frame = parts((100,))
     flagged = pd.Series(np.arange(100) % 7 == 0, index=frame.index)
     shuffled = frame.sample(frac=1, random_state=3)
-    tested = routing.route(shuffled, flagged.loc[shuffled.index], 0.05)
-    assert tested.sort_index().equals(routing.route(frame, flagged, 0.05))
+    tested = routing.route(shuffled, flagged.loc[shuffled.index], 0.05, time="cast_at")
+    assert tested.sort_index().equals(routing.route(frame, flagged, 0.05, time="cast_at"))
 
 
 def test_threshold_flags_at_most_the_share_and_handles_ties():
@@ -81,10 +81,10 @@ def test_monthly_threshold_comes_from_the_month_before():
 @pytest.mark.parametrize("share", [0, 1, -0.1, 1.5])
 def test_capacity_share_must_be_a_share(share):
     with pytest.raises(ValueError, match="capacity_share"):
-        routing.route(parts(), None, share)
+        routing.route(parts(), None, share, time="cast_at")
 
 
 def test_flags_must_be_indexed_like_the_parts():
     frame = parts()
     with pytest.raises(ValueError, match="indexed like"):
-        routing.route(frame, pd.Series(True, index=frame.index[1:]), 0.05)
+        routing.route(frame, pd.Series(True, index=frame.index[1:]), 0.05, time="cast_at")

@@ -351,8 +351,8 @@ def test_comparison_with_today_holds_both_to_the_capacity(shift_log):
 
 NIGHT_AWARE = Rule(
     (
-        Condition("melt_temp_c", ">", 707.2, shifts=("early", "late")),
-        Condition("melt_temp_c", ">", 713.0, shifts=("night",)),
+        Condition("melt_temp_c", ">", 707.2, shifts=("early", "late"), scope_column="shift"),
+        Condition("melt_temp_c", ">", 713.0, shifts=("night",), scope_column="shift"),
         Condition("die_temp_c", "<", 195.5),
     ),
     factory.SCHEMA,
@@ -389,22 +389,27 @@ def test_a_scoped_condition_holds_only_on_its_shifts():
 
 
 def test_shifts_are_normalised_and_checked():
-    assert Condition("melt_temp_c", ">", 1, shifts="night").shifts == ("night",)
+    assert Condition("melt_temp_c", ">", 1, shifts="night", scope_column="shift").shifts == (
+        "night",
+    )
     # the toolkit keeps the scope's values as given, each once
-    assert Condition("melt_temp_c", ">", 1, shifts=["night", "early", "night"]).shifts == (
+    assert Condition("m", ">", 1, shifts=["night", "early", "night"], scope_column="s").shifts == (
         "night",
         "early",
     )
     assert Condition("melt_temp_c", ">", 1).shifts is None
-    assert Rule.of(("melt_temp_c", ">", 713.0, ("night",))).conditions[0].scoped
+    # four values take the scope column from the schema (the plant's shift), five name it
+    scoped = Rule.of(("melt_temp_c", ">", 713.0, ("night",)), schema=factory.SCHEMA)
+    assert scoped.conditions[0].scoped and scoped.conditions[0].scope_column == "shift"
+    assert Rule.of(("x", ">", 1, ("web",), "channel")).conditions[0].scope_column == "channel"
     for bad in ((), (3,)):
         with pytest.raises(ValueError, match="scope"):
-            Condition("melt_temp_c", ">", 1, shifts=bad)
+            Condition("melt_temp_c", ">", 1, shifts=bad, scope_column="shift")
     # The plant accepts only its own shifts; the toolkit quotes any text safely.
     for bad in (("Night",), ("night'); DROP TABLE t; --",)):
         with pytest.raises(ValueError, match="shifts"):
-            rule.check_shifts(Rule.of(("melt_temp_c", ">", 1, bad)))
-    quoted = Condition("melt_temp_c", ">", 1, shifts=("it's",)).sql()
+            rule.check_shifts(Rule.of(("melt_temp_c", ">", 1, bad), schema=factory.SCHEMA))
+    quoted = Condition("melt_temp_c", ">", 1, shifts=("it's",), scope_column="shift").sql()
     assert "IN ('it''s')" in quoted
 
 
@@ -480,3 +485,12 @@ def test_accounting_of_clean_data_agrees_with_a_scoped_rule(shift_log):
     accounting = rule.account_rows(shift_log, NIGHT_AWARE)
     assert accounting.counts["rejected"] == 0
     pd.testing.assert_series_equal(accounting.flagged, NIGHT_AWARE.flag(shift_log))
+
+
+def test_a_scoped_condition_names_its_column_the_toolkit_assumes_none():
+    for missing in (None, ""):
+        with pytest.raises(ValueError, match="scope_column"):
+            Condition("melt_temp_c", ">", 1, shifts=("night",), scope_column=missing)
+    with pytest.raises(ValueError, match="scope_column"):
+        Rule.of(("melt_temp_c", ">", 713.0, ("night",)))  # no schema to take it from
+    assert Condition("melt_temp_c", ">", 1).scope_column is None

@@ -10,7 +10,7 @@ from pocmvp.case import factory, status_quo
 from pocmvp.case import plant_rule as rule
 from pocmvp.case import plant_workbook as workbook
 from pocmvp.case.plant_rule import Rule
-from pocmvp.toolkit import spreadsheet_engine
+from pocmvp.toolkit import cells, spreadsheet_engine
 from pocmvp.toolkit import workbook as toolkit_workbook
 
 needs_libreoffice = pytest.mark.skipif(
@@ -145,8 +145,6 @@ def test_a_broken_formula_is_reported_by_row(tmp_path):
 def test_a_scoped_rule_reads_shift_text_exactly_as_python_does(fast_plant, tmp_path):
     """Shift cells a person might type (another case, stray spaces, empty, a formula in
     disguise) are in no scope, in the spreadsheet as in Python."""
-    from openpyxl import Workbook
-
     log = workbook.tricky_rows(fast_plant.shift_log, NIGHT_AWARE)
     typed = ["Night", " night", "night ", "NIGHT", "", '="night"', "nacht", None]
     hot_at_night = log.iloc[[0] * len(typed)].copy()
@@ -157,13 +155,11 @@ def test_a_scoped_rule_reads_shift_text_exactly_as_python_does(fast_plant, tmp_p
     log["part_id"] = [f"S-{i:03d}" for i in range(len(log))]
     # write_rule_workbook refuses unknown shifts, so write the data sheet as a person's edits
     # would leave it.
-    book = Workbook(write_only=True)
-    layout = toolkit_workbook._Layout(factory.SCHEMA, workbook.DATA_SHEET, "send_to_xray", {}, {})
-    toolkit_workbook._write_data_sheet(
-        book.create_sheet(workbook.DATA_SHEET), log, NIGHT_AWARE, layout
-    )
+    layout = toolkit_workbook.Layout(factory.SCHEMA, workbook.DATA_SHEET, "send_to_xray", {}, {})
     path = tmp_path / "typed.xlsx"
-    book.save(path)
+    with cells.NewWorkbook(path, toolkit_workbook.FIXED_DATE) as book:
+        sheet = book.add_sheet(workbook.DATA_SHEET)
+        toolkit_workbook._write_data_sheet(book, sheet, log, NIGHT_AWARE, layout)
     result = spreadsheet_engine.recalculate(path, tmp_path / "out")
 
     flags = spreadsheet_engine.read_flags(result)

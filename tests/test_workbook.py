@@ -185,7 +185,7 @@ def test_scoped_rule_marks_unknown_shifts_and_still_highlights_flags(scoped):
     ]
     (unknown,) = ranges[f"D2:D{last}"]
     assert unknown.formula == ['NOT(OR(EXACT($D2,"early"),EXACT($D2,"late"),EXACT($D2,"night")))']
-    assert unknown.dxf.fill.fgColor.rgb == workbook.OVER_CAPACITY.fgColor.rgb
+    assert unknown.dxf.fill.bgColor.rgb == "FF" + workbook.OVER_CAPACITY.removeprefix("#")
 
 
 def test_scoped_rule_sheet_explains_the_shifts(scoped):

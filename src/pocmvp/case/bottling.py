@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 DEFAULT_SEED = 2026
-DEFAULT_BOTTLES = 60_000  # a year of one line's sampled bottles: about 5,000 a month
-FAST_BOTTLES = 15_000  # CI's fast mode: four times smaller, same story
+DEFAULT_BOTTLES = 30_000  # a year of one line's sampled bottles: about 2,500 a month
+FAST_BOTTLES = 10_000  # CI's fast mode: three times smaller, same story
 YEAR = 2025
 
 BOTTLE_ID = "Bottle ID"

@@ -51,6 +51,9 @@ from pocmvp.case.upkeep import ENGINEERING_WORK, Automation
 from pocmvp.toolkit import cells, monitoring
 from pocmvp.toolkit.rule import Rule
 
+MONITORED = {"time": factory.SCHEMA.time, "target": factory.TARGET}
+"""The shift log's columns the toolkit's monitoring reads: ``cast_at`` and ``defect``."""
+
 CHANGE_DATE = factory.SUPPLIER_CHANGE_DATE
 """The day NordAlloy's first lots were charged into the furnaces."""
 NEW_SUPPLIER = factory.SUPPLIER_AFTER
@@ -84,7 +87,8 @@ def baseline(
     if not final:
         raise ValueError(f"no live month was final on {on.date()}: no baseline to compare with")
     chosen = factory.month_of(shift_log).isin(final)
-    return monitoring.overall_catch_rate(shift_log[chosen], tested[chosen]), final
+    rate = monitoring.overall_catch_rate(shift_log[chosen], tested[chosen], target=factory.TARGET)
+    return rate, final
 
 
 # ----------------------------------------------------------------------------- detection
@@ -146,6 +150,7 @@ def detection_times(
                 shift_log,
                 tested,
                 rate,
+                **MONITORED,
                 window=cadence.window,
                 drop=drop,
                 min_defects=min_defects,
@@ -224,7 +229,7 @@ def xray_results(shift_log: pd.DataFrame, tested: pd.Series, window: str = "W") 
     It never sees the parts it did not test: a fall in the catch rate shows up here only if
     the tested parts themselves change.
     """
-    table = monitoring.catch_rate_by_period(shift_log, tested, window)
+    table = monitoring.catch_rate_by_period(shift_log, tested, window, **MONITORED)
     found = pd.DataFrame(
         {
             "start": monitoring.period_start(shift_log["cast_at"], window),

@@ -298,7 +298,9 @@ def revise_for_night_shift(
         raise ValueError(f"span must be positive, got {span}")
     split = v1.conditions[position]
     others = tuple(c for i, c in enumerate(v1.conditions) if i != position)
-    rule.check_rule_columns(history, Rule((*v1.conditions, Condition(column, ">", 0, (shift,)))))
+    rule.check_rule_columns(
+        history, Rule((*v1.conditions, Condition(column, ">", 0, (shift,), SHIFT_COLUMN)))
+    )
 
     # Parts the other conditions already send cost nothing more and are caught anyway.
     already = Rule(others).flag(history).to_numpy() if others else np.zeros(len(history), bool)
@@ -336,8 +338,8 @@ def revise_for_night_shift(
     if day_threshold == night_threshold:
         return v1  # the data see no reason to read the night shift differently
     revised = (
-        Condition(column, split.operator, day_threshold, shifts=day_shifts),
-        Condition(column, split.operator, night_threshold, shifts=(shift,)),
+        Condition(column, split.operator, day_threshold, day_shifts, SHIFT_COLUMN),
+        Condition(column, split.operator, night_threshold, (shift,), SHIFT_COLUMN),
     )
     return Rule((*others[:position], *revised, *others[position:]), rule.SCHEMA)
 

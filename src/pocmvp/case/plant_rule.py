@@ -135,7 +135,9 @@ def within_capacity(
     (:func:`pocmvp.toolkit.routing.route`). Flagged parts are tested in casting order until the
     month's capacity is used; slots the flags leave idle go to today's sample of the others.
     """
-    return _rule.within_capacity(shift_log, flagged, economics.inspection_capacity_share)
+    return _rule.within_capacity(
+        shift_log, flagged, economics.inspection_capacity_share, SCHEMA.time
+    )
 
 
 def compare_with_today(

@@ -25,17 +25,20 @@ from pocmvp.toolkit import workbook as _workbook
 from pocmvp.toolkit.rule import Rule
 from pocmvp.toolkit.workbook import (  # noqa: F401 - the toolkit's names, re-exported
     HIGHLIGHT,
-    MONTH_TABLE_FIRST_ROW,
     OVER_CAPACITY,
     REJECTED_SHEET,
     RULE_SHEET,
-    SUMMARY_CELLS,
     SUMMARY_SHEET,
+)
+from pocmvp.toolkit.workbook_sheets import (  # noqa: F401 - re-exported
+    MONTH_TABLE_FIRST_ROW,
+    SUMMARY_CELLS,
+    flag_column,
 )
 
 DATA_SHEET = "Shift log"
 FLAG_HEADER = "send_to_xray"
-FLAG_COLUMN = _workbook.flag_column(SCHEMA)
+FLAG_COLUMN = flag_column(SCHEMA)
 """The letter of the rule's formula column on the data sheet."""
 _WIDTHS = {"part_id": 13, "cast_at": 17, "alloy_lot": 11, "shots_since_maintenance": 12}
 _FIELDS = {f.name: f for f in factory.SHIFT_LOG_FIELDS}

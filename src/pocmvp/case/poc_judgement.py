@@ -68,7 +68,7 @@ def routed(
     (:func:`pocmvp.toolkit.routing.route`); ``None`` is today's every-n-th-part sample."""
     if flagged is not None:
         flagged = flagged.reindex(shift_log.index).fillna(False).astype(bool)
-    return routing.route(shift_log, flagged, economics.inspection_capacity_share)
+    return routing.route(shift_log, flagged, economics.inspection_capacity_share, time="cast_at")
 
 
 def recall_at_capacity(

@@ -15,9 +15,26 @@ from pocmvp.case import plant_workbook, status_quo
 from pocmvp.case.factory import ShiftLogError
 from pocmvp.toolkit import delivery
 from pocmvp.toolkit.formats import eur, num, pct
-from pocmvp.toolkit.report import MonthlyReport, ReportError, Wording, rejected_note, rejected_table
+from pocmvp.toolkit.report import (
+    MonthlyReport,
+    ReportError,
+    Wording,
+    rejected_note,
+    rejected_table,
+    rule_called,
+)
 
 FINAL, SO_FAR = "final", "so far"
+WORDS = delivery.Words(
+    row="part",
+    rows="parts",
+    test="the X-ray test",
+    positives="defects",
+    missed="shipped",
+    months="Month of production",
+)
+"""The plant's words for the chart and the email: parts flagged for the X-ray test,
+defects caught and shipped, by month of production."""
 EARLIER_TITLE = "Earlier months, as their returns have come in"
 
 
@@ -27,9 +44,10 @@ class PlantWording(Wording):
 
     shipped_column = "shipped_so_far"
     shipped_so_far = True
+    words = WORDS
 
     def subject(self, month: str, rule_version: str) -> str:
-        return f"Quality report: {delivery.month_name(month)} (rule {rule_version})"
+        return f"Quality report: {delivery.month_name(month)} ({rule_called(rule_version)})"
 
     def email_table(self, figures: dict) -> dict[str, str]:
         return email_table(figures)
@@ -47,7 +65,8 @@ class PlantWording(Wording):
         """The month in words, as known on the report's morning, and its table of figures."""
         figures = result.figures
         said = (
-            f"**{delivery.month_name(result.month)}**, rule {result.rule_version}, as known on "
+            f"**{delivery.month_name(result.month)}**, {rule_called(result.rule_version)}, "
+            "as known on "
             f"the morning of {delivery.day_name(figures['as_of'])}. Of {num(figures['rows'])} rows "
             f"received, {num(figures['flagged'])} parts were flagged for the X-ray test, "
             f"{num(figures['passed'])} passed and {num(figures['rejected'])} were rejected for "
@@ -102,7 +121,7 @@ class PlantWording(Wording):
         ]
 
     def write_workbook(self, computed, approved, path, figures, rule_version):
-        notes = [f"Rule {rule_version}, chosen on the months {self.history}."]
+        notes = [f"{rule_called(rule_version, capital=True)}, chosen on the months {self.history}."]
         try:
             plant_workbook.write_rule_workbook(
                 computed.accepted,
@@ -175,7 +194,7 @@ def overflow_alert(figures: dict) -> str | None:
 
 
 def _notes(figures: dict, rule_version: str, names: dict[str, str]) -> list[str]:
-    notes = [f"Rule {rule_version}: {figures['rule']}"]
+    notes = [f"{rule_called(rule_version, capital=True)}: {figures['rule']}"]
     if figures["status"] != FINAL:
         notes.append(
             "The X-ray results of the month are complete. Defects shipped are counted as "

@@ -38,7 +38,7 @@ def every_nth_part(shift_log: pd.DataFrame, economics: PlantEconomics = ECONOMIC
     """Today's selection: every n-th part of each month goes to the X-ray test.
 
     It is the workbook's one routing (:func:`pocmvp.toolkit.routing.route`) with nothing flagged."""
-    return routing.route(shift_log, None, economics.inspection_capacity_share)
+    return routing.route(shift_log, None, economics.inspection_capacity_share, time="cast_at")
 
 
 def monthly_outcome(

@@ -99,8 +99,9 @@ def _routed(flags: np.ndarray, capacity: float) -> np.ndarray:
     """The plates tested with these flags, in table order within one month (the routing
     every option uses: flags first, idle tests to the every-n-th sample)."""
     times = pd.Timestamp("2025-01-01") + pd.to_timedelta(np.arange(len(flags)), unit="s")
-    parts = pd.DataFrame({"cast_at": times})
-    return routing.route(parts, pd.Series(flags, index=parts.index), capacity).to_numpy()
+    plates = pd.DataFrame({"tested_at": times})
+    flagged = pd.Series(flags, index=plates.index)
+    return routing.route(plates, flagged, capacity, time="tested_at").to_numpy()
 
 
 def _measures(name: str, flags: np.ndarray, truth: np.ndarray, capacity: float) -> dict:

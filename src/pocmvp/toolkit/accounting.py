@@ -21,9 +21,10 @@ FLAGGED, PASSED, REJECTED = "flagged", "passed", "rejected"
 
 @dataclass(frozen=True)
 class Accounting:
-    """What happened to every row of a shift log: flagged, passed, or rejected with a reason.
+    """What happened to every row of a table: flagged, passed, or rejected with a reason.
 
-    ``decisions`` has the input's index and the columns ``part_id``, ``decision`` and
+    ``decisions`` has the input's index and the columns: the table's id (``row``, numbered
+    from 1, when it has none), ``decision`` and
     ``reason`` (empty unless rejected; for a passed row with a missing rule value it notes
     the missing value).
     """
@@ -64,7 +65,7 @@ class Accounting:
 
 
 def account_rows(
-    shift_log: pd.DataFrame, rule: Rule, schema: Schema | None = None, id: str | None = None
+    table: pd.DataFrame, rule: Rule, schema: Schema | None = None, id: str | None = None
 ) -> Accounting:  # noqa: A002
     """Decide every row of a raw table: flagged, passed, or rejected with a reason.
 
@@ -77,14 +78,14 @@ def account_rows(
     condition (see the module's docstring). A table without the id column or a column the
     rule reads is refused with a :class:`TableError`.
     """
-    require_dataframe(shift_log)
+    require_dataframe(table)
     id_column = id if id is not None else (schema.id if schema else None)
     needed = [c for c in (id_column, *rule.input_columns) if c is not None]
-    missing = [c for c in needed if c not in shift_log.columns]
+    missing = [c for c in needed if c not in table.columns]
     if missing:
         raise TableError(f"the table has no column(s): {', '.join(missing)}")
-    reason = pd.Series("", index=shift_log.index, dtype=object)
-    undecided = np.ones(len(shift_log), dtype=bool)
+    reason = pd.Series("", index=table.index, dtype=object)
+    undecided = np.ones(len(table), dtype=bool)
 
     def reject(mask: pd.Series, *parts: str | pd.Series) -> None:
         """Reject the rows of ``mask`` not rejected yet, with the reason ``parts`` joined: texts,
@@ -94,27 +95,27 @@ def account_rows(
         if not fresh.any():
             return
         undecided[fresh] = False
-        said = pd.Series("", index=shift_log.index[fresh], dtype=object)
+        said = pd.Series("", index=table.index[fresh], dtype=object)
         for part in parts:
             said = said + (part if isinstance(part, str) else part[fresh].astype(str).to_numpy())
         reason.iloc[np.flatnonzero(fresh)] = said.to_numpy(dtype=object)
 
     if id_column is not None:
-        part_id = shift_log[id_column]
+        row_id = table[id_column]
         what = id_column.replace("_", " ")
-        reject(part_id.isna() | (part_id.astype(str).str.strip() == ""), f"missing {what}")
-        repeats = part_id.map(part_id.value_counts())
+        reject(row_id.isna() | (row_id.astype(str).str.strip() == ""), f"missing {what}")
+        repeats = row_id.map(row_id.value_counts())
         repeated = repeats > 1
         times = repeats.where(repeated, 0).astype("int64").astype(str)
-        reject(repeated, f"duplicated {what}: ", part_id, " appears ", times, " times")
+        reject(repeated, f"duplicated {what}: ", row_id, " appears ", times, " times")
     else:
         id_column = "row"
-        part_id = pd.Series(np.arange(1, len(shift_log) + 1), index=shift_log.index)
+        row_id = pd.Series(np.arange(1, len(table) + 1), index=table.index)
 
     checked_values = {}
     ranges = schema.ranges if schema else {}
     for column in rule.columns:
-        raw = shift_log[column]
+        raw = table[column]
         converted, text = numbers(raw)
         reject(text, f"not a number in {column}: ", raw)
         low, high = ranges.get(column, (None, None))
@@ -125,23 +126,23 @@ def account_rows(
             possible = f" (possible {low:g} to {high:g})"
             reject(impossible, f"impossible value in {column}: ", converted, possible)
         checked_values[column] = converted
-    if schema is not None and schema.time is not None and schema.time in shift_log.columns:
-        raw_time = shift_log[schema.time]
+    if schema is not None and schema.time is not None and schema.time in table.columns:
+        raw_time = table[schema.time]
         unreadable = parse_time(raw_time).isna() & raw_time.notna()
         reject(unreadable, f"unreadable time in {schema.time}: ", raw_time)
 
     for column in rule.scope_columns:
-        scope = shift_log[column]
+        scope = table[column]
         reject(scope.isna(), f"missing {column}")
         if schema is not None and schema.scope == column and schema.scope_values:
             reject(~scope.isin(schema.scope_values), f"unknown {column}: ", scope)
         checked_values[column] = scope
 
-    checked = pd.DataFrame(checked_values, index=shift_log.index)
+    checked = pd.DataFrame(checked_values, index=table.index)
     flags = rule.flag(checked)
-    rejected = pd.Series(~undecided, index=shift_log.index)
+    rejected = pd.Series(~undecided, index=table.index)
     decision = np.where(rejected, REJECTED, np.where(flags, FLAGGED, PASSED))
-    absent_columns = pd.Series("", index=shift_log.index, dtype=object)
+    absent_columns = pd.Series("", index=table.index, dtype=object)
     for column in rule.columns:
         gap = checked[column].isna() & ~rejected
         separator = np.where(absent_columns[gap] == "", "", ", ")
@@ -149,7 +150,7 @@ def account_rows(
     absent = absent_columns != ""
     reason[absent] = "missing value (never triggers): " + absent_columns[absent]
     decisions = pd.DataFrame(
-        {id_column: part_id, "decision": decision, "reason": reason.astype(str)},
-        index=shift_log.index,
+        {id_column: row_id, "decision": decision, "reason": reason.astype(str)},
+        index=table.index,
     )
     return Accounting(decisions)

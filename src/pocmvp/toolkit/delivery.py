@@ -7,7 +7,8 @@ standard library only:
 * :func:`compose_report_email` makes one message: a plain-text body, an HTML alternative
   with the chart inline (``multipart/related``, referenced by ``cid:``) and a table of the
   month's figures, and the spreadsheet attached as ``.xlsx``;
-* :func:`render_monthly_chart` draws the small chart (PNG bytes, identical on every run);
+* the small chart it carries is drawn by :mod:`pocmvp.toolkit.report_chart` (re-exported:
+  :func:`render_monthly_chart`, :class:`Chart`, and the report's :class:`Words`);
 * :func:`write_email` saves the message as an ``.eml`` file any mail program opens;
 * :func:`send_email` hands it to an SMTP relay (the plant's internal one, or a test server).
 
@@ -20,11 +21,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-import io
 import re
 import smtplib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
 from email.headerregistry import Address
@@ -34,13 +33,17 @@ from pathlib import Path
 
 import jinja2
 import markupsafe
-import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from pocmvp.toolkit.formats import PALETTE, num, set_style
+from pocmvp.toolkit.formats import num
+from pocmvp.toolkit.report_chart import (  # noqa: F401 - the chart's API, re-exported
+    TABLE_WORDS,
+    Chart,
+    Words,
+    check_month,
+    render_monthly_chart,
+)
 
 XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 """The MIME type of an Excel workbook (``.xlsx``), as mail programs expect it."""
@@ -51,105 +54,11 @@ ATTACHMENT_TYPES = {
     ".pdf": ("application", "pdf"),
 }
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 # A deliberately plain address check: something@domain.tld, no spaces, quotes or brackets.
 _ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
-# ----------------------------------------------------------------------------- the chart
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A rendered chart: PNG bytes for the email, and the alt text that describes it."""
-
-    png: bytes
-    alt: str
-
-
-def render_monthly_chart(
-    monthly: pd.DataFrame,
-    month: str,
-    *,
-    flagged: str = "flagged",
-    caught: str = "caught",
-    shipped: str = "shipped_defects",
-    shipped_so_far: bool = False,
-    dpi: int = 100,
-) -> Chart:
-    """Parts flagged, defects caught and defects shipped per month, up to ``month``.
-
-    With ``shipped_so_far``, the shipped bars count the returns booked so far (what a report
-    knows on the morning it is sent), and the labels and the alt text say so.
-
-    ``monthly`` is indexed by month (``YYYY-MM``), for example
-    :func:`pocmvp.toolkit.monitoring.monthly_catch_rate`; pass ``flagged="tested"`` for
-    :func:`pocmvp.case.status_quo.monthly_outcome`. The report's month is drawn solid, earlier
-    months lighter. The PNG is the same bytes on every run: the Agg renderer, a fixed size
-    and dpi, the workbook's style whatever the caller's settings, and no timestamp or
-    software name in the file.
-    """
-    month = _check_month(month)
-    missing = [c for c in (flagged, caught, shipped) if c not in monthly.columns]
-    if missing:
-        raise ValueError(f"monthly figures are missing column(s) {missing}")
-    shown = monthly.loc[[m for m in monthly.index.astype(str) if m <= month]]
-    if month not in shown.index.astype(str):
-        raise ValueError(f"month {month} is not in the monthly figures")
-    shown = shown.tail(12)
-    labels = list(shown.index.astype(str))
-    shipped_label = "defects shipped, returned so far" if shipped_so_far else "defects shipped"
-    series = [
-        (flagged, "parts flagged for the X-ray test", PALETTE["mvp"]),
-        (caught, "defects caught", PALETTE["truth"]),
-        (shipped, shipped_label, PALETTE["status_quo"]),
-    ]
-    with matplotlib.rc_context():
-        matplotlib.rcdefaults()
-        set_style()
-        figure = Figure(figsize=(6.4, 3.0), dpi=dpi)
-        FigureCanvasAgg(figure)
-        ax = figure.add_subplot()
-        x = np.arange(len(labels))
-        width = 0.27
-        for offset, (column, label, colour) in zip((-1, 0, 1), series, strict=True):
-            alpha = [1.0 if m == month else 0.45 for m in labels]
-            bars = ax.bar(x + offset * width, shown[column], width, color=colour, label=label)
-            for bar, a in zip(bars, alpha, strict=True):
-                bar.set_alpha(a)
-        ax.set_xticks(x, [m[2:] for m in labels], fontsize=8)
-        ax.set(xlabel="Month of production (YY-MM)", ylabel="Parts (count)")
-        ax.set_ylim(0, 1.3 * max(1, float(shown[[flagged, caught, shipped]].to_numpy().max())))
-        row = shown.loc[shown.index.astype(str) == month].iloc[0]
-        so_far = " so far" if shipped_so_far else ""
-        ax.set_title(
-            f"{month}: {num(row[caught])} defects caught, {num(row[shipped])} shipped{so_far}",
-            fontsize=10,
-        )
-        ax.legend(fontsize=7, frameon=False, ncols=3, loc="upper left")
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    shipped_said = (
-        f"{num(row[shipped])} shipped defects had come back so far"
-        if shipped_so_far
-        else f"{num(row[shipped])} were shipped"
-    )
-    alt = (
-        f"Bar chart of the last {len(labels)} months up to {month}. In {month}, "
-        f"{num(row[flagged])} parts were flagged for the X-ray test, "
-        f"{num(row[caught])} defects were caught and {shipped_said}."
-    )
-    return Chart(png=buffer.getvalue(), alt=alt)
-
-
 # ----------------------------------------------------------------------------- validation
-
-
-def _check_month(month: str) -> str:
-    if not isinstance(month, str) or not _MONTH.match(month):
-        raise ValueError(f"month must look like 2025-11 (YYYY-MM), got {month!r}")
-    return month
 
 
 def _check_header_text(name: str, value: str) -> str:
@@ -261,7 +170,7 @@ def _email_template() -> jinja2.Template:
 
 def month_name(month: str) -> str:
     """``2025-11`` -> ``November 2025``."""
-    return pd.Timestamp(f"{_check_month(month)}-01").strftime("%B %Y")
+    return pd.Timestamp(f"{check_month(month)}-01").strftime("%B %Y")
 
 
 def day_name(day: pd.Timestamp | str) -> str:
@@ -272,7 +181,7 @@ def day_name(day: pd.Timestamp | str) -> str:
 
 def scheduled_send_time(month: str) -> datetime:
     """The report for a month goes out at 06:00 UTC on the first day of the next month."""
-    first_of_next = pd.Timestamp(f"{_check_month(month)}-01") + pd.offsets.MonthBegin(1)
+    first_of_next = pd.Timestamp(f"{check_month(month)}-01") + pd.offsets.MonthBegin(1)
     return first_of_next.to_pydatetime().replace(hour=6, tzinfo=UTC)
 
 
@@ -290,6 +199,7 @@ def compose_report_email(
     notes: Iterable[str] = (),
     tables: Mapping[str, Mapping | pd.DataFrame] | None = None,
     date: datetime | None = None,
+    words: Words = TABLE_WORDS,
 ) -> EmailMessage:
     """The monthly report as one email: text, HTML with the chart inline, the .xlsx attached.
 
@@ -297,14 +207,15 @@ def compose_report_email(
     column); strings are shown as given, so format money and shares first (``eur``,
     ``pct``). ``alert`` is a one-paragraph warning put at the top of both bodies (say, "the
     catch rate fell"), ``notes`` are paragraphs after the table, ``tables`` more tables
-    (heading -> dict or DataFrame) after the notes. ``date`` defaults to the
+    (heading -> dict or DataFrame) after the notes, ``words`` the report's (:class:`Words`).
+    ``date`` defaults to the
     scheduled send time (06:00 UTC on the 1st of the next month), which with the
     content-derived Message-ID keeps the message identical from run to run.
 
     Raises ValueError naming the problem: a malformed month, empty or bad recipients, a bad
     sender, a missing or empty attachment, or chart bytes that are not a PNG.
     """
-    month = _check_month(month)
+    month = check_month(month)
     to = _check_recipients(recipients)
     sender_address = parse_address(sender, "sender")
     path = _check_attachment(attachment)
@@ -315,7 +226,8 @@ def compose_report_email(
     header, rows = _figure_rows(figures)
     notes = [str(n) for n in notes]
     more = [(str(title), *_figure_rows(table)) for title, table in (tables or {}).items()]
-    alt = chart_alt or f"Chart of parts flagged, defects caught and defects shipped up to {month}"
+    said = f"{words.rows} flagged, {words.positives} caught and {words.positives} {words.missed}"
+    alt = chart_alt or f"Chart of {said} up to {month}"
     content = path.read_bytes()
 
     message = EmailMessage()
@@ -339,7 +251,7 @@ def compose_report_email(
     for title, table_header, table_rows in more:
         text += [title, "", _text_table(table_header, table_rows), ""]
     text += [
-        f"The workbook {path.name} is attached: open it to see every flagged part.",
+        f"The workbook {path.name} is attached: open it to see every flagged {words.row}.",
         "The chart is in the HTML version of this email.",
     ]
     message.set_content("\n".join(text) + "\n")
@@ -355,6 +267,7 @@ def compose_report_email(
         notes=notes,
         more=more,
         attachment=path.name,
+        row=words.row,
     )
     message.add_alternative(body, subtype="html")
     html_part = message.get_payload()[1]

@@ -1,23 +1,24 @@
 """Watching a live rule: its catch rate per day, week or month, and when a drop is noticed.
 
-A rule in production earns its keep only while it still catches defects. The plant learns
-the truth about a part in one of two ways, and the timing matters:
+A rule in production earns its keep only while it still catches positives. The truth about
+a row arrives in one of two ways, and the timing matters:
 
-* a **tested** part goes to the X-ray test, which finds its defect the same day;
-* an **untested** defective part is shipped, and the plant only learns about it when the
-  customer's return is booked (:mod:`pocmvp.case.returns`: a declared delay, then the monthly
-  list or the returns feed).
+* a **tested** row's outcome is known from the test, the same day;
+* an **untested** positive is known only when it comes back later (a case's late outcomes,
+  say the plant's customer returns, :mod:`pocmvp.case.returns`: a declared delay, then a
+  monthly list or a feed).
 
-So a period's catch rate (defects caught / all defects) is only final once its returns are
-all in. The tables by period (:func:`catch_rate_by_period`) hold the final figures, for
-looking back. :func:`check_periods` is what a watcher could have known: it judges each
-period on the morning of a scheduled check, on the X-ray results and the returns booked by
-then, which keeps every "noticed on" date honest: a daily check cannot see a drop sooner
-than the returns that reveal it.
+So a period's catch rate (positives caught / all positives) is only final once its late
+outcomes are all in. The tables by period (:func:`catch_rate_by_period`) hold the final
+figures, for looking back. :func:`check_periods` is what a watcher could have known: it
+judges each period on the morning of a scheduled check, on the tests' results and the late
+outcomes known by then, so a daily check cannot see a drop sooner than what reveals it.
 
-Inputs are plain: a shift log with ``cast_at`` and the truth ``defect``, and a boolean
-Series of the parts tested (one value per part, indexed like the shift log) from any rule
-or model.
+Inputs are plain: a table with a ``time`` column (timestamps) and the ``target`` (the truth,
+0/1, true/false or yes/no), both named by the caller (say, a
+:class:`~pocmvp.toolkit.schema.Schema`'s), and a boolean Series of the rows tested (one per
+row, indexed like the table) from any rule or model. The tables count rows as ``parts`` and
+positives as ``defects`` (``shipped_defects``: positives not tested), whatever the table.
 """
 
 from __future__ import annotations
@@ -28,162 +29,111 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from pocmvp.toolkit.periods import (  # noqa: F401 - the periods' API, re-exported
+    WINDOWS,
+    check_dates,
+    period_end,
+    period_label,
+    period_start,
+    period_starts,
+)
+from pocmvp.toolkit.schema import parse_target
+
 
 class Returns(Protocol):
     """What a case supplies when its outcomes arrive late (e.g. the plant's customer returns,
     :class:`pocmvp.case.returns.Returns`): ``delay`` (``days``, ``shares``, ``longest_days``),
-    ``booking`` (``known_from(dates)``) and ``booked_returns(flagged, defect)``, the day each
-    missed positive becomes known (NaT for none). The toolkit imports no case."""
+    ``booking`` (``known_from(dates)``) and ``booked_returns(tested, positive)``, the day each
+    untested positive becomes known (NaT for none). The toolkit imports no case."""
 
     delay: Any
     booking: Any
 
-    def booked_returns(self, flagged: pd.Series, defect: pd.Series) -> pd.Series: ...
+    def booked_returns(self, tested: pd.Series, positive: pd.Series) -> pd.Series: ...
 
 
-WINDOWS = {"D": "day", "W": "ISO week", "M": "month"}
-"""The periods a check can summarise, and how often it runs (at the end of each period)."""
-
-_FREQUENCY = {"D": "D", "W": "W-MON", "M": "MS"}
-
-
-def _validated(shift_log: pd.DataFrame, flags: pd.Series) -> pd.DataFrame:
-    """The columns every summary needs, checked: cast time, truth and the rule's flags."""
-    missing = [c for c in ("cast_at", "defect") if c not in shift_log.columns]
+def _validated(
+    table: pd.DataFrame, flags: pd.Series, time: str | None, target: str
+) -> pd.DataFrame:
+    """The columns every summary needs, checked: the time (unless None), the target (as
+    booleans) and the flags, as ``time``, ``positive`` and ``flagged``."""
+    missing = [c for c in (time, target) if c is not None and c not in table.columns]
     if missing:
-        raise ValueError(f"shift log is missing column(s) {missing}; the truth is needed")
+        raise ValueError(f"the table is missing column(s) {missing}: the time and the target")
     if not isinstance(flags, pd.Series):
         raise ValueError(f"flags must be a pandas Series of booleans, got {type(flags).__name__}")
-    if not flags.index.equals(shift_log.index):
-        raise ValueError("flags must be indexed like the shift log, one value per part")
+    if not flags.index.equals(table.index):
+        raise ValueError("flags must be indexed like the table, one value per row")
     if not pd.api.types.is_bool_dtype(flags):
-        raise ValueError(
-            f"flags must be booleans (True = send to the X-ray test), got {flags.dtype}"
-        )
-    return pd.DataFrame(
-        {
-            "cast_at": shift_log["cast_at"],
-            "defect": shift_log["defect"].astype(bool),
-            "flagged": flags.astype(bool),
-        }
-    )
+        raise ValueError(f"flags must be booleans (True: the row is tested), got {flags.dtype}")
+    frame = {"positive": parse_target(table[target], target), "flagged": flags.astype(bool)}
+    return pd.DataFrame({"time": table[time], **frame} if time is not None else frame)
 
 
-def _check_window(window: str) -> str:
-    if window not in WINDOWS:
-        raise ValueError(
-            f"window must be one of {list(WINDOWS)} (day, ISO week, month), got {window!r}"
-        )
-    return window
+def catch_rate_by_period(
+    table: pd.DataFrame, flags: pd.Series, window: str, *, time: str, target: str
+) -> pd.DataFrame:
+    """Per period of the ``time`` column: rows (``parts``), positives of ``target``
+    (``defects``), flagged, caught, false alarms, positives not tested (``shipped_defects``),
+    catch rate and flag share.
 
-
-def period_start(cast_at: pd.Series, window: str) -> pd.Series:
-    """The first day of each part's period: its day, the Monday of its ISO week, or the 1st."""
-    day = cast_at.dt.normalize()
-    if _check_window(window) == "D":
-        return day
-    if window == "W":
-        return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
-    return day - pd.to_timedelta(day.dt.day - 1, unit="D")
-
-
-def period_label(start: pd.DatetimeIndex, window: str) -> pd.Index:
-    """Readable period names: ``2025-12-01``, ``2025-W49`` (ISO week) or ``2025-12``."""
-    if _check_window(window) == "D":
-        return pd.Index(start.strftime("%Y-%m-%d"), name="day")
-    if window == "W":
-        iso = start.isocalendar()
-        labels = [f"{y}-W{w:02d}" for y, w in zip(iso["year"], iso["week"], strict=True)]
-        return pd.Index(labels, name="week")
-    return pd.Index(start.strftime("%Y-%m"), name="month")
-
-
-def catch_rate_by_period(shift_log: pd.DataFrame, flags: pd.Series, window: str) -> pd.DataFrame:
-    """Per period: parts, defects, flagged, caught, shipped defects, catch rate and flag share.
-
-    Every calendar period from the first part to the last is listed, including periods
-    without production (zero parts, catch rate NaN: a shutdown is not a drop).
+    Every calendar period from the first row to the last is listed, including periods
+    without rows (zero rows, catch rate NaN: a pause is not a drop).
     ``period_end`` is the first day after the period.
     """
-    frame = _validated(shift_log, flags)
-    frame["start"] = period_start(frame["cast_at"], window)
-    frame["caught"] = frame["defect"] & frame["flagged"]
-    frame["false_alarms"] = ~frame["defect"] & frame["flagged"]
-    frame["shipped_defects"] = frame["defect"] & ~frame["flagged"]
-    columns = ["defect", "flagged", "caught", "false_alarms", "shipped_defects"]
+    frame = _validated(table, flags, time, target)
+    frame["start"] = period_start(frame["time"], window)
+    frame["caught"] = frame["positive"] & frame["flagged"]
+    frame["false_alarms"] = ~frame["positive"] & frame["flagged"]
+    frame["shipped_defects"] = frame["positive"] & ~frame["flagged"]
+    columns = ["positive", "flagged", "caught", "false_alarms", "shipped_defects"]
     table = frame.groupby("start")[columns].sum()
     table.insert(0, "parts", frame.groupby("start").size())
-    table = table.rename(columns={"defect": "defects"})
+    table = table.rename(columns={"positive": "defects"})
     if len(table):
-        calendar = pd.date_range(table.index.min(), table.index.max(), freq=_FREQUENCY[window])
+        calendar = period_starts(table.index.min(), table.index.max(), window)
         table = table.reindex(calendar, fill_value=0)
     table = table.astype("int64")
     starts = pd.DatetimeIndex(table.index)
     table.insert(0, "period_start", starts)
-    table.insert(1, "period_end", _period_end(starts, window))
+    table.insert(1, "period_end", period_end(starts, window))
     table["catch_rate"] = table["caught"] / table["defects"].where(table["defects"] > 0)
     table["flag_share"] = table["flagged"] / table["parts"].where(table["parts"] > 0)
     table.index = period_label(starts, window)
     return table
 
 
-def _period_end(starts: pd.DatetimeIndex, window: str) -> pd.DatetimeIndex:
-    if window == "D":
-        return starts + pd.Timedelta(days=1)
-    if window == "W":
-        return starts + pd.Timedelta(days=7)
-    return starts + pd.offsets.MonthBegin(1)
-
-
-def daily_catch_rate(shift_log: pd.DataFrame, flags: pd.Series) -> pd.DataFrame:
+def daily_catch_rate(table: pd.DataFrame, flags: pd.Series, *, time: str, target: str):
     """The rule's catch rate per calendar day (see :func:`catch_rate_by_period`)."""
-    return catch_rate_by_period(shift_log, flags, "D")
+    return catch_rate_by_period(table, flags, "D", time=time, target=target)
 
 
-def weekly_catch_rate(shift_log: pd.DataFrame, flags: pd.Series) -> pd.DataFrame:
+def weekly_catch_rate(table: pd.DataFrame, flags: pd.Series, *, time: str, target: str):
     """The rule's catch rate per ISO week, labelled ``2025-W49`` (weeks start on Monday)."""
-    return catch_rate_by_period(shift_log, flags, "W")
+    return catch_rate_by_period(table, flags, "W", time=time, target=target)
 
 
-def monthly_catch_rate(shift_log: pd.DataFrame, flags: pd.Series) -> pd.DataFrame:
+def monthly_catch_rate(table: pd.DataFrame, flags: pd.Series, *, time: str, target: str):
     """The rule's catch rate per month, labelled ``2025-12``."""
-    return catch_rate_by_period(shift_log, flags, "M")
+    return catch_rate_by_period(table, flags, "M", time=time, target=target)
 
 
-def overall_catch_rate(shift_log: pd.DataFrame, flags: pd.Series) -> float:
-    """Defects caught / defects over the whole shift log: a baseline to watch against."""
-    frame = _validated(shift_log, flags)
-    defects = int(frame["defect"].sum())
-    if defects == 0:
-        raise ValueError("the shift log holds no defects, so a catch rate is undefined")
-    return float((frame["defect"] & frame["flagged"]).sum() / defects)
-
-
-def _next_check(dates: pd.DatetimeIndex, window: str) -> np.ndarray:
-    """The first scheduled check on or after each date."""
-    day = dates.normalize()
-    if window == "D":
-        return day.to_numpy()
-    if window == "W":
-        days_to_monday = (7 - day.day_of_week) % 7
-        return (day + pd.to_timedelta(days_to_monday, unit="D")).to_numpy()
-    first = day - pd.to_timedelta(day.day - 1, unit="D")
-    return first.where(day == first, first + pd.offsets.MonthBegin(1)).to_numpy()
-
-
-def check_dates(start: pd.Timestamp, end: pd.Timestamp, window: str) -> pd.DatetimeIndex:
-    """The mornings a check of ``window`` runs between two dates: every day, every Monday,
-    or the first of every month (the monthly report)."""
-    _check_window(window)
-    first = pd.Timestamp(_next_check(pd.DatetimeIndex([start]), window)[0])
-    return pd.date_range(first, pd.Timestamp(end).normalize(), freq=_FREQUENCY[window])
+def overall_catch_rate(table: pd.DataFrame, flags: pd.Series, *, target: str) -> float:
+    """Positives caught / positives over the whole table: a baseline to watch against."""
+    frame = _validated(table, flags, None, target)
+    positives = int(frame["positive"].sum())
+    if positives == 0:
+        raise ValueError(f"the table has no positives in {target!r}, so a catch rate is undefined")
+    return float((frame["positive"] & frame["flagged"]).sum() / positives)
 
 
 def check_periods(
-    shift_log: pd.DataFrame,
+    table: pd.DataFrame,
     tested: pd.Series,
     baseline_catch_rate: float,
     *,
+    time: str,
+    target: str,
     window: str = "W",
     drop: float = 0.3,
     min_defects: int = 20,
@@ -195,14 +145,14 @@ def check_periods(
 
     A check runs on the morning of each day, each Monday (ISO weeks) or each first of the
     month (like the monthly report), and pools the last ``lookback`` periods (a daily check
-    over a week of parts, say). What it knows on its morning is honest about time: the
-    X-ray results of the parts cast before it, and the **returns booked so far**
-    (``returns``: see :class:`pocmvp.case.returns.Returns`; ``None`` means every return is known
-    the morning after casting, the ideal). A period is judged at the first check at which at
-    least ``min_share_in`` of its possible returns are usually in (from the declared delay,
-    no outcome needed) and at least ``min_defects`` defects are known (a catch rate on three
-    defects is noise). The shipped defects are then estimated as the returns so far divided
-    by the share usually in by then, and the alarm rings when the estimated catch rate is
+    over a week of rows, say). What it knows on its morning is honest about time: the tests'
+    results of the rows before it, and the **late outcomes (returns) known so far**
+    (``returns``: see :class:`Returns`; ``None`` means every one is known the morning after
+    the row's time, the ideal). A period is judged at the first check at which at least
+    ``min_share_in`` of its possible returns are usually in (from the declared delay, no
+    outcome needed) and at least ``min_defects`` positives are known (a catch rate on three
+    is noise). The untested positives are then estimated as the returns so far divided by
+    the share usually in by then, and the alarm rings when the estimated catch rate is
     more than ``drop`` (a share of the baseline) below ``baseline_catch_rate``.
 
     Returns one row per period: ``period_start``, ``period_end``, the pooled ``parts``,
@@ -220,23 +170,23 @@ def check_periods(
         )
     if not 0 < min_share_in <= 1:
         raise ValueError(f"min_share_in must be in (0, 1], got {min_share_in}")
-    frame = _validated(shift_log, tested)
-    table = catch_rate_by_period(shift_log, tested, window)
-    days = _by_cast_day(frame, returns)
-    # Which cast days each pooled period covers: the last `lookback` periods up to it.
+    frame = _validated(table, tested, time, target)
+    table = catch_rate_by_period(table, tested, window, time=time, target=target)
+    days = _by_day(frame, returns)
+    # Which days each pooled period covers: the last `lookback` periods up to it.
     starts = table["period_start"].to_numpy()
     pooled_start = starts[np.maximum(np.arange(len(starts)) - lookback + 1, 0)]
-    period_end = pd.DatetimeIndex(table["period_end"])
-    cast_days = days.index.to_numpy()
-    members = (cast_days[None, :] >= pooled_start[:, None]) & (
-        cast_days[None, :] < period_end.to_numpy()[:, None]
+    ends = pd.DatetimeIndex(table["period_end"])
+    days_of_rows = days.index.to_numpy()
+    members = (days_of_rows[None, :] >= pooled_start[:, None]) & (
+        days_of_rows[None, :] < ends.to_numpy()[:, None]
     )
     members = members.astype(float)
     parts = members @ days["parts"].to_numpy()
     tested_count = members @ days["tested"].to_numpy()
     caught = members @ days["caught"].to_numpy()
-    horizon = period_end.max() + pd.Timedelta(days=_horizon_days(returns))
-    dates = check_dates(period_end.min(), horizon, window)
+    horizon = ends.max() + pd.Timedelta(days=_horizon_days(returns))
+    dates = check_dates(ends.min(), horizon, window)
     share, seen = _known_by(days, dates, returns)
     untested = members @ days["untested"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -245,7 +195,7 @@ def check_periods(
     returns_seen = members @ seen
     known = caught[:, None] + returns_seen
     ready = (
-        (dates.to_numpy()[None, :] >= period_end.to_numpy()[:, None])
+        (dates.to_numpy()[None, :] >= ends.to_numpy()[:, None])
         & (share_in >= min_share_in - 1e-12)
         & (known >= min_defects)
     )
@@ -287,23 +237,23 @@ def _horizon_days(returns: Returns | None) -> int:
     return returns.delay.longest_days + 62  # the monthly list adds up to a month, twice over
 
 
-def _by_cast_day(frame: pd.DataFrame, returns: Returns | None) -> pd.DataFrame:
-    """Per calendar day of casting: parts, tested, caught and untested (the parts that could
-    come back). ``attrs["shipped"]`` lists each shipped defect's cast day and the morning its
-    return is known."""
-    day = frame["cast_at"].dt.normalize()
-    shipped = frame["defect"] & ~frame["flagged"]
+def _by_day(frame: pd.DataFrame, returns: Returns | None) -> pd.DataFrame:
+    """Per calendar day of the rows' time: rows, tested, caught and untested (the rows that
+    could come back). ``attrs["shipped"]`` lists each untested positive's day and the morning
+    its return is known."""
+    day = frame["time"].dt.normalize()
+    shipped = frame["positive"] & ~frame["flagged"]
     if returns is None:
         known_from = day + pd.Timedelta(days=1)
     else:
-        known_from = returns.booked_returns(frame["flagged"], frame["defect"])
+        known_from = returns.booked_returns(frame["flagged"], frame["positive"])
     grouped = (
         pd.DataFrame(
             {
                 "day": day,
                 "parts": 1,
                 "tested": frame["flagged"].astype(int),
-                "caught": (frame["defect"] & frame["flagged"]).astype(int),
+                "caught": (frame["positive"] & frame["flagged"]).astype(int),
                 "untested": (~frame["flagged"]).astype(int),
             }
         )
@@ -321,21 +271,21 @@ def _by_cast_day(frame: pd.DataFrame, returns: Returns | None) -> pd.DataFrame:
 def _known_by(
     days: pd.DataFrame, dates: pd.DatetimeIndex, returns: Returns | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per (cast day, check morning): the share of a part's possible return known by then
-    (from the declared delay) and the count of actual returns known by then."""
-    cast_days = days.index
+    """Per (day, check morning): the share of a row's possible return known by then (from
+    the declared delay) and the count of actual returns known by then."""
+    row_days = days.index
     if returns is None:
-        share = cast_days.to_numpy()[:, None] + np.timedelta64(1, "D") <= dates.to_numpy()[None, :]
+        share = row_days.to_numpy()[:, None] + np.timedelta64(1, "D") <= dates.to_numpy()[None, :]
         share = share.astype(float)
     else:
-        share = np.zeros((len(cast_days), len(dates)))
+        share = np.zeros((len(row_days), len(dates)))
         for lag, weight in zip(returns.delay.days, returns.delay.shares, strict=True):
-            known = returns.booking.known_from(cast_days + pd.Timedelta(days=lag))
+            known = returns.booking.known_from(row_days + pd.Timedelta(days=lag))
             share += weight * (known.to_numpy()[:, None] <= dates.to_numpy()[None, :])
     shipped = days.attrs["shipped"]
-    row = cast_days.get_indexer(shipped["day"])
+    row = row_days.get_indexer(shipped["day"])
     column = np.searchsorted(dates.to_numpy(), shipped["known_from"].to_numpy(), side="left")
-    counts = np.zeros((len(cast_days), len(dates) + 1))
+    counts = np.zeros((len(row_days), len(dates) + 1))
     np.add.at(counts, (row, np.minimum(column, len(dates))), 1)
     seen = np.cumsum(counts, axis=1)[:, :-1]
     return share, seen
@@ -353,7 +303,7 @@ class Alarm:
     """The catch rate the check estimated on ``noticed_on`` (returns so far, corrected)."""
     baseline_catch_rate: float
     defects_known: int
-    """Defects known on ``noticed_on``: caught by the X-ray test, or returned so far."""
+    """Positives known on ``noticed_on``: caught by the tests, or returned so far."""
     share_in: float
     """The share of the period's returns usually in by ``noticed_on``."""
     window: str
@@ -364,13 +314,15 @@ class Alarm:
 
 
 def first_alarm(
-    shift_log: pd.DataFrame,
+    table: pd.DataFrame,
     flags: pd.Series,
     baseline_catch_rate: float,
     window: str = "W",
     drop: float = 0.3,
     min_defects: int = 20,
     *,
+    time: str,
+    target: str,
     lookback: int = 1,
     returns: Returns | None = None,
     min_share_in: float = 0.5,
@@ -378,14 +330,16 @@ def first_alarm(
 ) -> Alarm | None:
     """The first period whose catch rate fell more than ``drop`` below the baseline, or None.
 
-    ``since`` skips periods that start before a date (to ask "how soon after the supplier
-    change?"); alarms before it would be false alarms. "First" means first noticed. See
+    ``since`` skips periods that end before a date (to ask "how soon after a change?");
+    alarms before it would be false alarms. "First" means first noticed. See
     :func:`check_periods` for how returns delay what a check can know.
     """
     checks = check_periods(
-        shift_log,
+        table,
         flags,
         baseline_catch_rate,
+        time=time,
+        target=target,
         window=window,
         drop=drop,
         min_defects=min_defects,

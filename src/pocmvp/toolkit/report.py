@@ -57,6 +57,7 @@ from pocmvp.toolkit.report_inputs import (  # noqa: F401
     parse_times,
     prepare,
     read_table,
+    time_column,
 )
 from pocmvp.toolkit.report_output import (  # noqa: F401
     Wording,
@@ -67,6 +68,7 @@ from pocmvp.toolkit.report_output import (  # noqa: F401
     plain,
     rejected_note,
     rejected_table,
+    rule_called,
     rule_name,
     write_figures,
 )
@@ -98,7 +100,7 @@ class TableReport(Outcomes, Wording):
         """The month in words and its table of figures."""
         f = result.figures
         said = (
-            f"**{delivery.month_name(result.month)}**, rule {result.rule_version}. Of "
+            f"**{delivery.month_name(result.month)}**, {rule_called(result.rule_version)}. Of "
             f"{num(f['rows'])} rows, {num(f['flagged'])} were flagged, {num(f['passed'])} "
             f"passed and {num(f['rejected'])} were rejected. The capacity is "
             f"{num(f['capacity'])} tests: {num(f['tested'])} rows were tested and found "
@@ -183,7 +185,7 @@ def run_report(
     """Make the month's report and write its files into ``output_dir`` (see the module):
     account, flag, route and count (:func:`month_figures`), then deliver (:func:`deliver`)."""
     check_recipients(recipients)  # 1. the inputs, checked once
-    check_month(table, month, approved.time or "cast_at")
+    check_month(table, month, time_column(approved))
     computed = month_figures(table, month, approved, plugin)  # 2. account, flag, route, count
     figures, chart, message, files = deliver(  # 3. the workbook, chart, email and figures
         computed,

@@ -28,7 +28,7 @@ import pandas as pd
 from pocmvp.toolkit import accounting as decide
 from pocmvp.toolkit import routing
 from pocmvp.toolkit.accounting import Accounting
-from pocmvp.toolkit.report_inputs import ReportError
+from pocmvp.toolkit.report_inputs import ReportError, time_column
 from pocmvp.toolkit.rule import Rule
 from pocmvp.toolkit.rulefile import RuleFile
 
@@ -151,7 +151,7 @@ def month_figures(
     """The figures of ``month`` for the approved rule (see the module); every row accounted.
     The month is one the inputs stage checked (:func:`pocmvp.toolkit.report_inputs.check_month`)."""
     outcomes = Outcomes() if outcomes is None else outcomes
-    time = approved.time or "cast_at"
+    time = time_column(approved)
     labels = routing.month_labels(table[time])
     first = outcomes.first_month(month)
     in_scope = ((labels >= first) & (labels <= month)).to_numpy()
@@ -170,9 +170,7 @@ def month_figures(
     positive = outcomes.positives(accepted, approved)
     # 2. Flag, 3. route within the capacity, each month as its rows arrive.
     flagged = outcomes.flags(accepted, months, approved, month)
-    tested = routing.route(
-        pd.DataFrame({"cast_at": accepted[time]}), flagged, approved.capacity
-    ).astype(bool)
+    tested = routing.route(accepted, flagged, approved.capacity, time=time).astype(bool)
     routed = Routed(table, month, approved, accepted, months, flagged, tested, positive)
     # 4. The figures per month, then what the outcome tells.
     counts = pd.DataFrame(

@@ -134,7 +134,15 @@ def months_in(table: pd.DataFrame, time: str) -> list[str]:
     return sorted(routing.month_labels(table[time]).unique())
 
 
-def check_month(table: pd.DataFrame, month: str, time: str = "cast_at") -> str:
+def time_column(approved: RuleFile, rule: str | Path = "rule.json") -> str:
+    """The time column the rule file names: a report counts rows by month, so a rule file
+    without one is refused."""
+    if approved.time is None:
+        raise ReportError(f"the rule file {Path(rule).name!r} names no time column")
+    return approved.time
+
+
+def check_month(table: pd.DataFrame, month: str, time: str) -> str:
     """Refuse a malformed month, a month outside the data, or a month without rows."""
     month = check_month_format(month)
     months = months_in(table, time)
@@ -161,9 +169,8 @@ def prepare(
     check_recipients(recipients)
     approved = load_rule(rule)
     name = Path(data).name
-    table = read_table(data, [approved.target, approved.time, approved.id])
-    if approved.time is None:
-        raise ReportError(f"the rule file {Path(rule).name!r} names no time column")
+    time = time_column(approved, rule)
+    table = read_table(data, [approved.target, time, approved.id])
     if approved.target not in table.columns:
         said = "; ".join(table.attrs.get("read_notes", []))
         raise ReportError(
@@ -171,6 +178,6 @@ def prepare(
             f"counts the positives the tests found (read {len(table.columns)} column(s)"
             + (f"; {said})" if said else ")")
         )
-    table = parse_times(table, approved.time, name)
-    check_month(table, month, approved.time)
+    table = parse_times(table, time, name)
+    check_month(table, month, time)
     return table, approved

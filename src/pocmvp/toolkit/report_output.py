@@ -12,6 +12,7 @@ Output: ``pocmvp report`` writes into ``./reports/YYYY-MM`` of the current folde
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from email.message import EmailMessage
 from pathlib import Path
@@ -41,6 +42,19 @@ def file_names(month: str, rule_version: str) -> dict[str, str]:
 def rule_name(rule: str | Path) -> str:
     """The name a rule gives the report's files: ``v1`` stays ``v1``, ``rules/a.json`` is ``a``."""
     return Path(str(rule)).stem
+
+
+def rule_called(rule_version: str, *, capital: bool = False) -> str:
+    """How the report's words name a rule: ``v1`` is "rule v1"; a name that already says
+    rule stays as it is ("example_rule"), and ``rule`` (from ``rule.json``) is "the rule",
+    never "rule rule". ``capital``: to begin a sentence ("Rule v1", "The rule")."""
+    if rule_version.lower() == "rule":
+        said = "the rule"
+    elif "rule" in re.split(r"[^a-z]+", rule_version.lower()):
+        said = rule_version
+    else:
+        said = f"rule {rule_version}"
+    return said[:1].upper() + said[1:] if capital else said
 
 
 def default_output_dir(month: str) -> Path:
@@ -94,9 +108,11 @@ class Wording:
     shipped_column = "missed"
     """The monthly column the chart draws as shipped (missed positives, final)."""
     shipped_so_far = False
+    words = delivery.TABLE_WORDS
+    """How the chart and the email name the rows, the test and the positives."""
 
     def subject(self, month: str, rule_version: str) -> str:
-        return f"Report: {delivery.month_name(month)} (rule {rule_version})"
+        return f"Report: {delivery.month_name(month)} ({rule_called(rule_version)})"
 
     def email_table(self, figures: dict) -> dict[str, str]:
         """The month's figures as the email shows them (label -> formatted value)."""
@@ -123,7 +139,7 @@ class Wording:
 
     def notes(self, figures: dict, rule_version: str, names: dict[str, str]) -> list[str]:
         """The email's notes: the rule and the rejected rows."""
-        said = [f"Rule {rule_version}: {figures['rule']}"]
+        said = [f"{rule_called(rule_version, capital=True)}: {figures['rule']}"]
         rejected = rejected_note(figures, names)
         return [*said, rejected] if rejected else said
 
@@ -172,6 +188,7 @@ def deliver(
         caught="caught",
         shipped=wording.shipped_column,
         shipped_so_far=wording.shipped_so_far,
+        words=wording.words,
     )
     (folder / names["chart"]).write_bytes(chart.png)
     message = delivery.compose_report_email(
@@ -186,6 +203,7 @@ def deliver(
         alert=wording.alert(figures),
         notes=wording.notes(figures, rule_version, names),
         tables=wording.tables(figures),
+        words=wording.words,
     )
     written = delivery.write_email(message, folder)
     written.replace(folder / names["email"])

@@ -1,25 +1,25 @@
-"""One routing for every option: which parts the X-ray cell tests, decided as each part is cast.
+"""One routing for every option: which rows the test takes, decided as each row arrives.
 
-Every option in the workbook (today's sample, the POC, the baselines, the rule) sends parts
-to the X-ray cell through :func:`route`, so they are compared on the same months, the same
-capacity and the same policy. The policy knows nothing of later parts of the month:
+Every option (a blind sample, a model's scores, a rule) sends rows to the test through
+:func:`route`, so they are compared on the same months, the same capacity and the same
+policy. The policy knows nothing of later rows of the month:
 
-* a month's **capacity** is the capacity share of that month's parts, rounded down (the
-  X-ray cell's monthly plan);
-* the cell's **pace** after the i-th part of the month is ``floor(share * i)`` tests: as
-  parts are cast, the cell earns test slots at the capacity share;
-* a **flagged** part (a score at or above a threshold fixed on the history, or a rule that
-  holds) is tested in casting order while the month's capacity is not used up;
-* a part that is **not flagged** is tested only when the cell is behind its pace, so slots
-  the flags leave idle go to an every-n-th sample of the other parts.
+* a month's **capacity** is the capacity share of that month's rows, rounded down (the
+  test's monthly plan);
+* the test's **pace** after the i-th row of the month is ``floor(share * i)`` tests: as
+  rows arrive, the test earns slots at the capacity share;
+* a **flagged** row (a score at or above a threshold fixed on the history, or a rule that
+  holds) is tested in time order while the month's capacity is not used up;
+* a row that is **not flagged** is tested only when the test is behind its pace, so slots
+  the flags leave idle go to an every-n-th sample of the other rows.
 
-With no flags at all, the pace alone tests the 20th, 40th, 60th ... part of each month at a
-5 % share: today's every-n-th-part sample is this policy with nothing flagged. Every option
+With no flags at all, the pace alone tests the 20th, 40th, 60th ... row of each month at a
+5 % share: a blind every-n-th sample is this policy with nothing flagged. Every option
 spends exactly the month's capacity: the pace guarantees at least ``floor(share * i)`` tests
-by the i-th part, and the capacity caps it.
+by the i-th row, and the capacity caps it.
 
 A model's score becomes flags through :func:`threshold_for_share`: the threshold is fixed on
-scores of parts the model has already seen the outcome of (the history), so that it flags
+scores of rows the model has already seen the outcome of (the history), so that it flags
 the capacity share there, and is then held fixed for the months that follow.
 """
 
@@ -31,15 +31,15 @@ import pandas as pd
 _EPSILON = 1e-9  # 0.05 * 60 is 3.0000000000000004 in floating point; floor must give 3
 
 
-def month_labels(cast_at: pd.Series) -> pd.Series:
+def month_labels(times: pd.Series) -> pd.Series:
     """Each timestamp's month as ``YYYY-MM``."""
-    return cast_at.dt.strftime("%Y-%m")
+    return times.dt.strftime("%Y-%m")
 
 
-def monthly_capacity(n_parts: int, capacity_share: float) -> int:
-    """How many parts the X-ray cell can test in a month of ``n_parts`` parts."""
+def monthly_capacity(n_rows: int, capacity_share: float) -> int:
+    """How many rows the test can take in a month of ``n_rows`` rows."""
     _check_share(capacity_share)
-    return int(np.floor(capacity_share * n_parts + _EPSILON))
+    return int(np.floor(capacity_share * n_rows + _EPSILON))
 
 
 def _check_share(capacity_share: float) -> None:
@@ -50,7 +50,7 @@ def _check_share(capacity_share: float) -> None:
 def threshold_for_share(history_scores: pd.Series | np.ndarray, capacity_share: float) -> float:
     """The lowest score threshold that flags at most ``capacity_share`` of the history.
 
-    Parts whose score is at or above the threshold are flagged. Missing scores never flag.
+    Rows whose score is at or above the threshold are flagged. Missing scores never flag.
     """
     _check_share(capacity_share)
     values = np.asarray(history_scores, dtype=float)
@@ -69,33 +69,35 @@ def threshold_for_share(history_scores: pd.Series | np.ndarray, capacity_share: 
 
 
 def flags_from_scores(scores: pd.Series, threshold: float) -> pd.Series:
-    """Parts whose score is at or above ``threshold`` (a missing score never flags)."""
+    """Rows whose score is at or above ``threshold`` (a missing score never flags)."""
     return (scores.astype(float) >= threshold).fillna(False).astype(bool).rename("flagged")
 
 
-def route(parts: pd.DataFrame, flagged: pd.Series | None, capacity_share: float) -> pd.Series:
-    """Which parts the X-ray cell tests, each decided when the part is cast.
+def route(
+    table: pd.DataFrame, flagged: pd.Series | None, capacity_share: float, *, time: str
+) -> pd.Series:
+    """Which rows the test takes, each decided when the row arrives.
 
-    ``parts`` needs a ``cast_at`` column; ``flagged`` is a boolean Series indexed like it
-    (``None`` for no flags: today's sample). Returns a boolean ``tested`` Series indexed
-    like ``parts``.
+    ``table`` needs the ``time`` column (timestamps); ``flagged`` is a boolean Series
+    indexed like it (``None`` for no flags: a blind sample). Returns a boolean ``tested``
+    Series indexed like ``table``.
     """
     _check_share(capacity_share)
     if flagged is None:
-        flagged = pd.Series(False, index=parts.index)
-    if not flagged.index.equals(parts.index):
-        raise ValueError("flagged must be indexed like the parts, one value per part")
-    order = np.argsort(parts["cast_at"].to_numpy(), kind="stable")
-    months = month_labels(parts["cast_at"]).to_numpy()[order]
+        flagged = pd.Series(False, index=table.index)
+    if not flagged.index.equals(table.index):
+        raise ValueError("flagged must be indexed like the table, one value per row")
+    order = np.argsort(table[time].to_numpy(), kind="stable")
+    months = month_labels(table[time]).to_numpy()[order]
     wanted = flagged.fillna(False).to_numpy(dtype=bool)[order]
-    tested = np.zeros(len(parts), dtype=bool)
+    tested = np.zeros(len(table), dtype=bool)
     starts = np.flatnonzero(np.r_[True, months[1:] != months[:-1]])
     ends = np.r_[starts[1:], len(months)]
     for start, end in zip(starts, ends, strict=True):
         tested[start:end] = _route_month(wanted[start:end], capacity_share)
-    result = np.zeros(len(parts), dtype=bool)
+    result = np.zeros(len(table), dtype=bool)
     result[order] = tested
-    return pd.Series(result, index=parts.index, name="tested")
+    return pd.Series(result, index=table.index, name="tested")
 
 
 def _route_month(flagged: np.ndarray, capacity_share: float) -> np.ndarray:
@@ -112,16 +114,16 @@ def _route_month(flagged: np.ndarray, capacity_share: float) -> np.ndarray:
 
 
 def flags_with_monthly_threshold(
-    scores: pd.Series, cast_at: pd.Series, capacity_share: float
+    scores: pd.Series, times: pd.Series, capacity_share: float
 ) -> pd.Series:
-    """Flags for every part, with each month's threshold fixed on the month before it.
+    """Flags for every row, with each month's threshold fixed on the month before it.
 
-    On the first day of a month the scores of the previous month's parts are all known (a
+    On the first day of a month the scores of the previous month's rows are all known (a
     score needs no outcome), so the threshold that would have flagged ``capacity_share`` of
     them is fixed then and held for the whole month. The first month, with no month before
-    it, flags nothing. ``scores`` and ``cast_at`` share an index.
+    it, flags nothing. ``scores`` and ``times`` share an index.
     """
-    months = month_labels(cast_at)
+    months = month_labels(times)
     ordered = sorted(months.unique())
     flagged = pd.Series(False, index=scores.index, name="flagged")
     for previous, month in zip(ordered[:-1], ordered[1:], strict=True):

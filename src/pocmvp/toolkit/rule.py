@@ -7,9 +7,8 @@ non-ASCII): SQL quotes them, the spreadsheet refers to them by column letter.
 
 A :class:`Rule` is a few :class:`Condition` s (``column``, an operator ``> >= < <=``, a
 ``threshold``) joined by OR: a row is flagged if any condition holds. A condition may be
-**scoped** to some values of a text column (``shifts=("night",)``, ``scope_column``): it
-then holds only for those rows (rule v2, chapter 6); an unscoped condition applies to every
-row. The same rule is written four ways, and all four give the same flags:
+**scoped** to some values (``shifts``) of a named text column (``scope_column``): it then
+holds only on those rows. The same rule is written four ways, all giving the same flags:
 
 * in Python, :meth:`Rule.flag` (what the tests and the chapters use);
 * as a spreadsheet formula for one row of the workbook, :meth:`Rule.excel_formula`
@@ -51,8 +50,6 @@ from pocmvp.toolkit.schema import Schema, TableError, parse_target
 OPERATORS = (">", ">=", "<", "<=")
 _WORDS = {">": "above", ">=": "at or above", "<": "below", "<=": "at or below"}
 MAX_CONDITIONS = 2
-DEFAULT_SCOPE_COLUMN = "shift"
-"""The scope column a scoped condition reads when it names none (the plant's ``shift``)."""
 
 
 def _scope(values: object, column: str) -> tuple[str, ...] | None:
@@ -94,21 +91,26 @@ def _number(value: float) -> str:
 class Condition:
     """One comparison of a numeric column with a threshold, e.g. ``melt_temp_c > 712.3``,
     optionally only on rows whose scope column holds some values:
-    ``Condition("melt_temp_c", ">", 713, shifts=("night",), scope_column="shift")``.
-    Column names may be any text (spaces, brackets, units, non-ASCII).
+    ``Condition("items", ">", 14, shifts=("web",), scope_column="channel")``: a scope's
+    values (``shifts``) always come with the text column they are read from (the toolkit
+    knows no table's columns). Column names may be any text (spaces, brackets, non-ASCII).
     """
 
     column: str
     operator: str
     threshold: float
     shifts: tuple[str, ...] | None = None
-    scope_column: str = DEFAULT_SCOPE_COLUMN
+    scope_column: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.column, str) or not self.column:
             raise ValueError(f"a condition's column must be a column name, got {self.column!r}")
-        if not isinstance(self.scope_column, str) or not self.scope_column:
-            raise ValueError(f"a scope column must be a column name, got {self.scope_column!r}")
+        named = isinstance(self.scope_column, str) and self.scope_column
+        if (self.shifts is not None or self.scope_column is not None) and not named:
+            raise ValueError(
+                f"the scope of the condition on {self.column!r} needs its text column's name "
+                f"(scope_column), got {self.scope_column!r}"
+            )
         if self.operator not in OPERATORS:
             raise ValueError(f"operator must be one of {OPERATORS}, got {self.operator!r}")
         try:
@@ -129,9 +131,9 @@ class Condition:
         """True when the condition applies to some values of its scope column only."""
         return self.shifts is not None
 
-    def holds(self, values: pd.Series, shift: pd.Series | None = None) -> pd.Series:
+    def holds(self, values: pd.Series, scope: pd.Series | None = None) -> pd.Series:
         """True where the condition holds; a missing value never holds. A scoped condition
-        also needs ``shift`` (the rows' scope column) and holds only on its values."""
+        also needs ``scope`` (the rows' scope column) and holds only on its values."""
         numbers = values.to_numpy(dtype="float64", na_value=np.nan)
         with np.errstate(invalid="ignore"):
             result = {
@@ -142,26 +144,26 @@ class Condition:
             }[self.operator]
         result = result & ~np.isnan(numbers)
         if self.scoped:
-            if shift is None:
-                raise ValueError(f"the condition on {self.column!r} is scoped: pass the shifts")
-            result = result & shift.isin(self.shifts).to_numpy(dtype=bool)
+            if scope is None:
+                raise ValueError(f"the condition on {self.column!r} is scoped: pass its scope")
+            result = result & scope.isin(self.shifts).to_numpy(dtype=bool)
         return pd.Series(result, index=values.index)
 
-    def excel(self, cell: str, shift_cell: str | None = None) -> str:
+    def excel(self, cell: str, scope_cell: str | None = None) -> str:
         """The condition for one cell, e.g. ``AND(ISNUMBER(I2),I2>712.3)``; scoped, with the
-        row's shift cell: ``AND(EXACT(D2,"night"),ISNUMBER(I2),I2>712.3)``."""
+        row's scope cell: ``AND(EXACT(D2,"web"),ISNUMBER(I2),I2>712.3)``."""
         compare = f"ISNUMBER({cell}),{cell}{self.operator}{_number(self.threshold)}"
         if not self.scoped:
             return f"AND({compare})"
-        if shift_cell is None:
-            raise ValueError(f"the condition on {self.column!r} is scoped: pass the shift cell")
+        if scope_cell is None:
+            raise ValueError(f"the condition on {self.column!r} is scoped: pass the scope cell")
         # EXACT, because "=" compares text without regard to case in a spreadsheet.
-        exact = [f"EXACT({shift_cell},{_excel_text(s)})" for s in self.shifts]
+        exact = [f"EXACT({scope_cell},{_excel_text(s)})" for s in self.shifts]
         scope = exact[0] if len(exact) == 1 else f"OR({','.join(exact)})"
         return f"AND({scope},{compare})"
 
     def sql(self, cast: bool = False) -> str:
-        """The condition in SQL, false (never NULL) for a missing value or shift. With
+        """The condition in SQL, false (never NULL) for a missing value or scope. With
         ``cast``, the column is read with ``TRY_CAST(... AS DOUBLE)``, so text where a
         number should be never matches (for a file read as is)."""
         column = quote_sql(self.column)
@@ -178,7 +180,7 @@ class Condition:
 
     def describe(self, schema: Schema | None = None) -> str:
         """The condition in words, with the column's phrase and unit from ``schema`` (else
-        ``its <column>``), and its scope ("on the night shift" for a ``shift`` scope)."""
+        ``its <column>``), and its scope, named after its column ("on the web channel")."""
         what = schema.phrase(self.column) if schema else f"its {self.column}"
         unit = schema.unit(self.column) if schema else ""
         unit = f" {unit}" if unit else ""
@@ -195,7 +197,7 @@ class Condition:
 
 @dataclass(frozen=True)
 class Rule:
-    """Send a part to the X-ray test if ANY of the conditions holds (conditions joined by OR)."""
+    """Flag a row if ANY of the conditions holds (conditions joined by OR)."""
 
     conditions: tuple[Condition, ...]
     schema: Schema | None = field(default=None, compare=False, repr=False)
@@ -210,10 +212,13 @@ class Rule:
 
     @classmethod
     def of(cls, *conditions: tuple, schema: Schema | None = None) -> Rule:
-        """A rule from plain triples: ``Rule.of(("melt_temp_c", ">", 712.3))``, or with the
-        scope's values fourth (and its column fifth, default ``shift``):
-        ``("melt_temp_c", ">", 718.3, ("night",))``."""
-        return cls(tuple(Condition(*c) for c in conditions), schema)
+        """A rule from plain triples: ``Rule.of(("amount", ">", 312.5))``, or with the scope's
+        values fourth and its column fifth (default: the ``schema``'s scope column):
+        ``("items", ">", 14, ("web",), "channel")``."""
+        scope = (schema.scope,) if schema is not None and schema.scope else ()
+        return cls(
+            tuple(Condition(*c, *(scope if len(c) == 4 else ())) for c in conditions), schema
+        )
 
     def for_schema(self, schema: Schema | None) -> Rule:
         """The same rule, knowing its table's schema."""
@@ -221,12 +226,12 @@ class Rule:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        """The numeric shift-log columns the rule compares, each once, in order."""
+        """The numeric columns the rule compares, each once, in order."""
         return tuple(dict.fromkeys(c.column for c in self.conditions))
 
     @property
     def scoped(self) -> bool:
-        """True when a condition applies to some shifts only (the rule reads ``shift``)."""
+        """True when a condition applies to some values of a text column only."""
         return any(c.scoped for c in self.conditions)
 
     @property
@@ -239,14 +244,14 @@ class Rule:
         """The text columns the scoped conditions read, each once."""
         return tuple(dict.fromkeys(c.scope_column for c in self.conditions if c.scoped))
 
-    def flag(self, shift_log: pd.DataFrame) -> pd.Series:
-        """True for the parts to send to the X-ray test (same index as ``shift_log``)."""
-        check_rule_columns(shift_log, self)
-        flagged = np.zeros(len(shift_log), dtype=bool)
+    def flag(self, table: pd.DataFrame) -> pd.Series:
+        """True for the rows the rule flags, to be tested (same index as ``table``)."""
+        check_rule_columns(table, self)
+        flagged = np.zeros(len(table), dtype=bool)
         for condition in self.conditions:
-            scope = shift_log[condition.scope_column] if condition.scoped else None
-            flagged |= condition.holds(shift_log[condition.column], scope).to_numpy()
-        return pd.Series(flagged, index=shift_log.index, name="flagged")
+            scope = table[condition.scope_column] if condition.scoped else None
+            flagged |= condition.holds(table[condition.column], scope).to_numpy()
+        return pd.Series(flagged, index=table.index, name="flagged")
 
     def excel_formula(self, row: int, columns: Sequence[str] | None = None) -> str:
         """The formula for one row of the workbook's data sheet, e.g.
@@ -275,7 +280,7 @@ class Rule:
         return f"=OR({','.join(parts)})"
 
     def sql_where(self, cast: bool = False) -> str:
-        """A SQL ``WHERE`` clause selecting the flagged parts (missing values never match);
+        """A SQL ``WHERE`` clause selecting the flagged rows (missing values never match);
         ``cast`` reads number columns with ``TRY_CAST`` (see :meth:`Condition.sql`)."""
         return " OR ".join(c.sql(cast) for c in self.conditions)
 
@@ -289,20 +294,18 @@ class Rule:
         return f"{action} if {joined}. A value that was not recorded never {sends} on its own."
 
 
-def check_rule_columns(shift_log: pd.DataFrame, rule: Rule) -> None:
+def check_rule_columns(table: pd.DataFrame, rule: Rule) -> None:
     """Refuse a table without the rule's columns, or where a condition's column holds text
-    or booleans. The ``shift`` column a scoped rule reads is text and only has to be there.
+    or booleans. The scope column a scoped rule reads is text and only has to be there.
 
     The message names the column and shows an offending value.
     """
-    require_dataframe(shift_log)
-    missing = [c for c in rule.input_columns if c not in shift_log.columns]
+    require_dataframe(table)
+    missing = [c for c in rule.input_columns if c not in table.columns]
     if missing:
-        raise TableError(
-            f"the rule needs column(s) {', '.join(missing)}, which the shift log lacks"
-        )
+        raise TableError(f"the rule needs column(s) {', '.join(missing)}, which the table lacks")
     for column in rule.columns:
-        values = shift_log[column]
+        values = table[column]
         if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
             bad = values[pd.to_numeric(values, errors="coerce").isna() & values.notna()]
             example = f", e.g. {bad.iloc[0]!r} in row {bad.index[0]!r}" if len(bad) else ""
@@ -316,37 +319,34 @@ def _missing(value: object) -> bool:
 def require_dataframe(table: object) -> None:
     """Refuse anything that is not a pandas DataFrame, naming what it is instead."""
     if not isinstance(table, pd.DataFrame):
-        raise TableError(f"a shift log must be a pandas DataFrame, got {type(table).__name__}")
+        raise TableError(f"a table must be a pandas DataFrame, got {type(table).__name__}")
 
 
-def flag_with_sql(shift_log: pd.DataFrame, rule: Rule) -> pd.Series:
+def flag_with_sql(table: pd.DataFrame, rule: Rule) -> pd.Series:
     """The rule's flags computed by DuckDB from :meth:`Rule.sql_where` (same index)."""
     import duckdb
 
-    check_rule_columns(shift_log, rule)
-    table = pd.DataFrame({c: shift_log[c].to_numpy() for c in rule.columns})
+    check_rule_columns(table, rule)
+    read = pd.DataFrame({c: table[c].to_numpy() for c in rule.columns})
     for column in rule.scope_columns:
         # Plain Python strings (None where missing), so DuckDB sees a VARCHAR column.
-        texts = [None if _missing(v) else str(v) for v in shift_log[column]]
-        table[column] = pd.Series(texts, dtype=object).to_numpy()
+        texts = [None if _missing(v) else str(v) for v in table[column]]
+        read[column] = pd.Series(texts, dtype=object).to_numpy()
     row_number = "__pocmvp_row_number"
-    table[row_number] = np.arange(len(table))
+    read[row_number] = np.arange(len(read))
     with duckdb.connect() as connection:
-        connection.register("shift_log", table)
+        connection.register("input_rows", read)
         flagged = connection.execute(
-            f"SELECT {quote_sql(row_number)} FROM shift_log WHERE " + rule.sql_where()
+            f"SELECT {quote_sql(row_number)} FROM input_rows WHERE " + rule.sql_where()
         ).fetchnumpy()[row_number]
-    result = np.zeros(len(table), dtype=bool)
+    result = np.zeros(len(read), dtype=bool)
     result[np.asarray(flagged, dtype=np.int64)] = True
-    return pd.Series(result, index=shift_log.index, name="flagged")
-
-
-# --- How well a rule does -------------------------------------------------------------------
+    return pd.Series(result, index=table.index, name="flagged")
 
 
 @dataclass(frozen=True)
 class RuleScore:
-    """A selection of parts judged against the truth."""
+    """A selection of rows judged against the target (parts: rows; defects: positives)."""
 
     parts: int
     flagged: int
@@ -360,23 +360,23 @@ class RuleScore:
 
     @property
     def catch_rate(self) -> float:
-        """Share of the defective parts that were flagged (recall)."""
+        """Share of the positive rows that were flagged (recall)."""
         return self.caught / self.defects if self.defects else 0.0
 
     @property
     def hit_rate(self) -> float:
-        """Share of the flagged parts that were defective (precision)."""
+        """Share of the flagged rows that were positive (precision)."""
         return self.caught / self.flagged if self.flagged else 0.0
 
 
-def score(shift_log: pd.DataFrame, flagged: pd.Series, target: str) -> RuleScore:
-    """Count parts, flags, defects, catches and false alarms of a selection."""
-    if not flagged.index.equals(shift_log.index):
-        raise ValueError("flagged must be indexed like the shift log, one value per part")
-    truth = parse_target(shift_log[target], target).to_numpy(dtype=bool)
+def score(table: pd.DataFrame, flagged: pd.Series, target: str) -> RuleScore:
+    """Count rows, flags, positives, catches and false alarms of a selection."""
+    if not flagged.index.equals(table.index):
+        raise ValueError("flagged must be indexed like the table, one value per row")
+    truth = parse_target(table[target], target).to_numpy(dtype=bool)
     chosen = flagged.to_numpy(dtype=bool)
     return RuleScore(
-        parts=len(shift_log),
+        parts=len(table),
         flagged=int(chosen.sum()),
         defects=int(truth.sum()),
         caught=int((truth & chosen).sum()),
@@ -385,7 +385,7 @@ def score(shift_log: pd.DataFrame, flagged: pd.Series, target: str) -> RuleScore
 
 
 def within_capacity(
-    table: pd.DataFrame, flagged: pd.Series, capacity: float, time: str = "cast_at"
+    table: pd.DataFrame, flagged: pd.Series, capacity: float, time: str
 ) -> pd.Series:
     """The rows the test takes with these flags: the one routing every option uses
     (:func:`pocmvp.toolkit.routing.route`). Flagged rows are tested in ``time`` order until
@@ -393,8 +393,7 @@ def within_capacity(
     every-n-th sample of the others.
     """
     if not flagged.index.equals(table.index):
-        raise ValueError("flagged must be indexed like the shift log, one value per part")
+        raise ValueError("flagged must be indexed like the table, one value per row")
     if time not in table.columns:
         raise TableError(f"the time column {time!r} is missing")
-    parts = pd.DataFrame({"cast_at": table[time].to_numpy()}, index=table.index)
-    return routing.route(parts, flagged, capacity)
+    return routing.route(table, flagged, capacity, time=time)

@@ -94,7 +94,7 @@ class RuleFile:
         for c in self.rule.conditions:
             item = {"column": c.column, "operator": c.operator, "threshold": c.threshold}
             if c.scoped:
-                item["scope"] = {"column": _scope_column(c), "values": list(c.shifts)}
+                item["scope"] = {"column": c.scope_column, "values": list(c.shifts)}
             conditions.append(item)
         return {
             "format": FORMAT,
@@ -117,10 +117,6 @@ class RuleFile:
         return path
 
 
-def _scope_column(condition: Condition) -> str:
-    return condition.scope_column
-
-
 def from_dict(data: object, source: str = "rule.json") -> RuleFile:
     """A :class:`RuleFile` from parsed JSON; :class:`RuleFileError` names what is wrong."""
     if not isinstance(data, dict):
@@ -141,11 +137,12 @@ def from_dict(data: object, source: str = "rule.json") -> RuleFile:
     try:
         conditions = []
         for item in data["conditions"]:
-            scope = item.get("scope")
+            scope = item.get("scope") or {}
             values = tuple(scope["values"]) if scope else None
-            extra = (scope["column"],) if scope else ()
             conditions.append(
-                Condition(item["column"], item["operator"], item["threshold"], values, *extra)
+                Condition(
+                    item["column"], item["operator"], item["threshold"], values, scope.get("column")
+                )
             )
         rule = Rule(tuple(conditions))
     except (KeyError, TypeError, ValueError) as error:

@@ -1,6 +1,6 @@
 """A real spreadsheet engine as the judge: LibreOffice recalculates the rule workbook.
 
-openpyxl writes formulas but never computes them. To check that the formula the quality
+The toolkit writes formulas but never computes them. To check that the formula the quality
 lead sees gives the same answer as the Python rule, :func:`recalculate` opens the workbook
 in LibreOffice Calc (headless), which computes every formula, and saves a copy;
 :func:`read_sheet` and :func:`read_flags` read the computed values back with openpyxl.
@@ -22,11 +22,8 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import load_workbook
 
-from pocmvp.toolkit.workbook import (
-    MONTH_TABLE_FIRST_ROW,
-    SUMMARY_CELLS,
-    SUMMARY_SHEET,
-)
+from pocmvp.toolkit.workbook import SUMMARY_SHEET
+from pocmvp.toolkit.workbook_sheets import MONTH_TABLE_FIRST_ROW, SUMMARY_CELLS
 
 CANDIDATES = ("soffice", "libreoffice")
 # Recalculate every formula when a file is loaded (0 = always), whatever cached values say.
@@ -138,7 +135,7 @@ def convert(source: Path, target_dir: Path, convert_to: str, *, timeout: int = 6
 
 def read_sheet(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     """The values of one sheet (the first by default; computed values where cells hold
-    formulas), first row as headers. Read a recalculated workbook: openpyxl's own files
+    formulas), first row as headers. Read a recalculated workbook: the toolkit's own files
     hold no computed values."""
     book = load_workbook(path, read_only=True, data_only=True)
     try:

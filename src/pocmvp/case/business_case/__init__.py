@@ -7,7 +7,8 @@ By stage, one module each:
   step once the rule's evidence is final), the chance of shipping;
 * :mod:`~pocmvp.case.business_case.plans`: each step, what it delivers and what it takes;
 * :mod:`~pocmvp.case.business_case.measure`: what each deliverable saves, at the decision
-  (inside the history) and looking back (a labelled backtest);
+  (inside the history) and looking back (a labelled backtest), and the model step's evidence
+  (both, every month final on its date that no option learned from);
 * :mod:`~pocmvp.case.business_case.valuation`: value month by month, break-even, the plans;
 * :mod:`~pocmvp.case.business_case.verdict`: where POC first (either way) would win, and
   where the model step is or is not built;

@@ -37,8 +37,8 @@ class Band:
 class Claim:
     """One claim of the story: what it says, where, how it is computed, and its band.
 
-    ``fast_band`` applies at the fast size (a quarter of the parts, so noisier figures);
-    it defaults to ``band``.
+    ``fast_band`` applies at the fast size (a quarter of the parts, a third of the bottles,
+    so noisier figures); it defaults to ``band``.
     """
 
     name: str
