@@ -163,6 +163,7 @@ def first_alarm(
         shift_log[recent],
         tested[recent],
         baseline_catch_rate,
+        **firefighting.MONITORED,
         window=DAILY_CHECK.window,
         drop=firefighting.DROP,
         min_defects=firefighting.MIN_DEFECTS,
