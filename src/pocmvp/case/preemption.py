@@ -54,6 +54,8 @@ THRESHOLD_DAYS = 28
 of scores, so one odd day cannot push the week's flags past the X-ray cell's plan (a
 threshold fixed on the last few days alone flagged more than the capacity in some months,
 and the routing then had no test left for the month's last days)."""
+MIN_LEARNT_DEFECTS = 50
+"""..."""
 NEW_SUPPLIER_WEEKS = 6
 """Weeks of weekly retraining after the drift check sees a new supplier."""
 MAX_ITER = 50
@@ -208,7 +210,6 @@ def patch_world(
 ) -> World:
     """Only the patch: ``flags`` (December's patch) until the daily check rings, then a
     refitted patch for the supplier in use, live the next morning, and so on."""
-    last_day = shift_log["cast_at"].max().normalize()
     fires, after = [], since
     while True:
         tested = _route(shift_log, flags, economics)
@@ -216,19 +217,31 @@ def patch_world(
         if alarm is None:
             break
         fires.append(alarm)
-        day = firefighting.patch_day(alarm)
-        if day > last_day:
+        after = firefighting.patch_day(alarm)
+        if after > shift_log["cast_at"].max():
             break
-        cast_before = shift_log.loc[shift_log["cast_at"] < alarm, "supplier"]
-        supplier = str(cast_before.iloc[-1])
-        try:
-            patch = refit_patch(shift_log, tested, seen, alarm, supplier, economics)
-        except ValueError:  # nothing known to refit on: the fire is fought, the sheet unchanged
-            after = day
-            continue
-        flags = firefighting.hand_over(shift_log, flags, patch.flag(shift_log), day, supplier)
-        after = day
+        flags = answer_fire(shift_log, tested, seen, flags, alarm, economics)
     return World(PATCH, flags, tested, tuple(fires), fixes=len(fires))
+
+
+def answer_fire(
+    shift_log: pd.DataFrame,
+    tested: pd.Series,
+    seen: Returns,
+    sheet: pd.Series,
+    alarm: pd.Timestamp,
+    economics: PlantEconomics = ECONOMICS,
+) -> pd.Series:
+    """Rapid response's answer to the alarm of ``alarm``: the sheet with a patch refitted on
+    the supplier in use (:func:`refit_patch`), live the next morning for its parts; the
+    sheet unchanged when nothing is known to refit on (the fire is fought all the same)."""
+    supplier = str(shift_log.loc[shift_log["cast_at"] < alarm, "supplier"].iloc[-1])
+    try:
+        patch = refit_patch(shift_log, tested, seen, alarm, supplier, economics)
+    except ValueError:
+        return sheet
+    day = firefighting.patch_day(alarm)
+    return firefighting.hand_over(shift_log, sheet, patch.flag(shift_log), day, supplier)
 
 
 def durable_world(
@@ -242,66 +255,123 @@ def durable_world(
     economics: PlantEconomics = ECONOMICS,
     max_iter: int = MAX_ITER,
 ) -> World:
-    """The durable fix: ``flags`` until :data:`DURABLE_LIVE_FROM`, then every Monday the
-    model in use flags the week's parts, retrained first when the job is due (see the
-    module)."""
-    flags = flags.copy()
-    cast = shift_log["cast_at"]
-    month = factory.month_of(shift_log)
+    """The durable fix (see the module), played week by week from :data:`DURABLE_LIVE_FROM`:
+    the sheet (``flags``, with rapid response's patches) for the suppliers the model has not
+    learnt, the model for the others; a fire is answered as in :func:`patch_world` and sets
+    the job retraining weekly."""
+    cast, month = shift_log["cast_at"], factory.month_of(shift_log)
+    sheet, flags, fires, after = flags, flags.copy(), [], since
     tested = _route(shift_log, flags, economics)
-    model, retrainings, new_since = None, 0, None
+    model, learnt, retrainings, weekly_until = None, (), 0, pd.Timestamp.min
+
+    def answer(alarm: pd.Timestamp, until: pd.Timestamp) -> None:
+        nonlocal sheet, after
+        fires.append(alarm)
+        after = firefighting.patch_day(alarm)
+        sheet = answer_fire(shift_log, tested, seen, sheet, alarm, economics)
+        patched = (cast >= after) & (cast < until) & ~shift_log["supplier"].isin(learnt)
+        flags[patched] = sheet[patched]
+        tested[:] = _route(shift_log, flags, economics)
+
     for monday in pd.date_range(DURABLE_LIVE_FROM, cast.max(), freq="W-MON"):
+        last_week = (cast >= monday - pd.Timedelta(days=7)) & (cast < monday)
         # Routing is decided as parts are cast: re-route the months of the week just gone.
-        for label in month[(cast >= monday - pd.Timedelta(days=7)) & (cast < monday)].unique():
+        for label in month[last_week].unique():
             here = month == label
             tested[here] = rule.within_capacity(shift_log[here], flags[here], economics)
-        last_week = shift_log[(cast >= monday - pd.Timedelta(days=7)) & (cast < monday)]
-        if model is not None and _new_supplier(model, last_week):
-            new_since = monday
-        settling = new_since is not None and monday - new_since < pd.Timedelta(
-            weeks=NEW_SUPPLIER_WEEKS
-        )
-        if model is None or monday.day <= 7 or settling:
+        before = cast < monday
+        alarm = first_alarm(shift_log[before], tested[before], seen, baseline_catch_rate, after)
+        if alarm is not None:
+            answer(alarm, monday)
+            weekly_until = monday + pd.Timedelta(weeks=NEW_SUPPLIER_WEEKS)
+        if model is not None and _new_supplier(model, shift_log[last_week]):
+            weekly_until = monday + pd.Timedelta(weeks=NEW_SUPPLIER_WEEKS)
+        if model is None or monday.day <= 7 or monday < weekly_until:
             window = (cast >= monday - pd.Timedelta(days=TRAINING_DAYS)) & (
                 cast < monday - pd.Timedelta(days=SETTLE_DAYS)
             )
-            past = shift_log[window]
+            past, labelled = shift_log[window], seen.for_parts(shift_log.index[window])
             model = firefighting.train_risk_model(
-                past,
-                tested[window],
-                seen.for_parts(past.index),
-                monday,
-                seed=seed,
-                max_iter=max_iter,
+                past, tested[window], labelled, monday, seed=seed, max_iter=max_iter
             )
+            learnt = _learnt_suppliers(past, tested[window], labelled, monday)
             retrainings += 1
         week = (cast >= monday) & (cast < monday + pd.Timedelta(days=7))
-        flags[week] = _weekly_flags(model, shift_log, monday, week, economics)
+        mine = week & shift_log["supplier"].isin(learnt)
+        flags[week] = sheet[week]
+        if mine.any():
+            flags[mine] = _weekly_flags(model, shift_log, tested, monday, mine, economics)
     tested = _route(shift_log, flags, economics)
-    fires, after = [], since
     while (alarm := first_alarm(shift_log, tested, seen, baseline_catch_rate, after)) is not None:
-        fires.append(alarm)
-        after = firefighting.patch_day(alarm)
+        if firefighting.patch_day(alarm) > cast.max():
+            fires.append(alarm)
+            break
+        answer(alarm, cast.max() + pd.Timedelta(days=1))
     return World(DURABLE, flags.rename("flagged"), tested, tuple(fires), fixes=retrainings)
+
+
+def _learnt_suppliers(
+    past: pd.DataFrame, tested: pd.Series, seen: Returns, monday: pd.Timestamp
+) -> tuple[str, ...]:
+    """The suppliers with at least :data:`MIN_LEARNT_DEFECTS` defects known on ``monday``
+    among the training parts: the ones the retrained model may flag."""
+    known = seen.known_on(tested, past[factory.TARGET], monday)
+    per_supplier = known.groupby(past["supplier"]).sum()
+    return tuple(sorted(per_supplier[per_supplier >= MIN_LEARNT_DEFECTS].index))
 
 
 def _weekly_flags(
     model: firefighting.RiskModel,
     shift_log: pd.DataFrame,
+    tested: pd.Series,
     monday: pd.Timestamp,
     week: pd.Series,
     economics: PlantEconomics,
 ) -> pd.Series:
-    """The week's flags: the model's risk at or above the threshold that flags the capacity
-    share of the parts cast in the last :data:`THRESHOLD_DAYS` before ``monday`` (their
-    scores are known that morning; a score needs no outcome), through the one routing's
+    """The week's flags: the model's risk at or above the threshold that flags, among the
+    parts of last week's suppliers cast in the last :data:`THRESHOLD_DAYS` (their scores are
+    known that morning; a score needs no outcome), the share of this month's X-ray plan not
+    yet used per part still to come (:func:`plan_left_share`), through the one routing's
     :func:`pocmvp.toolkit.routing.threshold_for_share`."""
     cast = shift_log["cast_at"]
     recent = (cast >= monday - pd.Timedelta(days=THRESHOLD_DAYS)) & (cast < monday)
-    threshold = routing.threshold_for_share(
-        _risk(model, shift_log[recent]), economics.inspection_capacity_share
-    )
-    return routing.flags_from_scores(_risk(model, shift_log[week]), threshold)
+    in_use = shift_log.loc[recent & (cast >= monday - pd.Timedelta(days=7)), "supplier"]
+    recent &= shift_log["supplier"].isin(in_use.unique()) if len(in_use) else recent
+    scores = _risk(model, shift_log[recent])
+    flags = pd.Series(False, index=shift_log.index[week], name="flagged")
+    this_month = cast[week] < monday + pd.offsets.MonthBegin(1)
+    for part_of_week, share in (
+        (this_month, plan_left_share(shift_log, tested, monday, economics)),
+        (~this_month, economics.inspection_capacity_share),
+    ):
+        if part_of_week.any() and share > 0:
+            threshold = routing.threshold_for_share(scores, share)
+            parts = shift_log.loc[part_of_week[part_of_week].index]
+            flags[parts.index] = routing.flags_from_scores(_risk(model, parts), threshold)
+    return flags
+
+
+def plan_left_share(
+    shift_log: pd.DataFrame,
+    tested: pd.Series,
+    monday: pd.Timestamp,
+    economics: PlantEconomics = ECONOMICS,
+) -> float:
+    """The share of the parts still to come this month that the X-ray plan has left for on
+    ``monday``, at most the capacity share: the month's plan (the capacity share of its parts
+    so far and of the days left, at the last :data:`THRESHOLD_DAYS`' pace) minus the tests
+    already done. Flags at this share cannot use up the month's plan before its end."""
+    cast = shift_log["cast_at"]
+    month_start = monday.to_period("M").to_timestamp()
+    so_far = (cast >= month_start) & (cast < monday)
+    pace = ((cast >= monday - pd.Timedelta(days=THRESHOLD_DAYS)) & (cast < monday)).sum()
+    days_left = ((monday + pd.offsets.MonthBegin(1)) - monday).days
+    to_come = pace / THRESHOLD_DAYS * days_left
+    if to_come <= 0:
+        return 0.0
+    plan = economics.capacity(int(so_far.sum() + to_come))
+    left = max(plan - int(tested[so_far].sum()), 0)
+    return float(min(left / to_come, economics.inspection_capacity_share))
 
 
 def _risk(model: firefighting.RiskModel, parts: pd.DataFrame) -> pd.Series:
