@@ -1,33 +1,26 @@
 """Preemption judged as preemption: the durable fix against the patch, over the long term.
 
-December judges the patch and the model on a fortnight. Preemption's promise is about the
-months after: fewer hand-fought fires. :func:`long_term` plays the same plant on, from the
-patch day to the end of June 2026 (the months after the year and the next supplier change
-come from :mod:`pocmvp.case.factory_after`), in two worlds that differ only in what was
-built after December:
+December judges the patch and the model on a fortnight; preemption's promise is about the
+months after. :func:`long_term` plays the plant on from the patch day to June 2026 (the
+months after the year and the next supplier come from :mod:`pocmvp.case.factory_after`) in
+two worlds that differ only in what preemption built after December:
 
-* **the patch**: the sheet keeps rapid response's patch for NordAlloy lots and the rule in
-  force for any other; whenever the daily check rings, rapid response answers as in
-  December (:func:`patch_world`): it refits the rule on the parts of the supplier in use,
-  as known that morning, and the new patch is live the next morning;
-* **the durable fix**: preemption's model
-  (:func:`pocmvp.case.firefighting.train_risk_model`), live from the plant's reopening in
-  January, with its threshold reset every Monday on the scores of the last
-  :data:`THRESHOLD_DAYS`, and a scheduled job that retrains it on the first Monday of each
-  month, and every Monday for :data:`NEW_SUPPLIER_WEEKS` weeks once the drift check
-  (:func:`pocmvp.case.firefighting.drift_check`) has seen a supplier its training parts
-  never had (:func:`durable_world`). It learns from the outcomes known that morning on parts
-  cast :data:`TRAINING_DAYS` to :data:`SETTLE_DAYS` days before. The durable fix is not the
-  model alone: it is the retraining job, the drift check that triggers it and the data they
-  read, run without anyone.
+* **the patch** (:func:`patch_world`): the sheet keeps rapid response's patch for NordAlloy
+  and the rule in force for any other supplier; each time the daily check rings, rapid
+  response refits a patch on the supplier in use, live the next morning (:func:`answer_fire`);
+* **the durable fix** (:func:`durable_world`): the same sheet and the same rapid response,
+  plus preemption's process, run without anyone from the January reopening: a retraining
+  job that refits the model (:func:`pocmvp.case.firefighting.train_risk_model`) on the first
+  Monday of each month, and every Monday for :data:`NEW_SUPPLIER_WEEKS` weeks once the drift
+  check sees a supplier the model never had or the daily check rings; the model flags the
+  parts of the suppliers it has learnt (:data:`MIN_LEARNT_DEFECTS`), the sheet the others;
+  and a Monday threshold that spends only what is left of the month's X-ray plan
+  (:func:`plan_left_share`), so its flags cannot leave a month's last days untested.
 
-Both worlds route every part through the one routing
-(:func:`pocmvp.case.plant_rule.within_capacity`: same months, same capacity), and decide
-only with what was known on each morning: the X-ray results and the returns booked
-(:class:`pocmvp.case.returns.Returns`). In both, the daily check of chapter 7, against the
-catch rate the plant knew on 1 December, decides when a **fire** starts; each fire costs
-rapid response the season's declared effort (:data:`FIRE_HOURS`). A fire in the durable
-world is answered by the next scheduled retraining (no extra fix), which counts against it.
+Both worlds route every part through the one routing (same months, capacity and policy),
+and decide only with what was known each morning (X-ray results, returns booked). The daily
+check of chapter 7, against the catch rate known on 1 December, decides when a **fire**
+starts; each costs rapid response the season's declared hours (:data:`FIRE_HOURS`).
 """
 
 from __future__ import annotations
@@ -50,12 +43,10 @@ TRAINING_DAYS = 91
 SETTLE_DAYS = returns.CUSTOMER_DELAY.days[0]
 """...except the last days, before any return can be back (the patch's rule too)."""
 THRESHOLD_DAYS = 28
-"""Each Monday's threshold flags the capacity share of the last four weeks' parts: a month
-of scores, so one odd day cannot push the week's flags past the X-ray cell's plan (a
-threshold fixed on the last few days alone flagged more than the capacity in some months,
-and the routing then had no test left for the month's last days)."""
+"""Each Monday's threshold is set on the scores of the last four weeks' parts."""
 MIN_LEARNT_DEFECTS = 50
-"""..."""
+"""A supplier is learnt once its training parts hold this many known defects; before, a
+model guessing on an alloy it never saw would flag worse than the sheet."""
 NEW_SUPPLIER_WEEKS = 6
 """Weeks of weekly retraining after the drift check sees a new supplier."""
 MAX_ITER = 50
@@ -65,6 +56,8 @@ PATCH_LOOKBACK_DAYS = 56
 FIRE_HOURS = fire.Season().fire_hours
 """Rapid response's effort to put out one fire, as the season of chapter 7 declares it."""
 DAILY_CHECK = firefighting.CADENCES[0]
+ALARM_DAYS = 56
+"""Eight weeks: longer than a week of parts and its longest return delay."""
 
 
 @dataclass(frozen=True)
@@ -106,36 +99,26 @@ class LongTerm:
         window = cast >= (self.since if start is None else start)
         if end is not None:
             window &= cast < end
-        rows = {}
+        rows, first, last = {}, start or pd.Timestamp.min, end or pd.Timestamp.max
         for world in self.worlds:
             score = rule.score(self.shift_log[window], world.tested[window])
-            fires = [f for f in world.fires if (start is None or f >= start)]
-            fires = [f for f in fires if end is None or f < end]
-            rows[world.name] = {
-                "parts": score.parts,
-                "defects": score.defects,
-                "tested": score.flagged,
-                "caught": score.caught,
-                "shipped_defects": score.defects - score.caught,
-                "cost_of_shipped_defects": (score.defects - score.caught)
-                * ECONOMICS.cost_per_shipped_defect,
-                "catch_rate": score.catch_rate,
-                "fires": len(fires),
-                "rapid_response_hours": len(fires) * FIRE_HOURS,
-            }
+            fires = [f for f in world.fires if first <= f < last]
+            shipped = score.defects - score.caught
+            rows[world.name] = dict(
+                parts=score.parts, defects=score.defects, tested=score.flagged,
+                caught=score.caught, shipped_defects=shipped,
+                cost_of_shipped_defects=shipped * ECONOMICS.cost_per_shipped_defect,
+                catch_rate=score.catch_rate, fires=len(fires),
+                rapid_response_hours=len(fires) * FIRE_HOURS,
+            )  # fmt: skip
         return pd.DataFrame.from_dict(rows, orient="index").rename_axis("world")
 
     def monthly(self) -> pd.DataFrame:
         """Shipped defects per month of production (December from the patch day) and world."""
         window = self.shift_log["cast_at"] >= self.since
         month = factory.month_of(self.shift_log)[window]
-        table = pd.DataFrame(
-            {
-                w.name: (self.shift_log["defect"] & ~w.tested)[window].groupby(month).sum()
-                for w in self.worlds
-            }
-        )
-        return table.astype("int64").rename_axis("month")
+        shipped = {w.name: (self.shift_log["defect"] & ~w.tested)[window] for w in self.worlds}
+        return pd.DataFrame(shipped).groupby(month).sum().astype("int64").rename_axis("month")
 
     def fewer_shipped_share(self) -> float:
         """The share of the patch's shipped defects the durable fix does not ship."""
@@ -158,9 +141,15 @@ def first_alarm(
     seen: Returns,
     baseline_catch_rate: float,
     after: pd.Timestamp,
+    on: pd.Timestamp = pd.Timestamp.max,
 ) -> pd.Timestamp | None:
-    """The first morning the daily check rings on a week of parts all cast from ``after``."""
-    recent = shift_log["cast_at"] >= after - pd.Timedelta(days=14)  # earlier days never count
+    """The first morning the daily check rings on a week of parts all cast from ``after``;
+    with ``on``, by that morning (a week it rang on then was pooled at most
+    :data:`ALARM_DAYS` before: the check judges a week once half its returns are in)."""
+    cast = shift_log["cast_at"]
+    if on < pd.Timestamp.max:
+        after = max(after, on - pd.Timedelta(days=ALARM_DAYS))
+    recent = (cast >= after - pd.Timedelta(days=14)) & (cast < on)  # earlier days never count
     checks = monitoring.check_periods(
         shift_log[recent],
         tested[recent],
@@ -174,7 +163,7 @@ def first_alarm(
         min_share_in=firefighting.MIN_SHARE_IN,
     ).sort_values("period_start", kind="stable")
     pooled_from = checks["period_start"].shift(DAILY_CHECK.lookback - 1)
-    rang = checks[checks["alarm"] & (pooled_from >= after)]
+    rang = checks[checks["alarm"] & (pooled_from >= after) & (checks["noticed_on"] <= on)]
     return None if rang.empty else pd.Timestamp(rang["noticed_on"].min())
 
 
@@ -208,8 +197,7 @@ def patch_world(
     baseline_catch_rate: float,
     economics: PlantEconomics = ECONOMICS,
 ) -> World:
-    """Only the patch: ``flags`` (December's patch) until the daily check rings, then a
-    refitted patch for the supplier in use, live the next morning, and so on."""
+    """Only the patch: the sheet (``flags``), patched at each fire by :func:`answer_fire`."""
     fires, after = [], since
     while True:
         tested = _route(shift_log, flags, economics)
@@ -279,8 +267,7 @@ def durable_world(
         for label in month[last_week].unique():
             here = month == label
             tested[here] = rule.within_capacity(shift_log[here], flags[here], economics)
-        before = cast < monday
-        alarm = first_alarm(shift_log[before], tested[before], seen, baseline_catch_rate, after)
+        alarm = first_alarm(shift_log, tested, seen, baseline_catch_rate, after, monday)
         if alarm is not None:
             answer(alarm, monday)
             weekly_until = monday + pd.Timedelta(weeks=NEW_SUPPLIER_WEEKS)
@@ -389,10 +376,9 @@ def _new_supplier(model: firefighting.RiskModel, last_week: pd.DataFrame) -> boo
 
 def _route(shift_log: pd.DataFrame, flags: pd.Series, economics: PlantEconomics) -> pd.Series:
     """The one routing, run only on the months from the fire's (earlier ones never change)."""
-    tested = pd.Series(False, index=shift_log.index, name="tested")
     scope = factory.month_of(shift_log) >= factory.FIRE_MONTH
-    tested[scope] = rule.within_capacity(shift_log[scope], flags[scope], economics)
-    return tested
+    routed = rule.within_capacity(shift_log[scope], flags[scope], economics)
+    return routed.reindex(shift_log.index, fill_value=False).rename("tested")
 
 
 def long_term(
@@ -410,21 +396,12 @@ def long_term(
         shift_log, in_force, december.patch.flag(shift_log), december.patch_day
     )
     baseline = float(december.detection.attrs["baseline_catch_rate"])
-    since = december.patch_day
+    start = (shift_log, seen, patched, december.patch_day, baseline)
     return LongTerm(
-        shift_log=shift_log,
-        seen=seen,
-        since=since,
-        baseline_catch_rate=baseline,
-        patch=patch_world(shift_log, seen, patched, since, baseline, economics),
-        durable=durable_world(
-            shift_log,
-            seen,
-            patched,
-            since,
-            baseline,
-            seed=plant.seed,
-            economics=economics,
-            max_iter=max_iter,
-        ),
+        shift_log,
+        seen,
+        december.patch_day,
+        baseline,
+        patch=patch_world(*start, economics),
+        durable=durable_world(*start, seed=plant.seed, economics=economics, max_iter=max_iter),
     )
