@@ -198,25 +198,25 @@ CLAIMS = (
         "the preemption fix beats the patch over the long term: fewer defective housings "
         "shipped from the patch day to June 2026, the next supplier change included",
         preemption_fewer_shipped_share,
-        Band(0.01, 1),
-        # Measured on seeds 1-20: 2.9 % to 10.5 % at the default size; at the fast size a
-        # quarter of the parts trains a weaker model every month (-0.7 % to 7.2 %, two seeds
-        # below zero): reported, not asserted.
-        fast_band=Band(),
+        Band(0.03, 1),
+        # Measured on seeds 1-20 (the sheet for a supplier the model has not learnt, the
+        # month's plan left): 5.6 % to 13.2 % fewer at the default size; 0.4 % to 9.6 % at
+        # the fast size, where a quarter of the parts teaches the model less (seed 9: 5
+        # housings out of 1,247): fewer on every seed, with a thin margin there.
+        fast_band=Band(0.001, 1),
     ),
     Claim(
         "ch07.preemption_hours_saved",
         7,
-        "rapid-response hours on fires saved by the preemption fix over the same months",
+        "over the same months the preemption fix never costs rapid response more hours on "
+        "fires than the patch alone, and saves some on many seeds",
         preemption_hours_saved,
-        # Reported, not asserted: it does not hold. Measured on seeds 1-20 (threshold on four
-        # weeks of scores, so the flags no longer spend a month's X-ray plan early): -5 to 0
-        # hours at the default size (never a saving), -5 to +2.5 at the fast size. The
-        # durable fix's Monday threshold still flags more than the plan in some months, so
-        # their last days get no test and the daily check rings (seed 2026, default size: the
-        # end of March); its catch on the next supplier's first weeks is weaker too (fast
-        # seed 2026). Left for preemption: a threshold that cannot spend the plan early.
-        Band(),
+        # Measured on seeds 1-20: 0 to 2.5 hours saved at the default size (a saving on 8
+        # seeds), 0 to 7.5 at the fast size (on 12). A saving on every seed cannot be
+        # asserted: on the others the patch alone has no fire after the reopening either,
+        # or both worlds fight the same ones (the next supplier's first weeks, when the
+        # model has not learnt it yet and the same sheet flags its parts).
+        Band(0, math.inf),
     ),
     Claim(
         "ch07.three_groups_faster_h",
