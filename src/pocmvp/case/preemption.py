@@ -17,10 +17,8 @@ two worlds that differ only in what preemption built after December:
   and a Monday threshold that spends only what is left of the month's X-ray plan
   (:func:`plan_left_share`), so its flags cannot leave a month's last days untested.
 
-Both worlds route every part through the one routing (same months, capacity and policy),
-and decide only with what was known each morning (X-ray results, returns booked). The daily
-check of chapter 7, against the catch rate known on 1 December, decides when a **fire**
-starts; each costs rapid response the season's declared hours (:data:`FIRE_HOURS`).
+Both route every part through the one routing and decide only with what was known each
+morning. Chapter 7's daily check decides when a **fire** starts (:data:`FIRE_HOURS` each).
 """
 
 from __future__ import annotations
@@ -45,10 +43,9 @@ SETTLE_DAYS = returns.CUSTOMER_DELAY.days[0]
 THRESHOLD_DAYS = 28
 """Each Monday's threshold is set on the scores of the last four weeks' parts."""
 MIN_LEARNT_DEFECTS = 50
-"""A supplier is learnt once its training parts hold this many known defects; before, a
-model guessing on an alloy it never saw would flag worse than the sheet."""
+"""A supplier is learnt with this many known defects among the training parts (else: the sheet)."""
 NEW_SUPPLIER_WEEKS = 6
-"""Weeks of weekly retraining after the drift check sees a new supplier."""
+"""Weeks of weekly retraining after the drift check sees a new supplier, or a fire."""
 MAX_ITER = 50
 """Trees per retraining: half the December model's, so a job runs in a fraction of a second."""
 PATCH_LOOKBACK_DAYS = 56
@@ -220,9 +217,8 @@ def answer_fire(
     alarm: pd.Timestamp,
     economics: PlantEconomics = ECONOMICS,
 ) -> pd.Series:
-    """Rapid response's answer to the alarm of ``alarm``: the sheet with a patch refitted on
-    the supplier in use (:func:`refit_patch`), live the next morning for its parts; the
-    sheet unchanged when nothing is known to refit on (the fire is fought all the same)."""
+    """Rapid response's answer to ``alarm``: the sheet with a patch refitted on the supplier
+    in use (:func:`refit_patch`), live the next morning; unchanged if nothing is known."""
     supplier = str(shift_log.loc[shift_log["cast_at"] < alarm, "supplier"].iloc[-1])
     try:
         patch = refit_patch(shift_log, tested, seen, alarm, supplier, economics)
@@ -243,10 +239,9 @@ def durable_world(
     economics: PlantEconomics = ECONOMICS,
     max_iter: int = MAX_ITER,
 ) -> World:
-    """The durable fix (see the module), played week by week from :data:`DURABLE_LIVE_FROM`:
-    the sheet (``flags``, with rapid response's patches) for the suppliers the model has not
-    learnt, the model for the others; a fire is answered as in :func:`patch_world` and sets
-    the job retraining weekly."""
+    """The durable fix (see the module), week by week from :data:`DURABLE_LIVE_FROM`: the
+    sheet (``flags``, patched at each fire as in :func:`patch_world`) for the suppliers the
+    model has not learnt, the model for the others."""
     cast, month = shift_log["cast_at"], factory.month_of(shift_log)
     sheet, flags, fires, after = flags, flags.copy(), [], since
     tested = _route(shift_log, flags, economics)
@@ -270,8 +265,7 @@ def durable_world(
         alarm = first_alarm(shift_log, tested, seen, baseline_catch_rate, after, monday)
         if alarm is not None:
             answer(alarm, monday)
-            weekly_until = monday + pd.Timedelta(weeks=NEW_SUPPLIER_WEEKS)
-        if model is not None and _new_supplier(model, shift_log[last_week]):
+        if alarm is not None or (model is not None and _new_supplier(model, shift_log[last_week])):
             weekly_until = monday + pd.Timedelta(weeks=NEW_SUPPLIER_WEEKS)
         if model is None or monday.day <= 7 or monday < weekly_until:
             window = (cast >= monday - pd.Timedelta(days=TRAINING_DAYS)) & (
@@ -300,8 +294,7 @@ def durable_world(
 def _learnt_suppliers(
     past: pd.DataFrame, tested: pd.Series, seen: Returns, monday: pd.Timestamp
 ) -> tuple[str, ...]:
-    """The suppliers with at least :data:`MIN_LEARNT_DEFECTS` defects known on ``monday``
-    among the training parts: the ones the retrained model may flag."""
+    """The suppliers with :data:`MIN_LEARNT_DEFECTS` known defects among the training parts."""
     known = seen.known_on(tested, past[factory.TARGET], monday)
     per_supplier = known.groupby(past["supplier"]).sum()
     return tuple(sorted(per_supplier[per_supplier >= MIN_LEARNT_DEFECTS].index))
@@ -324,8 +317,9 @@ def _weekly_flags(
     recent = (cast >= monday - pd.Timedelta(days=THRESHOLD_DAYS)) & (cast < monday)
     in_use = shift_log.loc[recent & (cast >= monday - pd.Timedelta(days=7)), "supplier"]
     recent &= shift_log["supplier"].isin(in_use.unique()) if len(in_use) else recent
-    scores = _risk(model, shift_log[recent])
-    flags = pd.Series(False, index=shift_log.index[week], name="flagged")
+    risk = _risk(model, shift_log[recent | week])  # one call: scoring costs per call
+    scores, risk = risk[recent[recent | week]], risk[week[recent | week]]
+    flags = pd.Series(False, index=risk.index, name="flagged")
     this_month = cast[week] < monday + pd.offsets.MonthBegin(1)
     for part_of_week, share in (
         (this_month, plan_left_share(shift_log, tested, monday, economics)),
@@ -333,8 +327,7 @@ def _weekly_flags(
     ):
         if part_of_week.any() and share > 0:
             threshold = routing.threshold_for_share(scores, share)
-            parts = shift_log.loc[part_of_week[part_of_week].index]
-            flags[parts.index] = routing.flags_from_scores(_risk(model, parts), threshold)
+            flags[part_of_week] = routing.flags_from_scores(risk[part_of_week], threshold)
     return flags
 
 
