@@ -55,6 +55,9 @@ SHIFT_START_HOUR = {"early": 6, "late": 14, "night": 22}
 # The strength of each cause (log-odds); see _defect_logit.
 B0, MELT, DIE, WEAR, VAC, VALVE, NOISE = -5.0, 1.2, 1.0, 0.8, 0.02, 1.6, 0.3
 STUCK_VALVE_SHARE = 0.04
+# The next supplier's alloy flows less well: it misruns on a die below about 208 °C (log-odds;
+# used only after the year, by pocmvp.case.factory_after).
+NEXT_DIE, NEXT_DIE_AT = 1.6, 208.0
 DEFECT_TYPES = ("porosity", "crack", "misrun")
 
 
@@ -82,12 +85,28 @@ def generate_plant(n_parts: int = DEFAULT_PARTS, seed: int = DEFAULT_SEED) -> Pl
         raise ValueError(f"n_parts must be at least 1000 to fill a year, got {n_parts}")
     rng = np.random.default_rng(seed)
     cast_at, shift = _cast_times(rng, n_parts)
-    n = len(cast_at)
+    supplier = np.where(cast_at >= SUPPLIER_CHANGE_DATE, SUPPLIER_AFTER, SUPPLIER_BEFORE)
+    # Shots are counted in machine time, so a smaller sample of the year wears moulds alike.
+    shift_log, mes = _production(rng, cast_at, shift, supplier, 6.0 * DEFAULT_PARTS / len(cast_at))
+    return Plant(shift_log=shift_log, mes=mes, seed=seed)
 
+
+def _production(
+    rng: np.random.Generator,
+    cast_at: pd.DatetimeIndex,
+    shift: np.ndarray,
+    supplier: np.ndarray,
+    shots_per_part: float,
+    *,
+    year: int = YEAR,
+    next_change: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every part's fields and outcome, drawn from ``rng`` in a fixed order (the year's
+    draws never change); ``next_change`` marks parts of a later supplier (see
+    :mod:`pocmvp.case.factory_after`)."""
+    n = len(cast_at)
     cell_index = rng.integers(0, len(CELLS), n)
     mould_index = cell_index * MOULDS_PER_CELL + rng.integers(0, MOULDS_PER_CELL, n)
-    # Shots are counted in machine time, so a smaller sample of the year wears moulds alike.
-    shots_per_part = 6.0 * DEFAULT_PARTS / n
     shots = _shots_since_maintenance(rng, mould_index, len(CELLS) * MOULDS_PER_CELL, shots_per_part)
     night = shift == "night"
     day_of_year = cast_at.day_of_year.to_numpy()
@@ -101,8 +120,7 @@ def generate_plant(n_parts: int = DEFAULT_PARTS, seed: int = DEFAULT_SEED) -> Pl
     cycle = 52 + 0.0004 * shots + rng.normal(0, 3, n)
     scrap = np.clip(rng.normal(22, 7, n), 0, 60)
     humidity = np.clip(55 + 18 * season + rng.normal(0, 8, n), 15, 98)
-    after_change = cast_at >= SUPPLIER_CHANGE_DATE
-    supplier = np.where(after_change, SUPPLIER_AFTER, SUPPLIER_BEFORE)
+    after_change = supplier == SUPPLIER_AFTER
     # Moulds wear at their own pace: some dies' seals and cores tire faster than others.
     wear_rate = rng.permutation(np.geomspace(0.5, 2.0, len(CELLS) * MOULDS_PER_CELL))[mould_index]
 
@@ -129,6 +147,8 @@ def generate_plant(n_parts: int = DEFAULT_PARTS, seed: int = DEFAULT_SEED) -> Pl
         after_change=after_change,
         noise=rng.normal(0, NOISE, n),
     )
+    if next_change is not None:
+        logit = logit + next_change * (NEXT_DIE * _softplus((NEXT_DIE_AT - die) / 4) + 0.2)
     defect = rng.random(n) < 1 / (1 + np.exp(-logit))
     defect_type = np.where(defect, rng.choice(DEFECT_TYPES, n, p=(0.62, 0.23, 0.15)), None).astype(
         object
@@ -141,10 +161,10 @@ def generate_plant(n_parts: int = DEFAULT_PARTS, seed: int = DEFAULT_SEED) -> Pl
         np.where(rng.random(n) < 0.03, rng.gamma(1.5, 3.0, n), 0.0),
     ).round(1)
 
-    part_id = np.array([f"P{YEAR % 100:02d}-{i:06d}" for i in range(1, n + 1)], dtype=object)
+    part_id = np.array([f"P{year % 100:02d}-{i:06d}" for i in range(1, n + 1)], dtype=object)
     melt_logged = np.where(rng.random(n) < 0.025, np.nan, melt_reading.round(1))
     scrap_logged = np.where(rng.random(n) < 0.06, np.nan, scrap.round(1))
-    lot_number = _alloy_lots(rng, n, after_change)
+    lot_number = _alloy_lots(supplier, year)
 
     shift_log = pd.DataFrame(
         {
@@ -154,7 +174,7 @@ def generate_plant(n_parts: int = DEFAULT_PARTS, seed: int = DEFAULT_SEED) -> Pl
             "shift": shift,
             "mould_id": np.array([f"M{i + 1:02d}" for i in mould_index], dtype=object),
             "shots_since_maintenance": shots.astype("int64"),
-            "supplier": supplier.astype(object),
+            "supplier": np.asarray(supplier).astype(object),
             "alloy_lot": lot_number,
             "melt_temp_c": melt_logged,
             "die_temp_c": die.round(1),
@@ -177,7 +197,7 @@ def generate_plant(n_parts: int = DEFAULT_PARTS, seed: int = DEFAULT_SEED) -> Pl
             "mes_fill_time_ms": fill.round(1),
         }
     )
-    return Plant(shift_log=shift_log, mes=mes, seed=seed)
+    return shift_log, mes
 
 
 def _softplus(x: np.ndarray) -> np.ndarray:
@@ -216,7 +236,9 @@ def _defect_logit(
       a ceiling (a worn die cracks some parts, not all);
     * **gas** (MES only): poor die vacuum, and a valve that sticks and loses intensification
       pressure part-way through the shot (visible only in the shot profile);
-    * the new supplier's alloy carries more iron: it forms sludge when the melt runs cool.
+    * the new supplier's alloy carries more iron: it forms sludge when the melt runs cool;
+    * after the year, the next supplier's alloy flows less well: it misruns on a cooler die
+      (added by :func:`_production` for its parts, :data:`NEXT_DIE` at :data:`NEXT_DIE_AT`).
     """
     humid = _sigmoid((humidity - 60) / 8)
     short_cycle = _sigmoid((50 - cycle) / 3)
@@ -234,13 +256,22 @@ def _defect_logit(
     )
 
 
-def _cast_times(rng: np.random.Generator, n_parts: int) -> tuple[pd.DatetimeIndex, np.ndarray]:
-    """Cast timestamps over the year, Monday to Saturday, with a summer shutdown."""
-    days = pd.date_range(f"{YEAR}-01-01", f"{YEAR}-12-31", freq="D")
+def production_weights(days: pd.DatetimeIndex) -> np.ndarray:
+    """1 for a production day (Monday to Saturday), 0 for a Sunday or a shutdown: two weeks
+    in August and from Christmas Eve to New Year's Eve."""
     weight = np.where(days.day_of_week == 6, 0.0, 1.0)
-    summer_shutdown = (days >= f"{YEAR}-08-04") & (days <= f"{YEAR}-08-17")
+    summer_shutdown = (days.month == 8) & (days.day >= 4) & (days.day <= 17)
     weight = np.where(summer_shutdown, 0.0, weight)
-    weight = np.where((days.month == 12) & (days.day >= 24), 0.0, weight)
+    return np.where((days.month == 12) & (days.day >= 24), 0.0, weight)
+
+
+def _cast_times(
+    rng: np.random.Generator, n_parts: int, days: pd.DatetimeIndex | None = None
+) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """Cast timestamps over ``days`` (default: the year), on production days only."""
+    if days is None:
+        days = pd.date_range(f"{YEAR}-01-01", f"{YEAR}-12-31", freq="D")
+    weight = production_weights(days)
     day = rng.choice(len(days), n_parts, p=weight / weight.sum())
     shift = rng.choice(np.array(SHIFTS, dtype=object), n_parts, p=SHIFT_SHARE)
     start_hour = np.vectorize(SHIFT_START_HOUR.get)(shift)
@@ -269,13 +300,13 @@ def _shots_since_maintenance(
     return shots
 
 
-def _alloy_lots(rng: np.random.Generator, n: int, after_change: np.ndarray) -> np.ndarray:
-    """Alloy lot ids: a new lot every few hundred parts, numbered per supplier."""
+def _alloy_lots(supplier: np.ndarray, year: int = YEAR) -> np.ndarray:
+    """Alloy lot ids: a new lot every few hundred parts, prefixed by the supplier's initial."""
     lot_size = 600
-    lot = np.arange(n) // lot_size
-    prefix = np.where(after_change, "N", "A")
+    lot = np.arange(len(supplier)) // lot_size
     return np.array(
-        [f"{p}{YEAR % 100:02d}-{i:04d}" for p, i in zip(prefix, lot, strict=True)], dtype=object
+        [f"{str(p)[0]}{year % 100:02d}-{i:04d}" for p, i in zip(supplier, lot, strict=True)],
+        dtype=object,
     )
 
 
