@@ -95,3 +95,13 @@ def smtp_server():
         yield controller, inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_kernel():
+    """One kernel for a test module's notebook runs (``notebook_runs.SharedKernel``)."""
+    from notebook_runs import SharedKernel
+
+    kernel = SharedKernel()
+    yield kernel
+    kernel.shutdown()
