@@ -10,16 +10,25 @@ bytes: a figures file is rewritten only when its content changes, and nbval fail
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-from pathlib import Path
 
-import pytest
-from aiosmtpd.controller import Controller
-from local_servers import Inbox, free_port
+# One thread per process, in this process and in every kernel and command it starts: the
+# suite runs two workers on two cores (pytest -n 2), and scikit-learn's OpenMP and BLAS
+# threads of two workers would fight over the same cores (a gradient boosting fit took 10
+# CPU-seconds on two threads, 0.6 s on one, the same model). Set before numpy loads.
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
-from pocmvp.case import factory, iteration
-from pocmvp.machinery import selfcheck
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from aiosmtpd.controller import Controller  # noqa: E402
+from local_servers import Inbox, free_port  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+from pocmvp.case import factory, iteration  # noqa: E402
+from pocmvp.machinery import selfcheck  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +45,12 @@ SCRATCH_VARIABLES = {
 _scratch: list[Path] = []
 
 
+_thread_limits: list[threadpool_limits] = []
+
+
 def pytest_configure(config):
+    # A plugin may have loaded numpy before this file: limit its pools as they are now too.
+    _thread_limits.append(threadpool_limits(limits=1))
     scratch = Path(tempfile.mkdtemp(prefix="pocmvp-tests-"))
     _scratch.append(scratch)
     for variable, folder in SCRATCH_VARIABLES.items():
@@ -81,3 +95,13 @@ def smtp_server():
         yield controller, inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_kernel():
+    """One kernel for a test module's notebook runs (``notebook_runs.SharedKernel``)."""
+    from notebook_runs import SharedKernel
+
+    kernel = SharedKernel()
+    yield kernel
+    kernel.shutdown()

@@ -185,3 +185,17 @@ def test_ai4i_like_failure_mode_columns_are_still_left_out(tmp_path, capsys):
         assert f"{mode} repair [min]" not in saved.rule.columns
         assert f"left out, it seems recorded after the outcome: {mode} repair [min]" in printed
     assert "UDI" not in saved.rule.columns and "'UDI' is taken as the row id" in printed
+
+
+def test_average_ranks_are_scipys_rankdata_without_importing_it():
+    from scipy.stats import rankdata
+
+    rng = np.random.default_rng(0)
+    for case in range(60):
+        n = int(rng.integers(1, 400))
+        tied = rng.integers(0, int(rng.integers(1, 30)), n)  # many ties
+        for values in (tied, tied.astype(float), rng.normal(size=n)):
+            ours = leaks.average_ranks(values)
+            assert np.array_equal(ours, rankdata(values)) and ours.dtype == np.float64, case
+    assert np.isnan(leaks.average_ranks(np.array([1.0, np.nan]))).all(), "as rankdata does"
+    assert leaks.average_ranks(np.array([])).size == 0

@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-from pocmvp.case import factory, poc, poc_store
+from pocmvp.case import baselines, factory, poc, poc_store
 
 
 @pytest.fixture
@@ -51,3 +51,37 @@ def test_a_fresh_store_is_used_for_one_run_and_removed(monkeypatch):
     monkeypatch.setenv("POCMVP_CACHE_DIR", "/somewhere/chosen")
     with poc_store.fresh_store() as folder:
         assert str(folder) == "/somewhere/chosen", "a store the user named is kept"
+
+
+def test_the_stored_baselines_are_chapter_2s_fits_and_read_back_exactly(store):
+    parts, seed = 1_000, 3  # the smallest plant: eight quick fits
+    fresh = poc_store.fitted_baselines(parts, seed)  # fitted now, by _train_baselines
+    stored = poc_store.fitted_baselines(parts, seed)  # read back from the store
+    assert any(store.rglob("output.pkl")), "the fits are kept in the store"
+    assert list(stored) == list(fresh) == [baselines.label(*b) for b in baselines.BASELINES]
+    plant = factory.generate_plant(parts, seed=seed)
+    window = baselines.routing_window(plant.shift_log)
+    for name, fitted in fresh.items():
+        expected = fitted.risk(window, plant.mes).to_numpy()
+        assert np.array_equal(stored[name].risk(window, plant.mes).to_numpy(), expected), name
+
+
+def test_the_baselines_fit_is_chapter_2s(monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        baselines, "train_baselines", lambda plant, seed: calls.append((len(plant.shift_log), seed))
+    )
+    poc_store._train_baselines(1_000, 3, "any code")
+    assert calls == [(1_000, 3)], "every baseline, on the plant of that size and seed"
+
+
+def test_another_seed_or_another_code_is_another_fit_of_the_baselines(store, monkeypatch):
+    calls = []
+    monkeypatch.setattr(poc_store, "_train_baselines", lambda *key: calls.append(key) or {})
+    poc_store.fitted_baselines(1_000, 1)
+    poc_store.fitted_baselines(1_000, 1)
+    poc_store.fitted_baselines(2_000, 1)
+    assert len(calls) == 2, "the same plant is fitted once"
+    monkeypatch.setattr(poc_store, "code_fingerprint", lambda: "changed code")
+    poc_store.fitted_baselines(1_000, 1)
+    assert len(calls) == 3, "a change to the code trains afresh"

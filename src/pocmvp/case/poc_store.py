@@ -1,4 +1,4 @@
-"""The POC fitted once per plant, kept on disk for the chapters that only use it.
+"""The POC and chapter 2's baselines fitted once per plant, kept on disk for whoever uses them.
 
 Chapter 2 trains the POC in front of the reader. Chapters 3 and 5 need the same fitted model
 (its flags, its size, its value), not the training again: :func:`fitted_poc` returns the fit
@@ -7,6 +7,11 @@ parts and ``seed``, trained the first time and read from disk after that (joblib
 ``Memory``). The key holds the plant's size and seed and a fingerprint of the package's code
 and of the libraries that fit it, so any change to either trains afresh: a stored fit is
 always the fit the current code would make.
+
+:func:`fitted_baselines` does the same for chapter 2's eight baselines
+(:func:`pocmvp.case.baselines.train_baselines` on the history months): chapter 2's panel and
+the story's claims (:mod:`pocmvp.case.story.ch02`) read the same fits. Two processes that want
+the same fit at the same time (two test workers) take turns: the second reads the first's.
 
 The store is ``$POCMVP_CACHE_DIR``, or ``pocmvp`` in the user's cache folder
 (``$XDG_CACHE_HOME``, by default ``~/.cache``); it holds only what this module wrote.
@@ -27,7 +32,12 @@ import numpy as np
 import pandas as pd
 import sklearn
 
-from pocmvp.case import factory, poc
+from pocmvp.case import baselines, factory, poc
+
+try:  # POSIX: a lock file lets one process fit while another waits for its fit
+    import fcntl
+except ImportError:  # Windows: no lock, at worst two processes fit the same plant
+    fcntl = None
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -75,8 +85,42 @@ def _train(parts: int, seed: int, fingerprint: str) -> poc.PocModel:
     return poc.train_poc(plant, params=poc.STORED_PARAMS, seed=seed, show_progress=False)
 
 
+@contextlib.contextmanager
+def _turn(name: str, parts: int, seed: int) -> Iterator[None]:
+    """Hold the store's lock for fit ``name`` of one plant (where locks exist)."""
+    if fcntl is None:
+        yield
+        return
+    folder = store_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{name}-{parts}-{seed}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def fitted_poc(parts: int, seed: int) -> poc.PocModel:
     """The POC with the stored parameters, fitted on ``factory.generate_plant(parts, seed)``:
     trained once, then read from the store."""
     memory = joblib.Memory(store_dir(), verbose=0)
-    return memory.cache(_train)(parts, seed, code_fingerprint())
+    with _turn("poc", parts, seed):
+        return memory.cache(_train)(parts, seed, code_fingerprint())
+
+
+def _train_baselines(
+    parts: int, seed: int, fingerprint: str
+) -> dict[str, baselines.FittedBaseline]:
+    """The baselines' fits themselves (``fingerprint`` is only part of the key)."""
+    plant = factory.generate_plant(parts, seed=seed)
+    return baselines.train_baselines(plant, seed)
+
+
+def fitted_baselines(parts: int, seed: int) -> dict[str, baselines.FittedBaseline]:
+    """Chapter 2's eight baselines (:func:`pocmvp.case.baselines.train_baselines`), fitted on
+    the history months of ``factory.generate_plant(parts, seed)``: trained once, then read
+    from the store. Each keeps the seconds its first training took."""
+    memory = joblib.Memory(store_dir(), verbose=0)
+    with _turn("baselines", parts, seed):
+        return memory.cache(_train_baselines)(parts, seed, code_fingerprint())

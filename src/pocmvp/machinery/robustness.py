@@ -108,8 +108,16 @@ def evaluate(
     With ``workers`` above 1 the stories run in that many fresh processes (spawned, so that
     no thread pool of the caller is inherited half-way); the order of the rows stays fixed.
     """
+    from pocmvp.case import poc_store
     from pocmvp.machinery import display
 
+    # The stories read the POC and the baselines through the store of fits (chapter 2's):
+    # one of the run's own, unless $POCMVP_CACHE_DIR names one (workers inherit it).
+    with poc_store.fresh_store():
+        return _evaluate(list(seeds), list(sizes), workers, show_progress, display)
+
+
+def _evaluate(seeds, sizes, workers, show_progress, display) -> list[dict]:
     tasks = [(seed, size) for size in sizes for seed in seeds]  # the default size, heavier, first
     results: list[list[dict] | None] = [None] * len(tasks)
     bar = display.progress(

@@ -33,6 +33,20 @@ KERNEL_NAME = "pocmvp-current-python"
 """The name of the temporary kernelspec that points at ``sys.executable``."""
 
 
+def without_iri_grammar() -> None:
+    """Import papermill and nbformat without the grammar jsonschema builds for IRIs.
+
+    nbformat validates notebooks with jsonschema, which, where the optional package
+    ``rfc3987_syntax`` is installed (JupyterLab's dependencies install it), compiles a grammar
+    for checking IRIs as it is imported: 2 s of CPU in every command that runs a notebook.
+    No notebook schema checks an IRI, so this process goes without that check (jsonschema
+    skips a format whose package does not import). Call it before importing papermill; a
+    process that already imported jsonschema keeps it as it is.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
 @contextlib.contextmanager
 def current_python_kernel() -> Iterator[str]:
     """A kernelspec for this interpreter, findable by Jupyter while the block runs."""
@@ -77,6 +91,7 @@ def execute(
     ``cwd`` is the folder the kernel starts in (default: the notebook's). Raises papermill's
     ``PapermillExecutionError`` when a cell fails (the executed notebook is written first).
     """
+    without_iri_grammar()
     import papermill
 
     notebook, output = Path(notebook).resolve(), Path(output).resolve()

@@ -4,8 +4,9 @@ and what it promises."""
 from __future__ import annotations
 
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
-from pocmvp.case import baselines, factory, poc
+from pocmvp.case import baselines, factory, poc, poc_store
 from pocmvp.case.story.claims import Band, Claim, Story
 
 NOISE_WIDTH = 2.5
@@ -16,18 +17,18 @@ bound is about 2.5 standard deviations (Šidák: 1 - 0.95 ** (1 / 8) = 0.64 %)."
 
 
 def trained_poc(story: Story) -> poc.PocModel:
-    """The POC with the stored parameters (the search is run offline), trained once."""
-    return story.shared(
-        "poc",
-        lambda: poc.train_poc(
-            story.plant, params=poc.STORED_PARAMS, seed=story.seed, show_progress=False
-        ),
-    )
+    """The POC with the stored parameters (the search is run offline), trained once per plant:
+    the fit chapter 2 shows, read from the store if a chapter or another story made it
+    (:func:`pocmvp.case.poc_store.fitted_poc`)."""
+    parts = factory.parts_for(story.fast_mode)
+    return story.shared("poc", lambda: poc_store.fitted_poc(parts, story.seed))
 
 
 def fitted_baselines(story: Story) -> dict[str, baselines.FittedBaseline]:
-    """The eight baselines, trained once per story on the history months."""
-    return story.shared("baselines", lambda: baselines.train_baselines(story.plant, story.seed))
+    """The eight baselines, trained once per plant on the history months: chapter 2's panel's
+    fits (:func:`pocmvp.case.poc_store.fitted_baselines`)."""
+    parts = factory.parts_for(story.fast_mode)
+    return story.shared("baselines", lambda: poc_store.fitted_baselines(parts, story.seed))
 
 
 def risks(story: Story) -> dict[str, pd.Series]:
@@ -97,7 +98,10 @@ def first_version(story: Story):
         model = baselines.make_baseline(
             baselines.BOOSTING, baselines.WITH_MES, story.seed, with_leak=True
         )
-        return model.fit(history, history[factory.TARGET])
+        # One thread, as every other fit of the story: the same model, without two test
+        # workers' thread pools fighting over two cores.
+        with threadpool_limits(limits=1):
+            return model.fit(history, history[factory.TARGET])
 
     return story.shared("first version", make)
 
