@@ -66,13 +66,13 @@ import os as _os
 
 _os.chdir({folder})
 _os.environ.update({environment})
-from pocmvp.machinery import selfcheck as _selfcheck
+from pocmvp.machinery import predictions as _predictions
 
-_selfcheck.reset()
+_predictions.reset()
 import matplotlib.pyplot as _plt
 
 _plt.close("all")
-del _os, _selfcheck, _plt
+del _os, _predictions, _plt
 """
 
 

@@ -31,15 +31,22 @@ def test_the_stored_fit_scores_exactly_as_a_fresh_fit(store, fast_plant):
     assert again.best_params == poc.STORED_PARAMS
 
 
-def test_another_seed_or_another_code_is_another_fit(store, monkeypatch):
+@pytest.mark.parametrize(
+    ("fitted", "train", "another_plant"),
+    [("fitted_poc", "_train", (1_000, 2)), ("fitted_baselines", "_train_baselines", (2_000, 1))],
+)
+def test_another_plant_or_another_code_is_another_fit(
+    store, monkeypatch, fitted, train, another_plant
+):
     calls = []
-    monkeypatch.setattr(poc_store, "_train", lambda *key: calls.append(key) or len(calls))
-    poc_store.fitted_poc(1_000, 1)
-    poc_store.fitted_poc(1_000, 1)
-    poc_store.fitted_poc(1_000, 2)
+    monkeypatch.setattr(poc_store, train, lambda *key: calls.append(key) or len(calls))
+    fit = getattr(poc_store, fitted)
+    fit(1_000, 1)
+    fit(1_000, 1)
+    fit(*another_plant)
     assert len(calls) == 2, "the same plant is fitted once"
     monkeypatch.setattr(poc_store, "code_fingerprint", lambda: "changed code")
-    poc_store.fitted_poc(1_000, 1)
+    fit(1_000, 1)
     assert len(calls) == 3, "a change to the code trains afresh"
 
 
@@ -73,15 +80,3 @@ def test_the_baselines_fit_is_chapter_2s(monkeypatch):
     )
     poc_store._train_baselines(1_000, 3, "any code")
     assert calls == [(1_000, 3)], "every baseline, on the plant of that size and seed"
-
-
-def test_another_seed_or_another_code_is_another_fit_of_the_baselines(store, monkeypatch):
-    calls = []
-    monkeypatch.setattr(poc_store, "_train_baselines", lambda *key: calls.append(key) or {})
-    poc_store.fitted_baselines(1_000, 1)
-    poc_store.fitted_baselines(1_000, 1)
-    poc_store.fitted_baselines(2_000, 1)
-    assert len(calls) == 2, "the same plant is fitted once"
-    monkeypatch.setattr(poc_store, "code_fingerprint", lambda: "changed code")
-    poc_store.fitted_baselines(1_000, 1)
-    assert len(calls) == 3, "a change to the code trains afresh"

@@ -24,7 +24,7 @@ import functools
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import joblib
@@ -101,12 +101,18 @@ def _turn(name: str, parts: int, seed: int) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _stored(name: str, train: Callable, parts: int, seed: int):
+    """``train(parts, seed, fingerprint)`` of this code, fitted once per plant, then read from
+    the store; two processes that want the same fit take turns (:func:`_turn`)."""
+    memory = joblib.Memory(store_dir(), verbose=0)
+    with _turn(name, parts, seed):
+        return memory.cache(train)(parts, seed, code_fingerprint())
+
+
 def fitted_poc(parts: int, seed: int) -> poc.PocModel:
     """The POC with the stored parameters, fitted on ``factory.generate_plant(parts, seed)``:
     trained once, then read from the store."""
-    memory = joblib.Memory(store_dir(), verbose=0)
-    with _turn("poc", parts, seed):
-        return memory.cache(_train)(parts, seed, code_fingerprint())
+    return _stored("poc", _train, parts, seed)
 
 
 def _train_baselines(
@@ -121,6 +127,4 @@ def fitted_baselines(parts: int, seed: int) -> dict[str, baselines.FittedBaselin
     """Chapter 2's eight baselines (:func:`pocmvp.case.baselines.train_baselines`), fitted on
     the history months of ``factory.generate_plant(parts, seed)``: trained once, then read
     from the store. Each keeps the seconds its first training took."""
-    memory = joblib.Memory(store_dir(), verbose=0)
-    with _turn("baselines", parts, seed):
-        return memory.cache(_train_baselines)(parts, seed, code_fingerprint())
+    return _stored("baselines", _train_baselines, parts, seed)

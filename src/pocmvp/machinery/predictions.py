@@ -125,7 +125,7 @@ def predicted(id: str, prediction: object, **values: object) -> Feedback:
     notebook computed; explain the answer only once a prediction is recorded."""
     question = declared(id)
     verdict = question.verdict(**values)  # computed on every run, shown only when answered
-    if prediction is Ellipsis or prediction is None:
+    if selfcheck._unanswered(prediction):
         return _record(id, NOT_ANSWERED, f"{NOT_ANSWERED}.")
     picked = _picked(prediction)
     if picked not in question.options:

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
 from pocmvp.case import baselines, factory, poc
@@ -108,11 +109,19 @@ class Measurement:
         """Euros a month each deliverable saves the plant once live (never below zero: a plan
         would not keep a step that ships more defective parts than today)."""
         return {
-            d: max(self.fewer_per_month(d), 0.0)
-            * self.scale_to_plant
-            * economics.cost_per_shipped_defect
+            d: float(self.saving_per_month(self.fewer_per_month(d), economics))
             for d in DELIVERABLES
         }
+
+    def saving_per_month(self, fewer_per_month, economics: PlantEconomics = ECONOMICS):
+        """Euros a month for ``fewer_per_month`` defective parts shipped fewer than today (a
+        figure, or a frame of them such as a bootstrap's draws), scaled to the plant and never
+        below zero."""
+        return (
+            np.maximum(fewer_per_month, 0.0)
+            * self.scale_to_plant
+            * economics.cost_per_shipped_defect
+        )
 
     def table(self, economics: PlantEconomics = ECONOMICS) -> pd.DataFrame:
         """One row for today and one per deliverable: tests, defective parts shipped, the

@@ -43,10 +43,7 @@ def savings_draws(
         raise ValueError("the measurement has no figures by day (measure it with the package)")
     totals = baselines.resampled_days(measurement.by_day, samples, seed)
     fewer = totals[list(DELIVERABLES)].rsub(totals[baselines.TODAY_NAME], axis=0)
-    per_month = fewer / measurement.months
-    return per_month.clip(lower=0.0) * (
-        measurement.scale_to_plant * economics.cost_per_shipped_defect
-    )
+    return measurement.saving_per_month(fewer / measurement.months, economics)
 
 
 def margin_draws(
