@@ -1,10 +1,13 @@
 """The course at a glance: each chapter, its title and its time in class, declared once.
 
 A chapter's title is its notebook's first heading; its time is the ``**Timing:**`` line of its
-teaching notes (``instructor/NN_topic.qmd``: ``**Timing:** 30 minutes (10 reading, ...)``).
-The home page's schedules (``index.qmd``) are generated from them by ``pocmvp home``, which
-``make notebooks`` runs, since Quarto does not execute ``.qmd`` pages here; a test checks
-that the page is current.
+teaching notes (``instructor/NN_topic.qmd``: ``**Timing:** 60 minutes (33 reading and
+running, 12 on the exercises, 15 discussion).``). The first two parts are measured from the
+chapter's notebooks by :mod:`pocmvp.machinery.class_time`'s formula; the others (the
+discussion, ...) are the instructor's, as the notes declare them. ``pocmvp home``, which
+``make notebooks`` runs, rewrites the measured parts in each note and the home page's
+schedules (``index.qmd``), since Quarto does not execute ``.qmd`` pages here; a test checks
+that both are current.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from pocmvp.machinery import notebooks
+from pocmvp.machinery import class_time, notebooks
 
 ROOT = notebooks.ROOT
 HOME = ROOT / "index.qmd"
@@ -96,8 +99,9 @@ def learner_schedule(course: list[Chapter]) -> str:
             "| --- | --- | --- | --- |",
             *rows,
             "",
-            f"All {len(course)} chapters: {duration(total_minutes(course))} in class. "
-            "On your own, add the time the exercises take you.",
+            f"All {len(course)} chapters: {duration(total_minutes(course))} in class, the "
+            "exercises and a discussion included. Each time is measured from the chapter's "
+            "words, cells, figures and exercises by one formula (the teaching notes give it).",
         ]
     )
 
@@ -112,7 +116,8 @@ def instructor_schedule(course: list[Chapter]) -> str:
     return "\n".join(
         [
             f"The course takes **{duration(total)}** in class ({total} minutes over "
-            f"{len(course)} chapters), from the timing in each chapter's teaching notes:",
+            f"{len(course)} chapters), from the timing in each chapter's teaching notes "
+            "(measured from the notebooks, plus the discussion each note declares):",
             "",
             "| # | Chapter | Teaching notes | Time | How it is spent |",
             "| --- | --- | --- | --- | --- |",
@@ -144,12 +149,35 @@ def home_page(text: str, course: list[Chapter]) -> str:
     return text
 
 
-def update_home(path: Path = HOME, *, check: bool = False, root: Path = ROOT) -> bool:
-    """Regenerate the home page's schedules; True when the file was (or would be) changed."""
-    text = path.read_text(encoding="utf-8")
-    current = home_page(text, chapters(root))
+def measured_notes(notebook: Path, root: Path = ROOT) -> tuple[Path, str, str]:
+    """A chapter's teaching notes, as they are and with their timing measured again."""
+    notes = root / "instructor" / f"{notebook.stem}.qmd"
+    text = notes.read_text(encoding="utf-8") if notes.is_file() else ""
+    timing = TIMING.search(text)
+    if not timing:  # chapter_of names what is missing
+        return notes, text, text
+    exercises = root / "exercises" / f"{notebook.stem}_exercises.ipynb"
+    measured = class_time.measure(notebook, exercises)
+    line = class_time.timing_line(measured, class_time.declared_parts(timing.group(2)))
+    return notes, text, text[: timing.start()] + line + text[timing.end() :]
+
+
+def _write_if_changed(path: Path, text: str, current: str, check: bool) -> bool:
     if current == text:
         return False
     if not check:
         path.write_text(current, encoding="utf-8")
     return True
+
+
+def update_home(path: Path = HOME, *, check: bool = False, root: Path = ROOT) -> bool:
+    """Measure each chapter's time into its teaching notes, then regenerate the home page's
+    schedules; True when a file was (or would be) changed."""
+    changed = False
+    for notebook in notebooks.chapter_notebooks(root):
+        notes, text, current = measured_notes(notebook, root)
+        changed |= _write_if_changed(notes, text, current, check)
+    text = path.read_text(encoding="utf-8")
+    if check and changed:
+        return True
+    return _write_if_changed(path, text, home_page(text, chapters(root)), check) or changed
