@@ -27,7 +27,7 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from local_servers import Inbox, free_port  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-from pocmvp.case import factory, iteration  # noqa: E402
+from pocmvp.case import factory, firefighting, iteration  # noqa: E402
 from pocmvp.machinery import selfcheck  # noqa: E402
 
 
@@ -65,6 +65,25 @@ def pytest_unconfigure(config):
 @pytest.fixture(scope="session")
 def fast_plant() -> factory.Plant:
     return factory.generate_plant(factory.FAST_PARTS, seed=factory.DEFAULT_SEED)
+
+
+@pytest.fixture(scope="session")
+def fast_december(fast_plant: factory.Plant) -> dict:
+    """The fast plant's December replayed once (:func:`pocmvp.case.firefighting.replay`), read
+    only: the rule in force, the parts tested, the returns, the first alarm and the patch, with
+    the replay itself as ``fire`` (chapter 7's stage modules' tests share it)."""
+    fire = firefighting.replay(fast_plant.shift_log, fast_plant.seed)
+    return {
+        "log": fast_plant.shift_log,
+        "fire": fire,
+        "live": fire.live_rule,
+        "flags": fire.flags,
+        "tested": fire.tested,
+        "seen": fire.seen,
+        "alarm_on": fire.alarm_on,
+        "day": fire.patch_day,
+        "patch": fire.patch,
+    }
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from xlsxwriter.worksheet import Worksheet
 
-from pocmvp.case import factory, firefighting, report
+from pocmvp.case import factory, firefighting, report, water_line
 from pocmvp.case import plant_workbook as workbook
 from pocmvp.toolkit import cells, spreadsheet_engine
 
@@ -291,7 +291,7 @@ def test_report_email_has_a_fixed_date_id_and_boundaries(two_reports):
     assert attached[0].get_content() == two_reports[0].path("workbook").read_bytes()
 
 
-# --- Writer 3: the shift leads' sheet (case.firefighting) ----------------------------------
+# --- Writer 3: the shift leads' sheet (case.water_line) ------------------------------------
 
 
 def test_write_back_keeps_dangerous_text_as_text_in_every_column(fast_plant, tmp_path):
@@ -300,23 +300,23 @@ def test_write_back_keeps_dangerous_text_as_text_in_every_column(fast_plant, tmp
     live, day = fire.live_rule, fire.patch_day
     parts = log[log["cast_at"].dt.normalize() == day].head(20)
     # Every text column and every number column the live rule does not read (text in a
-    # column it reads is a rejected row, tested in test_firefighting).
-    targets = [c for c in firefighting.SHEET_COLUMNS if c not in ("part_id", "cast_at")]
+    # column it reads is a rejected row, tested in test_water_line).
+    targets = [c for c in water_line.SHEET_COLUMNS if c not in ("part_id", "cast_at")]
     targets = [c for c in targets if c not in live.input_columns]
     assert any(pd.api.types.is_numeric_dtype(log[c]) for c in targets)
     parts = _with_dangerous_text(parts, targets)
     path = tmp_path / "sheet.xlsx"
-    result = firefighting.write_flags_for_day(parts, live, day, path, rule_version="v1")
+    result = water_line.write_flags_for_day(parts, live, day, path, rule_version="v1")
     assert result.added == len(parts) and result.accounted
     written_once = path.read_bytes()
     assert _formula_cells(path) == []
     cleaned = {cells.clean_text(t) for t in DANGEROUS}
-    assert cleaned <= _text_values(path, firefighting.SHEET)
-    again = firefighting.write_flags_for_day(parts, live, day, path, rule_version="v1")
+    assert cleaned <= _text_values(path, water_line.SHEET)
+    again = water_line.write_flags_for_day(parts, live, day, path, rule_version="v1")
     assert again.unchanged == len(parts)  # the text read back equals the text written
     copy = tmp_path / "copy.xlsx"
-    firefighting.write_flags_for_day(parts, live, day, copy, rule_version="v1")
+    water_line.write_flags_for_day(parts, live, day, copy, rule_version="v1")
     assert copy.read_bytes() == written_once
-    recalculated = _recalculated_text(path, tmp_path, firefighting.SHEET)
+    recalculated = _recalculated_text(path, tmp_path, water_line.SHEET)
     if recalculated is not None:
         assert cleaned <= recalculated

@@ -10,6 +10,7 @@ import pytest
 from test_exercise_feedback import three_ways
 
 from pocmvp.case import factory, fire, firefighting
+from pocmvp.case.detection import CHANGE_DATE
 from pocmvp.case.status_quo import ECONOMICS
 from pocmvp.machinery import selfcheck
 from pocmvp.machinery.checks import ch07
@@ -25,9 +26,9 @@ def december(log):
 def test_7_1_weekly_days_without_the_feed(log, december):
     # Closed form: without the feed, December's returns are known on the monthly list of
     # 1 January; the weekly check judges a week (Monday to Sunday) the Monday after it ends.
-    on_list = firefighting.CHANGE_DATE + pd.offsets.MonthBegin(1)
+    on_list = CHANGE_DATE + pd.offsets.MonthBegin(1)
     monday_after = on_list + pd.Timedelta(days=7 - on_list.weekday())
-    right = float((monday_after - firefighting.CHANGE_DATE).days)
+    right = float((monday_after - CHANGE_DATE).days)
     declared = three_ways(
         ch07.weekly_days_without_the_feed, right, log, SEED, tier="check", shown=[f"{right:.0f}"]
     )
@@ -121,7 +122,7 @@ def test_7_5_alert_sees_only_the_columns_known_when_cast(log):
     for columns, last_cast, before in seen:
         assert not columns & set(ch07.AFTER_THE_FACT)
         assert before.empty or before["cast_at"].max() < last_cast.normalize()
-    assert max(last for _, last, _ in seen).normalize() == firefighting.CHANGE_DATE
+    assert max(last for _, last, _ in seen).normalize() == CHANGE_DATE
 
 
 def test_7_5_an_alert_that_fails_on_a_day_is_feedback(log):

@@ -6,6 +6,8 @@ import pandas as pd
 import pytest
 
 from pocmvp.case import factory, factory_after, firefighting, preemption
+from pocmvp.case.patch import patch_day
+from pocmvp.case.risk_model import train_risk_model
 from pocmvp.case.status_quo import ECONOMICS
 
 
@@ -90,7 +92,7 @@ def test_the_weekly_threshold_spends_only_the_plan_left(long_term):
     cast = log["cast_at"]
     monday = pd.Timestamp("2026-03-09")
     past = cast < monday - pd.Timedelta(days=7)
-    model = firefighting.train_risk_model(
+    model = train_risk_model(
         log[past],
         long_term.durable.tested[past],
         long_term.seen.for_parts(log.index[past]),
@@ -129,7 +131,7 @@ def test_a_fire_is_answered_with_a_patch_for_the_supplier_in_use(long_term):
     answered = preemption.answer_fire(log, long_term.patch.tested, seen, sheet, alarm)
     changed = answered.ne(sheet)
     assert changed.any()
-    assert (log.loc[changed, "cast_at"] >= firefighting.patch_day(alarm)).all()
+    assert (log.loc[changed, "cast_at"] >= patch_day(alarm)).all()
     assert (log.loc[changed, "supplier"] == factory_after.NEXT_SUPPLIER).all()
     nothing_known = preemption.answer_fire(
         log, long_term.patch.tested, seen, sheet, factory_after.NEXT_CHANGE_DATE

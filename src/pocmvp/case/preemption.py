@@ -10,7 +10,7 @@ two worlds that differ only in what preemption built after December:
   response refits a patch on the supplier in use, live the next morning (:func:`answer_fire`);
 * **the durable fix** (:func:`durable_world`): the same sheet and the same rapid response,
   plus preemption's process, run without anyone from the January reopening: a retraining
-  job that refits the model (:func:`pocmvp.case.firefighting.train_risk_model`) on the first
+  job that refits the model (:func:`pocmvp.case.risk_model.train_risk_model`) on the first
   Monday of each month, and every Monday for :data:`NEW_SUPPLIER_WEEKS` weeks once the drift
   check sees a supplier the model never had or the daily check rings; the model flags the
   parts of the suppliers it has learnt (:data:`MIN_LEARNT_DEFECTS`), the sheet the others;
@@ -27,9 +27,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from pocmvp.case import factory, factory_after, fire, firefighting, iteration, returns
+from pocmvp.case import detection, factory, factory_after, fire, firefighting, iteration, returns
 from pocmvp.case import plant_rule as rule
+from pocmvp.case.patch import hand_over, known_outcomes, patch_day
 from pocmvp.case.returns import Returns
+from pocmvp.case.risk_model import RiskModel, drift_check, train_risk_model
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
 from pocmvp.toolkit import monitoring, routing
 
@@ -52,7 +54,7 @@ PATCH_LOOKBACK_DAYS = 56
 """Rapid response refits a patch on the last eight weeks of the supplier in use."""
 FIRE_HOURS = fire.Season().fire_hours
 """Rapid response's effort to put out one fire, as the season of chapter 7 declares it."""
-DAILY_CHECK = firefighting.CADENCES[0]
+DAILY_CHECK = detection.CADENCES[0]
 ALARM_DAYS = 56
 """Eight weeks: longer than a week of parts and its longest return delay."""
 
@@ -151,13 +153,13 @@ def first_alarm(
         shift_log[recent],
         tested[recent],
         baseline_catch_rate,
-        **firefighting.MONITORED,
+        **detection.MONITORED,
         window=DAILY_CHECK.window,
-        drop=firefighting.DROP,
-        min_defects=firefighting.MIN_DEFECTS,
+        drop=detection.DROP,
+        min_defects=detection.MIN_DEFECTS,
         lookback=DAILY_CHECK.lookback,
         returns=seen.for_parts(shift_log.index[recent]),
-        min_share_in=firefighting.MIN_SHARE_IN,
+        min_share_in=detection.MIN_SHARE_IN,
     ).sort_values("period_start", kind="stable")
     pooled_from = checks["period_start"].shift(DAILY_CHECK.lookback - 1)
     rang = checks[checks["alarm"] & (pooled_from >= after) & (checks["noticed_on"] <= on)]
@@ -175,7 +177,7 @@ def refit_patch(
     """Rapid response's answer to a fire: the rule search on the last
     :data:`PATCH_LOOKBACK_DAYS` of ``supplier``'s parts old enough for returns to come in,
     as known on the morning of ``on``, at the same capacity and columns."""
-    known = firefighting.known_outcomes(shift_log, tested, seen, on)
+    known = known_outcomes(shift_log, tested, seen, on)
     settled = on.normalize() - pd.Timedelta(days=returns.CUSTOMER_DELAY.days[0])
     recent = known["cast_at"] >= on.normalize() - pd.Timedelta(days=PATCH_LOOKBACK_DAYS)
     parts = known[recent & (known["cast_at"] < settled) & (known["supplier"] == supplier)]
@@ -202,7 +204,7 @@ def patch_world(
         if alarm is None:
             break
         fires.append(alarm)
-        after = firefighting.patch_day(alarm)
+        after = patch_day(alarm)
         if after > shift_log["cast_at"].max():
             break
         flags = answer_fire(shift_log, tested, seen, flags, alarm, economics)
@@ -224,8 +226,8 @@ def answer_fire(
         patch = refit_patch(shift_log, tested, seen, alarm, supplier, economics)
     except ValueError:
         return sheet
-    day = firefighting.patch_day(alarm)
-    return firefighting.hand_over(shift_log, sheet, patch.flag(shift_log), day, supplier)
+    day = patch_day(alarm)
+    return hand_over(shift_log, sheet, patch.flag(shift_log), day, supplier)
 
 
 def durable_world(
@@ -250,7 +252,7 @@ def durable_world(
     def answer(alarm: pd.Timestamp, until: pd.Timestamp) -> None:
         nonlocal sheet, after
         fires.append(alarm)
-        after = firefighting.patch_day(alarm)
+        after = patch_day(alarm)
         sheet = answer_fire(shift_log, tested, seen, sheet, alarm, economics)
         patched = (cast >= after) & (cast < until) & ~shift_log["supplier"].isin(learnt)
         flags[patched] = sheet[patched]
@@ -272,7 +274,7 @@ def durable_world(
                 cast < monday - pd.Timedelta(days=SETTLE_DAYS)
             )
             past, labelled = shift_log[window], seen.for_parts(shift_log.index[window])
-            model = firefighting.train_risk_model(
+            model = train_risk_model(
                 past, tested[window], labelled, monday, seed=seed, max_iter=max_iter
             )
             learnt = _learnt_suppliers(past, tested[window], labelled, monday)
@@ -284,7 +286,7 @@ def durable_world(
             flags[mine] = _weekly_flags(model, shift_log, tested, monday, mine, economics)
     tested = _route(shift_log, flags, economics)
     while (alarm := first_alarm(shift_log, tested, seen, baseline_catch_rate, after)) is not None:
-        if firefighting.patch_day(alarm) > cast.max():
+        if patch_day(alarm) > cast.max():
             fires.append(alarm)
             break
         answer(alarm, cast.max() + pd.Timedelta(days=1))
@@ -301,7 +303,7 @@ def _learnt_suppliers(
 
 
 def _weekly_flags(
-    model: firefighting.RiskModel,
+    model: RiskModel,
     shift_log: pd.DataFrame,
     tested: pd.Series,
     monday: pd.Timestamp,
@@ -354,16 +356,16 @@ def plan_left_share(
     return float(min(left / to_come, economics.inspection_capacity_share))
 
 
-def _risk(model: firefighting.RiskModel, parts: pd.DataFrame) -> pd.Series:
+def _risk(model: RiskModel, parts: pd.DataFrame) -> pd.Series:
     """The model's risk; a supplier it never saw is an unknown (missing) category."""
     known = parts["supplier"].isin(model.categories["supplier"])
     return model.risk(parts.assign(supplier=parts["supplier"].where(known)))
 
 
-def _new_supplier(model: firefighting.RiskModel, last_week: pd.DataFrame) -> bool:
+def _new_supplier(model: RiskModel, last_week: pd.DataFrame) -> bool:
     """The drift check on the supplier: do last week's parts carry one the model never saw?"""
     known = pd.DataFrame({"supplier": model.categories["supplier"]})
-    drift = firefighting.drift_check(known, last_week, numeric=(), categorical=("supplier",))
+    drift = drift_check(known, last_week, numeric=(), categorical=("supplier",))
     return bool(drift.loc["supplier", "alarm"])
 
 
@@ -385,9 +387,7 @@ def long_term(
     shift_log = factory_after.with_the_year_after(plant)
     seen = factory_after.returns_after(shift_log, plant.shift_log, plant.seed)
     in_force = iteration.flags_in_force(shift_log, december.versions, economics)
-    patched = firefighting.hand_over(
-        shift_log, in_force, december.patch.flag(shift_log), december.patch_day
-    )
+    patched = hand_over(shift_log, in_force, december.patch.flag(shift_log), december.patch_day)
     baseline = float(december.detection.attrs["baseline_catch_rate"])
     start = (shift_log, seen, patched, december.patch_day, baseline)
     return LongTerm(

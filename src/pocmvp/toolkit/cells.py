@@ -17,7 +17,7 @@ turns values into cells with this module:
 A new workbook is written row by row with XlsxWriter (:class:`NewWorkbook`: constant memory,
 fixed document properties, every string written as text); :func:`python_values` converts a
 whole column at once. A workbook that is read, changed and saved again (the shift leads'
-sheet of :mod:`pocmvp.case.firefighting`) stays with openpyxl: :func:`set_data_cell` fills one
+sheet of :mod:`pocmvp.case.water_line`) stays with openpyxl: :func:`set_data_cell` fills one
 of its cells and :func:`save_reproducibly` saves it. :func:`csv_safe` neutralises text for a
 CSV file (OWASP: a ``'`` before ``= + - @``, tab and carriage return), :func:`csv_safe_frame`
 a whole table and :func:`write_csv` writes one.

@@ -13,6 +13,8 @@ import math
 import pandas as pd
 
 from pocmvp.case import factory, fire, firefighting, preemption, returns
+from pocmvp.case.detection import CHANGE_DATE, before_and_after
+from pocmvp.case.patch import compare_at_capacity
 from pocmvp.case.story.claims import Band, Claim, Story
 
 
@@ -23,7 +25,7 @@ def _december(story: Story) -> firefighting.December:
 def _before_and_after(story: Story):
     return story.shared(
         "ch07.before_and_after",
-        lambda: firefighting.before_and_after(story.shift_log, _december(story).tested),
+        lambda: before_and_after(story.shift_log, _december(story).tested),
     )
 
 
@@ -41,7 +43,7 @@ def xray_hit_rate_ratio(story: Story) -> float:
 
 def days_to_first_alarm(story: Story) -> float:
     """Days from the supplier change until the first check rang, as it happened."""
-    return float((_december(story).alarm_on - firefighting.CHANGE_DATE).days)
+    return float((_december(story).alarm_on - CHANGE_DATE).days)
 
 
 def days_gained_by_the_feed(story: Story) -> float:
@@ -66,7 +68,7 @@ def alarm_before_production_ends(story: Story) -> float:
 def _from_patch_day(story: Story):
     def make():
         december = _december(story)
-        return firefighting.compare_at_capacity(
+        return compare_at_capacity(
             story.shift_log,
             {"rule in force": december.flags, "with the patch": december.patched_flags},
             december.patch_day,

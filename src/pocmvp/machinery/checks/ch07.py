@@ -9,6 +9,8 @@ import pandas as pd
 
 from pocmvp.case import factory, fire, firefighting, returns
 from pocmvp.case import plant_rule as rule
+from pocmvp.case.detection import CHANGE_DATE, days_to_notice, rule_in_force
+from pocmvp.case.patch import new_supplier_outcomes
 from pocmvp.case.status_quo import ECONOMICS
 from pocmvp.machinery.selfcheck import (
     Feedback,
@@ -27,9 +29,7 @@ def weekly_days_without_the_feed(answer: object, shift_log: pd.DataFrame, seed: 
     december = firefighting.replay(shift_log, seed)
 
     def days(cadence: str, booking: returns.Booking) -> float:
-        return firefighting.days_to_notice(
-            shift_log, december.tested, december.seen, cadence, booking
-        )
+        return days_to_notice(shift_log, december.tested, december.seen, cadence, booking)
 
     expected = days("weekly check", returns.MONTHLY_LIST)
     return check_number(
@@ -77,11 +77,9 @@ def patch_threshold(answer: object, shift_log: pd.DataFrame, seed: int) -> Feedb
     / too low) is that of the share flagged, which grows with the threshold."""
     capacity = ECONOMICS.inspection_capacity_share
     december = firefighting.replay(shift_log, seed)
-    parts = firefighting.new_supplier_outcomes(
-        shift_log, december.tested, december.seen, december.alarm_on
-    )
+    parts = new_supplier_outcomes(shift_log, december.tested, december.seen, december.alarm_on)
     melt = parts["melt_temp_c"]
-    live = firefighting.rule_in_force(shift_log, december.alarm_on)
+    live = rule_in_force(shift_log, december.alarm_on)
     hot = next(c.threshold for c in live.conditions if c.column == "melt_temp_c")
 
     def number(answer: object) -> float:
@@ -254,7 +252,7 @@ def alert_days(shift_log: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.DataFrame
     cast = known["cast_at"].to_numpy()
     day = known["cast_at"].dt.normalize()
     months = factory.month_of(known)
-    judged = months.isin(factory.HELD_OUT_MONTHS) | (day == firefighting.CHANGE_DATE)
+    judged = months.isin(factory.HELD_OUT_MONTHS) | (day == CHANGE_DATE)
     found = []
     for today in sorted(day[judged].unique()):
         today = pd.Timestamp(today)
@@ -290,9 +288,9 @@ def _judge(alert: object, shift_log: pd.DataFrame) -> str | None:
     said = _verdicts(alert, shift_log)
     if isinstance(said, str):
         return said
-    if any(v for day, v in said.items() if day < firefighting.CHANGE_DATE):
+    if any(v for day, v in said.items() if day < CHANGE_DATE):
         return "false alarms"
-    if not said.get(firefighting.CHANGE_DATE, False):
+    if not said.get(CHANGE_DATE, False):
         return "silent"
     return None
 
