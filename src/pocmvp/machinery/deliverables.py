@@ -281,6 +281,7 @@ def describe_email(message: EmailMessage) -> str:
     closing = re.findall(r'<p class="closing">(.*?)</p>', page, re.S)
     if closing:
         said = " ".join(html.unescape(_TAG.sub("", p)).strip() for p in closing)
+        parts[-1] = parts[-1].rstrip(".")
         parts.append(f"and it ends: {said}")
     said = ", ".join(parts).rstrip(".")
     return said if said.endswith(("?", "!")) else said + "."
