@@ -89,6 +89,7 @@ def test_any_table_is_reported_with_every_rejected_row(
     assert figures["catch_rate"] == pytest.approx(figures["caught"] / positives)
     assert figures["tested"] <= figures["capacity"] == int(0.05 * len(kept) + 1e-9)
     assert "status" not in figures, "a table's figures are final at once"
+    assert "since_go_live" not in figures, "the value since go-live is the plant's"
 
     book = load_workbook(folder / f"quality-report-{MONTH}-rule.xlsx")
     rejected = list(book["Rejected"].iter_rows(min_row=2, values_only=True))

@@ -197,3 +197,16 @@ def test_a_picture_shows_the_png_with_its_alt_text_or_says_why_not():
     assert "No picture here: LibreOffice is not installed" in missing.data
     with pytest.raises(ValueError, match="alt text"):
         deliverables.picture(deliverables.Rendered(None, "x"), alt=" ", caption="c")
+
+
+def test_the_emails_closing_paragraphs_are_in_its_description():
+    message = EmailMessage()
+    message["Subject"] = "Quality report"
+    message.set_content("plain text")
+    message.add_alternative(
+        '<html><body><h2>Report</h2><p>Attached.</p><p class="closing">Forward &amp; go.</p>'
+        '<p class="closing">One line back?</p></body></html>',
+        subtype="html",
+    )
+    said = deliverables.describe_email(message)
+    assert said == "An email headed 'Report', and it ends: Forward & go. One line back?"

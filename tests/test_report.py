@@ -17,6 +17,7 @@ from pocmvp.case import factory, iteration, report, status_quo
 from pocmvp.case import plant_rule as rule
 from pocmvp.case import plant_workbook as workbook
 from pocmvp.toolkit import spreadsheet_engine
+from pocmvp.toolkit.formats import eur
 
 MONTH = "2025-10"
 CAPACITY = status_quo.ECONOMICS.inspection_capacity_share
@@ -402,3 +403,78 @@ def test_cli_argument_errors(capsys):
         "pocmvp report: the rule must be one of v1, v2 or a rule.json file, got "
         f"{str(Path('v3').resolve())!r}\n"
     )
+
+
+# --- Wins that are seen: the value since go-live, final months only ------------------------
+
+
+def _final_by_hand(log, month: str, on: str) -> bool:
+    """A month is final once its last part's longest return is booked by the monthly list
+    (the first of the month after it arrives), or by the feed once it is live."""
+    cast = log.loc[factory.month_of(log) == month, "cast_at"]
+    arrived = cast.max().normalize() + pd.Timedelta(days=28)
+    on_list = arrived.replace(day=1) + pd.offsets.MonthBegin(1)
+    feed = pd.Timestamp("2025-12-08")
+    booked = min(on_list, max(arrived, feed) + pd.Timedelta(days=1))
+    return booked <= pd.Timestamp(on)
+
+
+@pytest.mark.parametrize(
+    ("month", "as_of"), [("2025-10", None), ("2025-11", None), ("2025-11", "2025-12-29")]
+)
+def test_the_value_since_go_live_counts_final_months_only(log, versions, month, as_of):
+    figures = report.month_figures(log, month, versions["v1"], as_of=as_of, versions=versions)
+    since = figures.figures["since_go_live"]
+    on = figures.figures["as_of"]
+    live = [m for m in factory.HELD_OUT_MONTHS if m <= month]
+    by_hand = iteration.value_captured(factory.in_months(log, tuple(live)), versions["v1"])
+    final = [m for m in live if _final_by_hand(log, m, on)]
+    assert since["go_live"] == "2025-09-01"
+    assert [m["month"] for m in since["months"]] == live
+    assert since["final_months"] == final and since["not_final_months"] == [
+        m for m in live if m not in final
+    ]
+    assert month in since["not_final_months"] or as_of is not None, "never its own month"
+    assert since["total_eur"] == pytest.approx(by_hand.loc[final, "value_eur"].sum())
+    assert since["total_eur"] > 0
+    for item in since["months"]:
+        counted = item["month"] in final
+        assert (item["value_eur"] is not None) == counted, "a month not final is not counted"
+        if counted:
+            assert item["value_eur"] == pytest.approx(by_hand.loc[item["month"], "value_eur"])
+            assert item["running_total_eur"] == pytest.approx(
+                by_hand.loc[[m for m in final if m <= item["month"]], "value_eur"].sum()
+            )
+
+
+def test_a_month_final_later_joins_the_total_later(log, versions):
+    first = report.month_figures(log, "2025-11", versions["v1"], versions=versions).figures
+    later = report.month_figures(
+        log, "2025-11", versions["v1"], as_of="2026-01-01", versions=versions
+    ).figures
+    assert "2025-11" in first["since_go_live"]["not_final_months"]
+    assert first["final_on"] == "2026-01-01", "on 1 December the feed is not live: the list"
+    assert later["status"] == report.FINAL and later["final_on"] < "2026-01-01"
+    added = later["since_go_live"]["total_eur"] - first["since_go_live"]["total_eur"]
+    assert added == pytest.approx(later["value_eur"])
+
+
+def test_a_month_before_go_live_states_no_value_since_go_live(log, versions):
+    figures = report.month_figures(log, "2025-06", versions["v1"], versions=versions).figures
+    assert figures["since_go_live"] is None
+
+
+def test_the_email_ends_with_the_total_to_forward_and_asks_for_feedback(written):
+    since = written.figures["since_go_live"]
+    total = eur(since["total_eur"])
+    text = written.message.get_body(("plain",)).get_content()
+    page = written.message.get_body(("html",)).get_content()
+    forward = report.forward_paragraph(written.figures)
+    assert total in forward
+    assert report.WINS_TITLE in text and report.WINS_TITLE in page
+    assert text.rstrip().endswith(report.FEEDBACK_ASK), "the ask is the last line"
+    assert forward in text and "plant manager" in forward
+    assert "every-n-th-part sample" in forward
+    for month in since["not_final_months"]:
+        assert "not counted" in forward and month in text
+    assert page.index(report.FEEDBACK_ASK) > page.index("is attached")

@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from local_servers import Inbox, free_port
 
 from pocmvp import cli
-from pocmvp.case import factory
+from pocmvp.case import factory, report
 from pocmvp.toolkit import send_due
 
 
@@ -100,6 +100,28 @@ def test_missed_months_are_caught_up_with_the_rule_in_force(tmp_path, smtp_serve
     assert rules == {"2025-09": "v1", "2025-10": "v1", "2025-11": "v1", "2025-12": "v2"}
     printed = capsys.readouterr().out
     assert "sent the 2025-12 report (rule v2)" in printed
+    # Each email states the value since go-live as known on its morning, final months only.
+    received = [email.message_from_bytes(e.content, policy=policy.default) for e in inbox.envelopes]
+    for message in received:
+        month = message["X-Report-Month"]
+        text = message.get_body(("plain",)).get_content()
+        assert text.rstrip().endswith(report.FEEDBACK_ASK), f"{month}: asks for feedback last"
+        figures = json.loads(
+            next((tmp_path / "reports" / month).glob("figures-*.json")).read_text()
+        )
+        since = figures["since_go_live"]
+        assert month in since["not_final_months"], f"{month}: its own month is not counted"
+        finals = [m for m in since["months"] if m["month"] in since["final_months"]]
+        assert since["total_eur"] == pytest.approx(sum(m["value_eur"] for m in finals))
+        assert report.forward_paragraph(figures) in text
+    totals = [
+        json.loads(next((tmp_path / "reports" / m).glob("figures-*.json")).read_text())[
+            "since_go_live"
+        ]
+        for m in months_received(inbox)
+    ]
+    assert [len(t["final_months"]) for t in totals] == [0, 1, 2, 3]
+    assert totals[0]["total_eur"] == 0 < totals[1]["total_eur"] < totals[3]["total_eur"]
 
 
 class FailsOnce(Inbox):

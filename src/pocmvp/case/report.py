@@ -29,18 +29,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pocmvp.case import factory, iteration, returns, status_quo
+from pocmvp.case import factory, iteration, returns, status_quo, wins
 from pocmvp.case import plant_rule as rule
 from pocmvp.case.report_words import (  # noqa: F401 - the plant's words, re-exported
     EARLIER_TITLE,
+    FEEDBACK_ASK,
     FINAL,
     SO_FAR,
+    WINS_TITLE,
     PlantWording,
     earlier_markdown,
     earlier_table,
     email_table,
     figures_markdown,
+    forward_paragraph,
     overflow_alert,
+    wins_markdown,
+    wins_table,
 )
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
 from pocmvp.toolkit import report as toolkit_report
@@ -267,7 +272,9 @@ class PlantReport(PlantWording, TableReport):
         table = monthly.rename(columns={"rows": "parts"})
         table["shipped_so_far"] = so_far.astype("int64")
         months = routed.months
-        table["final_on"] = [seen.final_on(accepted["cast_at"][months == m]) for m in table.index]
+        # When a month will be final, as the morning knows it: a feed not live yet books nothing.
+        told = seen.with_booking(self.booking.as_known_on(as_of))
+        table["final_on"] = [told.final_on(accepted["cast_at"][months == m]) for m in table.index]
         table["status"] = np.where(table["final_on"] <= as_of, FINAL, SO_FAR)
         # What every return in tells: the month's defects, and what today's sample would do.
         economics = self.economics
@@ -299,6 +306,7 @@ class PlantReport(PlantWording, TableReport):
             **{k: _final_value(row, k) for k in FINAL_ONLY},
             "last_final_month": str(final_months[-1]) if len(final_months) else None,
             "earlier_months": [_earlier(m, monthly.loc[m]) for m in earlier[-EARLIER_MONTHS:]],
+            "since_go_live": wins.since_go_live(monthly, month),
         }
 
 

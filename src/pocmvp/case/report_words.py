@@ -36,6 +36,9 @@ WORDS = delivery.Words(
 """The plant's words for the chart and the email: parts flagged for the X-ray test,
 defects caught and shipped, by month of production."""
 EARLIER_TITLE = "Earlier months, as their returns have come in"
+WINS_TITLE = "Value captured since the rule went live (final months only)"
+FEEDBACK_ASK = "One line back: what would make this report more useful?"
+"""The email's last line: the reply that starts the next version of the rule."""
 
 
 class PlantWording(Wording):
@@ -59,7 +62,13 @@ class PlantWording(Wording):
         return _notes(figures, rule_version, names)
 
     def tables(self, figures: dict):
-        return {EARLIER_TITLE: earlier_table(figures)} if figures["earlier_months"] else None
+        tables = {EARLIER_TITLE: earlier_table(figures)} if figures["earlier_months"] else {}
+        if figures.get("since_go_live"):
+            tables[WINS_TITLE] = wins_table(figures["since_go_live"])
+        return tables or None
+
+    def closing(self, figures: dict) -> list[str]:
+        return closing(figures)
 
     def summary_markdown(self, result: MonthlyReport) -> str:
         """The month in words, as known on the report's morning, and its table of figures."""
@@ -94,12 +103,15 @@ class PlantWording(Wording):
     def extra_markdown(self, result: MonthlyReport) -> str:
         """The earlier months, their shipped defects updated to the report's morning."""
         figures = result.figures
-        if not figures["earlier_months"]:
-            return "No earlier month of the live rule to update."
-        return (
+        said = (
             f"**{EARLIER_TITLE}** (as booked by {delivery.day_name(figures['as_of'])}):\n\n"
             + earlier_markdown(figures)
+            if figures["earlier_months"]
+            else "No earlier month of the live rule to update."
         )
+        if figures.get("since_go_live"):
+            said += f"\n\n**{WINS_TITLE}**:\n\n" + wins_markdown(figures["since_go_live"])
+        return "\n\n".join([said, *(f"> {p}" for p in closing(figures))])
 
     def extra_claims(self, result: MonthlyReport) -> list[tuple[str, bool]]:
         """The plant's own claims: returns not final yet are marked so far, never final early."""
@@ -226,3 +238,84 @@ def earlier_markdown(figures: dict) -> str:
         for m, row in zip(table.index, table.to_numpy().tolist(), strict=True)
     ]
     return "\n".join(lines)
+
+
+def wins_table(since: dict) -> pd.DataFrame:
+    """The value captured since go-live, month by month (:func:`pocmvp.case.wins.since_go_live`):
+    a month not final is listed as such and not counted; the last row is the total."""
+    rows = {
+        item["month"]: {
+            "status": FINAL if item["status"] == FINAL else "not final: not counted",
+            "value captured": eur(item["value_eur"]) if item["value_eur"] is not None else "",
+            "running total": eur(item["running_total_eur"])
+            if item["running_total_eur"] is not None
+            else "",
+        }
+        for item in since["months"]
+    }
+    finals = len(since["final_months"])
+    rows["total"] = {
+        "status": f"{finals} final month{'s' if finals != 1 else ''}",
+        "value captured": eur(since["total_eur"]),
+        "running total": "",
+    }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "month"
+    return table
+
+
+def wins_markdown(since: dict) -> str:
+    """:func:`wins_table` as a Markdown table."""
+    table = wins_table(since)
+    lines = ["| Month | " + " | ".join(table.columns) + " |"]
+    lines.append("| --- |" + " ---: |" * len(table.columns))
+    lines += [
+        f"| {m} | " + " | ".join(row) + " |"
+        for m, row in zip(table.index, table.to_numpy().tolist(), strict=True)
+    ]
+    return "\n".join(lines)
+
+
+def _months_said(months: Sequence[str]) -> str:
+    names = [delivery.month_name(m) for m in months]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def forward_paragraph(figures: dict) -> str | None:
+    """A short paragraph the quality lead can forward to the plant manager, in plain words:
+    the running total since go-live (final months only) against today's sample."""
+    since = figures.get("since_go_live")
+    if not since:
+        return None
+    said = (
+        "For the plant manager: since the X-ray rule went live on "
+        f"{delivery.day_name(since['go_live'])} ({rule_called(since['go_live_version'])}), it "
+        "has chosen which parts the X-ray cell tests, with no change to any system, where "
+        "before every n-th part was tested. "
+    )
+    if since["final_months"]:
+        said += (
+            f"Counting only the months whose customer returns are all in "
+            f"({_months_said(since['final_months'])}), its tests caught defective parts that "
+            "today's every-n-th-part sample would have shipped, worth "
+            f"{eur(since['total_eur'])} in customer returns avoided."
+        )
+    else:
+        said += (
+            "No month is final yet: its value is stated once the month's customer returns are "
+            "all in."
+        )
+    pending = since["not_final_months"]
+    if pending:
+        said += (
+            f" {_months_said(pending)} {'is' if len(pending) == 1 else 'are'} not final yet "
+            "and not counted; a later report adds "
+            f"{'it' if len(pending) == 1 else 'them'}."
+        )
+    return said
+
+
+def closing(figures: dict) -> list[str]:
+    """The email's last paragraphs: the one to forward, then the one-line ask for feedback."""
+    forward = forward_paragraph(figures)
+    return [forward, FEEDBACK_ASK] if forward else [FEEDBACK_ASK]

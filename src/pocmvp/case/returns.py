@@ -131,8 +131,17 @@ class Booking:
         by_feed = day.where(day >= live, live) + lead
         return on_list.where(on_list <= by_feed, by_feed)
 
+    def as_known_on(self, on: pd.Timestamp | str) -> Booking:
+        """The booking as the plant knows it on the morning of ``on``: a returns feed not
+        live yet books nothing, so a date still to come is told by the monthly list."""
+        live = self.feed_live_from
+        if live is None or pd.Timestamp(live).normalize() <= pd.Timestamp(on).normalize():
+            return self
+        return Booking(MONTHLY_LIST_NAME, None, self.feed_lead_days)
 
-MONTHLY_LIST = Booking("monthly returns list")
+
+MONTHLY_LIST_NAME = "monthly returns list"
+MONTHLY_LIST = Booking(MONTHLY_LIST_NAME)
 """Returns on sales' monthly list only (the MVP as it shipped)."""
 RETURNS_FEED = Booking("returns feed", feed_live_from=pd.Timestamp("2000-01-01"))
 """Returns booked by the feed, as if it had always run."""

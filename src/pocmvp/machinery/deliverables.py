@@ -278,4 +278,10 @@ def describe_email(message: EmailMessage) -> str:
         counted = " and ".join(f"{n} row{'s' if n != 1 else ''}" for n in rows)
         parts.append(f"{len(rows)} table{'s' if len(rows) > 1 else ''} of figures ({counted})")
     parts += [f"a chart: {html.unescape(alt)}" for alt in images]
-    return ", ".join(parts).rstrip(".") + "."
+    closing = re.findall(r'<p class="closing">(.*?)</p>', page, re.S)
+    if closing:
+        said = " ".join(html.unescape(_TAG.sub("", p)).strip() for p in closing)
+        parts[-1] = parts[-1].rstrip(".")
+        parts.append(f"and it ends: {said}")
+    said = ", ".join(parts).rstrip(".")
+    return said if said.endswith(("?", "!")) else said + "."

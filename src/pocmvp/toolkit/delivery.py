@@ -198,6 +198,7 @@ def compose_report_email(
     alert: str | None = None,
     notes: Iterable[str] = (),
     tables: Mapping[str, Mapping | pd.DataFrame] | None = None,
+    closing: Iterable[str] = (),
     date: datetime | None = None,
     words: Words = TABLE_WORDS,
 ) -> EmailMessage:
@@ -207,7 +208,9 @@ def compose_report_email(
     column); strings are shown as given, so format money and shares first (``eur``,
     ``pct``). ``alert`` is a one-paragraph warning put at the top of both bodies (say, "the
     catch rate fell"), ``notes`` are paragraphs after the table, ``tables`` more tables
-    (heading -> dict or DataFrame) after the notes, ``words`` the report's (:class:`Words`).
+    (heading -> dict or DataFrame) after the notes, ``closing`` the paragraphs the email ends
+    with (say, a summary to forward and a request for feedback), ``words`` the report's
+    (:class:`Words`).
     ``date`` defaults to the
     scheduled send time (06:00 UTC on the 1st of the next month), which with the
     content-derived Message-ID keeps the message identical from run to run.
@@ -226,6 +229,7 @@ def compose_report_email(
     header, rows = _figure_rows(figures)
     notes = [str(n) for n in notes]
     more = [(str(title), *_figure_rows(table)) for title, table in (tables or {}).items()]
+    closing = [str(c) for c in closing]
     said = f"{words.rows} flagged, {words.positives} caught and {words.positives} {words.missed}"
     alt = chart_alt or f"Chart of {said} up to {month}"
     content = path.read_bytes()
@@ -237,7 +241,13 @@ def compose_report_email(
     message["Date"] = format_datetime(date or scheduled_send_time(month))
     digest = hashlib.sha256(
         b"\0".join(
-            [subject.encode(), month.encode(), png, content, repr((rows, notes, more)).encode()]
+            [
+                subject.encode(),
+                month.encode(),
+                png,
+                content,
+                repr((rows, notes, more, closing)).encode(),
+            ]
         )
     ).hexdigest()[:16]
     message["Message-ID"] = f"<report-{month}-{digest}@{sender_address.domain}>"
@@ -254,6 +264,7 @@ def compose_report_email(
         f"The workbook {path.name} is attached: open it to see every flagged {words.row}.",
         "The chart is in the HTML version of this email.",
     ]
+    text += [line for paragraph in closing for line in ("", paragraph)]
     message.set_content("\n".join(text) + "\n")
 
     chart_cid = f"chart-{month}-{hashlib.sha256(png).hexdigest()[:12]}@pocmvp"
@@ -266,6 +277,7 @@ def compose_report_email(
         alt=alt,
         notes=notes,
         more=more,
+        closing=closing,
         attachment=path.name,
         row=words.row,
     )

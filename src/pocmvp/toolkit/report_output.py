@@ -147,6 +147,10 @@ class Wording:
         """More tables after the notes (none for a table's report)."""
         return None
 
+    def closing(self, figures: dict) -> list[str]:
+        """The paragraphs the email ends with (none for a table's report)."""
+        return []
+
     def write_workbook(
         self, computed: MonthFigures, approved: RuleFile, path: Path, figures: dict, rule_version
     ) -> None:
@@ -203,6 +207,7 @@ def deliver(
         alert=wording.alert(figures),
         notes=wording.notes(figures, rule_version, names),
         tables=wording.tables(figures),
+        closing=wording.closing(figures),
         words=wording.words,
     )
     written = delivery.write_email(message, folder)
