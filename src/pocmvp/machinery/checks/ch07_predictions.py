@@ -46,12 +46,14 @@ def first_alarm(first_cadence: str, days: pd.Series) -> Verdict:
         f"the {name} after {value:.0f} days" if value == value else f"the {name} never"
         for name, value in days.items()
     )
-    return Verdict(
-        answer,
-        f"As it happened, {noticed}. With returns booked the day after they arrive, the "
-        "check that looks most often sees the fall first, once enough returns are in to "
-        "judge a period.",
+    reason = (
+        "With returns booked the day after they arrive, the check that looks most often "
+        "sees the fall first, once enough returns are in to judge a period."
+        if answer == "a"
+        else "A check judges a period only once it holds enough known defects: the daily "
+        "check's short window had too few to judge before the longer windows did."
     )
+    return Verdict(answer, f"As it happened, {noticed}. {reason}")
 
 
 @prediction("7.3", a="at the cold end", b="in the middle", c="at the hot end")
@@ -70,6 +72,10 @@ def where_the_defects_sit(bands: list, worst_band: str, rates: pd.DataFrame) -> 
     )
 
 
+def _times(count: float) -> str:
+    return {0: "never", 1: "once", 2: "twice"}.get(int(count), f"{int(count)} times")
+
+
 @prediction(
     "7.4",
     a="the patch alone, refitted at each alarm",
@@ -84,9 +90,9 @@ def long_term(judged: pd.DataFrame) -> Verdict:
     return Verdict(
         answer,
         f"The patch ships {num(patch)} defective housings and the durable fix "
-        f"{num(durable)}, with {num(patch_row['fires'])} and {num(durable_row['fires'])} "
-        "fires for rapid response. A "
-        "patch is refitted only after an alarm, so every change costs the days before it "
-        "rings; the durable fix retrains on its own and leaves a new alloy to the sheet "
-        "until it has learnt it.",
+        f"{num(durable)}; the daily check rang {_times(patch_row['fires'])} with the patch "
+        f"alone and {_times(durable_row['fires'])} with the durable fix. The patch learns "
+        "only when someone refits it after an alarm, so what never rings is never "
+        "corrected; the durable fix retrains every month on the outcomes that have come in, "
+        "and leaves a supplier it has not learnt to the sheet.",
     )
