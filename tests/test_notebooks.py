@@ -176,7 +176,7 @@ ASSERTION_HEADING = "The story so far, checked"
 # chapter's assertion cell may hold: the counts of the notebooks when the floor was set. A
 # chapter may hold more; raise its floor when it gains some for good, lower it only on purpose
 # (say why in the commit). A chapter missing here must hold at least DEFAULT_FLOOR.
-ASSERTION_FLOORS = {1: 7, 2: 17, 3: 11, 4: 19, 5: 20, 6: 17, 7: 20, 9: 21}
+ASSERTION_FLOORS = {1: 7, 2: 17, 3: 11, 4: 19, 5: 20, 6: 17, 7: 15, 8: 11, 9: 21}
 DEFAULT_FLOOR = 1
 
 

@@ -53,7 +53,7 @@ MAX_ITER = 50
 PATCH_LOOKBACK_DAYS = 56
 """Rapid response refits a patch on the last eight weeks of the supplier in use."""
 FIRE_HOURS = fire.Season().fire_hours
-"""Rapid response's effort to put out one fire, as the season of chapter 7 declares it."""
+"""Rapid response's effort to put out one fire, as the season of chapter 8 declares it."""
 DAILY_CHECK = detection.CADENCES[0]
 ALARM_DAYS = 56
 """Eight weeks: longer than a week of parts and its longest return delay."""

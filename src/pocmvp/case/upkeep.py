@@ -3,7 +3,7 @@
 The MVP ships with zero system changes because people do by hand what systems would do: the
 quality lead writes the monthly report, copies the shift-log export, matches returns to part
 ids, emails each shift its flags, refits the rule when it goes stale. Chapter 5 prices these
-hours as the MVP's running cost; chapter 7's engineering group automates them. Both read this
+hours as the MVP's running cost; chapter 8's engineering group automates them. Both read this
 one list, so the two chapters cannot disagree about what the MVP costs to keep alive.
 """
 

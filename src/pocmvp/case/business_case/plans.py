@@ -56,7 +56,7 @@ MVP_TASKS: tuple[Task, ...] = (
 )
 MVP_RUNNING_HOURS_PER_MONTH = upkeep.mvp_hours_per_month()
 """The manual chores that keep the MVP alive (:data:`pocmvp.case.upkeep.ENGINEERING_WORK`, before
-engineering automates them): the same hours chapter 7 counts."""
+engineering automates them): the same hours chapter 8 counts."""
 MVP_CHANCE_OF_SHIPPING = chance_of_shipping(0, 0, first=True)
 """It touches no system and no one's job changes, so little can stop it."""
 

@@ -10,7 +10,7 @@ from functools import cached_property
 
 from pocmvp.case import factory
 
-CHAPTER_MODULES = ("ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch09")
+CHAPTER_MODULES = ("ch01", "ch02", "ch03", "ch04", "ch05", "ch06", "ch07", "ch08", "ch09")
 
 
 @dataclass(frozen=True)

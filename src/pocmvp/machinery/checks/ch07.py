@@ -1,4 +1,5 @@
-"""Checks for chapter 7's exercises: when fires start."""
+"""Checks for chapter 7's exercises: when fires start (chapter 8's, on organising for
+unplanned work, are in :mod:`pocmvp.machinery.checks.ch08`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from pocmvp.case import factory, fire, firefighting, returns
+from pocmvp.case import factory, firefighting, returns
 from pocmvp.case import plant_rule as rule
 from pocmvp.case.detection import CHANGE_DATE, days_to_notice, rule_in_force
 from pocmvp.case.patch import new_supplier_outcomes
@@ -15,7 +16,6 @@ from pocmvp.case.status_quo import ECONOMICS
 from pocmvp.machinery.selfcheck import (
     Feedback,
     Misconception,
-    check_choice,
     check_number,
     check_with,
 )
@@ -134,97 +134,6 @@ def patch_threshold(answer: object, shift_log: pd.DataFrame, seed: int) -> Feedb
     )
 
 
-def faster_with_nine_people(answer: object, seed: int) -> Feedback:
-    nine = fire.compare_designs(seed=seed, people=9)
-    six = fire.compare_designs(seed=seed)
-
-    def gap(table: pd.DataFrame, column: str = "fire_response_median_h") -> float:
-        return float(table.loc[fire.ONE_TEAM, column] - table.loc[fire.THREE_GROUPS, column])
-
-    expected = gap(nine)
-    return check_number(
-        "7.3",
-        answer,
-        expected,
-        rel_tol=0.02,
-        tier="apply",
-        hints=(
-            "compare the same column, the median hours until a fire is out, for the two "
-            "designs of a nine-person season.",
-            "run fire.compare_designs with people=9 and subtract the three groups' "
-            "fire_response_median_h from one team's.",
-        ),
-        misconceptions=[
-            Misconception(
-                "the wrong way round",
-                -expected,
-                "the sign is the wrong way round: subtract the three groups' hours from "
-                "one team's, so that a positive number means three groups are faster.",
-            ),
-            Misconception(
-                "six people",
-                gap(six),
-                "that is the chapter's six-person season. The question is about nine people.",
-            ),
-            Misconception(
-                "the slow fires",
-                gap(nine, "fire_response_p90_h"),
-                "that compares the 90th percentile, the slow fires. The question asks "
-                "about the median.",
-            ),
-        ],
-    )
-
-
-ABOUT_THE_SAME = "about the same"
-"""7.4's third option: the two designs' long-term hours within 1 % of each other."""
-
-
-def _most_long_term_work(table: pd.DataFrame) -> str:
-    hours = table["long_term_hours"]
-    if hours.max() - hours.min() < 0.01 * hours.max():
-        return ABOUT_THE_SAME
-    return str(hours.idxmax())
-
-
-def more_long_term_work_without_refocus(answer: object, seed: int) -> Feedback:
-    no_refocus = fire.compare_designs(seed=seed, season=fire.Season(refocus_hours=0.0))
-    today = fire.compare_designs(seed=seed)
-    options = (*fire.DESIGNS, ABOUT_THE_SAME)
-    return check_choice(
-        "7.4",
-        answer,
-        _most_long_term_work(no_refocus),
-        options=options,
-        tier="apply",
-        hints=(
-            "refocusing is what an interruption costs someone in deep work. Ask who is "
-            "interrupted in each design, then run the simulation to see the long-term hours.",
-            "pass season=fire.Season(refocus_hours=0.0) to fire.compare_designs and compare "
-            "the long_term_hours column (within 1 % counts as about the same).",
-        ),
-        misconceptions=[
-            Misconception(
-                "the chapter's season",
-                _most_long_term_work(today),
-                "that design does more long-term work in the chapter's season, where "
-                "refocusing costs time. The question sets that cost to nothing.",
-            ),
-            Misconception(
-                "faster fires",
-                str(no_refocus["fire_response_median_h"].idxmin()),
-                "that design puts fires out faster. The question asks about long-term work.",
-            ),
-        ],
-        explanations={
-            fire.ONE_TEAM: "one team does not do the most long-term work when refocusing is free.",
-            fire.THREE_GROUPS: "three groups do not do the most long-term work when "
-            "refocusing is free.",
-            ABOUT_THE_SAME: "the two designs' long-term hours differ by more than 1 %.",
-        },
-    )
-
-
 # ----------------------------------------------------------------------------- the stretch
 
 ALERT_MISTAKES = {
@@ -340,7 +249,7 @@ def same_day_alert(answer: object, shift_log: pd.DataFrame) -> Feedback:
         return "it does not fire on the day of the change and only then."
 
     return check_with(
-        "7.5",
+        "7.3",
         answer,
         right,
         diagnose=diagnose,
