@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pocmvp.case import factory, factory_after, firefighting, preemption
-from pocmvp.case.patch import patch_day
+from pocmvp.case.rapid_response import patch_day
 from pocmvp.case.risk_model import train_risk_model
 from pocmvp.case.status_quo import ECONOMICS
 

@@ -17,7 +17,7 @@ long it takes to notice:
 
 Called by :func:`pocmvp.case.firefighting.replay`, by :mod:`pocmvp.case.preemption` (the
 daily check's settings), by chapter 7's claims and self-checks, and by chapter 7. The next
-stage, the patch, is :mod:`pocmvp.case.patch`.
+stage, the patch, is :mod:`pocmvp.case.rapid_response`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ The MVP's chores and their automations are declared once in
 totals. :func:`value_per_month` says what any selection (the rule, the patch, the model) is
 worth in euros a month against today's blind sample, at the X-ray capacity.
 
-Called by chapter 7.
+Called by chapter 8.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ sludge when the melt runs *cold*, so the live rule, which looks for hot melts, m
 defects. Chapter 7 tells the steps in the order of the story, one module per stage:
 
 * :mod:`pocmvp.case.detection`: the rule in force, and when each check notices the fall;
-* :mod:`pocmvp.case.patch`: rapid response's patch, fitted on the alarm's morning, and
+* :mod:`pocmvp.case.rapid_response`: rapid response's patch, fitted on the alarm's morning, and
   selections judged at the X-ray capacity;
 * :mod:`pocmvp.case.risk_model`: preemption's model and the drift check on its inputs;
 * :mod:`pocmvp.case.engineering`: the MVP's chores and their automations, and what a
@@ -26,73 +26,11 @@ import pandas as pd
 
 from pocmvp.case import factory, iteration, returns
 from pocmvp.case import plant_rule as rule
-
-# Re-exported until the chapters call the stage modules (CHANGE_DATE, detection_times and
-# first_notice are used here too).
-from pocmvp.case.detection import (  # noqa: F401
-    BOOKINGS,
-    CADENCES,
-    CHANGE_DATE,
-    DROP,
-    MIN_DEFECTS,
-    MIN_SHARE_IN,
-    MONITORED,
-    NEW_SUPPLIER,
-    Cadence,
-    baseline,
-    before_and_after,
-    days_to_notice,
-    detection_times,
-    first_notice,
-    rule_in_force,
-    xray_results,
-)
-
-# Re-exported until the chapters call the stage modules.
-from pocmvp.case.engineering import engineering_table, value_per_month  # noqa: F401
-
-# Re-exported until the chapters call the stage modules.
-from pocmvp.case.patch import (  # noqa: F401
-    PATCH_LEAD_DAYS,
-    compare_at_capacity,
-    defect_rate_by_melt,
-    find_patch,
-    hand_over,
-    known_outcomes,
-    new_supplier_outcomes,
-    patch_day,
-)
+from pocmvp.case.detection import CHANGE_DATE, detection_times, first_notice
+from pocmvp.case.rapid_response import find_patch, hand_over, patch_day
 from pocmvp.case.returns import Booking, Returns
-
-# Re-exported until the chapters call the stage modules.
-from pocmvp.case.risk_model import (  # noqa: F401
-    MODEL_CATEGORICAL,
-    MODEL_NUMERIC,
-    NEW_VALUE_ALARM,
-    PSI_ALARM,
-    RiskModel,
-    drift_check,
-    train_risk_model,
-    weekly_flags,
-)
+from pocmvp.case.risk_model import RiskModel, train_risk_model, weekly_flags
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
-
-# Re-exported until the chapters call the stage modules (ENGINEERING_WORK is declared in upkeep).
-from pocmvp.case.upkeep import ENGINEERING_WORK  # noqa: F401
-
-# Re-exported until the chapters call the stage modules.
-from pocmvp.case.water_line import (  # noqa: F401
-    FLAG_HEADER,
-    HEADERS,
-    SHEET,
-    SHEET_COLUMNS,
-    VERSION_HEADER,
-    WriteBack,
-    read_sheet,
-    water_line,
-    what_the_sheet_showed,
-    write_flags_for_day,
-)
 from pocmvp.toolkit.rule import Rule
 
 # ----------------------------------------------------------------------------- the replay

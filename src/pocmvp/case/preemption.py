@@ -29,7 +29,7 @@ import pandas as pd
 
 from pocmvp.case import detection, factory, factory_after, fire, firefighting, iteration, returns
 from pocmvp.case import plant_rule as rule
-from pocmvp.case.patch import hand_over, known_outcomes, patch_day
+from pocmvp.case.rapid_response import hand_over, known_outcomes, patch_day
 from pocmvp.case.returns import Returns
 from pocmvp.case.risk_model import RiskModel, drift_check, train_risk_model
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics

@@ -3,7 +3,7 @@
 :func:`train_risk_model` fits a small seeded gradient-boosted model on the fields known
 when a part is routed (no ``rework_minutes``, no MES: that feed does not exist yet),
 trained on every outcome known on the alarm's morning
-(:func:`pocmvp.case.patch.known_outcomes`), with a weekly threshold (:func:`weekly_flags`)
+(:func:`pocmvp.case.rapid_response.known_outcomes`), with a weekly threshold (:func:`weekly_flags`)
 and a drift check on its inputs (:func:`drift_check`).
 
 Called by :class:`pocmvp.case.firefighting.December` (its ``model``), by
@@ -21,7 +21,7 @@ import pandas as pd
 from pocmvp.case import factory
 from pocmvp.case import plant_rule as rule
 from pocmvp.case.detection import NEW_SUPPLIER
-from pocmvp.case.patch import known_outcomes
+from pocmvp.case.rapid_response import known_outcomes
 from pocmvp.case.returns import Returns
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
 from pocmvp.toolkit import monitoring

@@ -5,7 +5,7 @@ idempotently, and accounts for every row (:class:`WriteBack`); :func:`read_sheet
 back; :func:`water_line` counts the everyday flow; :func:`what_the_sheet_showed` says what
 that sheet could and could not tell anyone in December.
 
-Called by chapter 7 and by the tests of the toolkit's cell writer (:mod:`pocmvp.toolkit.cells`).
+Called by chapter 8 and by the tests of the toolkit's cell writer (:mod:`pocmvp.toolkit.cells`).
 """
 
 from __future__ import annotations

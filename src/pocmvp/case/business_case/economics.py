@@ -137,7 +137,7 @@ def declared() -> pd.DataFrame:
             "the MVP's upkeep",
             upkeep.mvp_hours_per_month(),
             "hours a month",
-            "the manual chores of chapter 7's engineering list, before they are automated",
+            "the manual chores of chapter 8's engineering list, before they are automated",
         ),
         (
             "evidence before a later step",

@@ -15,7 +15,7 @@ import pandas as pd
 
 from pocmvp.case import factory, firefighting, preemption, returns
 from pocmvp.case.detection import CHANGE_DATE, before_and_after
-from pocmvp.case.patch import compare_at_capacity
+from pocmvp.case.rapid_response import compare_at_capacity
 from pocmvp.case.story.claims import Band, Claim, Story
 
 

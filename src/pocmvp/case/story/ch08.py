@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from pocmvp.case import factory, fire, firefighting
+from pocmvp.case import engineering, factory, fire, firefighting, water_line
 from pocmvp.case.story.claims import Band, Claim, Story
 
 
@@ -20,14 +20,14 @@ def _december(story: Story) -> firefighting.December:
 
 def engineering_hours_saved(story: Story) -> float:
     """Hours of people's time a month that engineering's automations save, in all."""
-    return float(firefighting.engineering_table().loc["total", "hours_saved_per_month"])
+    return float(engineering.engineering_table().loc["total", "hours_saved_per_month"])
 
 
 def water_line_delivers_every_part(story: Story) -> float:
     """December's rows in the shift leads' sheet over December's parts cast."""
     in_month = factory.month_of(story.shift_log) == factory.FIRE_MONTH
     flags = _december(story).patched_flags
-    flow = firefighting.water_line(story.shift_log, flags, factory.FIRE_MONTH)
+    flow = water_line.water_line(story.shift_log, flags, factory.FIRE_MONTH)
     return float(flow["rows"].sum() / in_month.sum())
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from pocmvp.case import factory, firefighting, returns
 from pocmvp.case import plant_rule as rule
 from pocmvp.case.detection import CHANGE_DATE, days_to_notice, rule_in_force
-from pocmvp.case.patch import new_supplier_outcomes
+from pocmvp.case.rapid_response import new_supplier_outcomes
 from pocmvp.case.status_quo import ECONOMICS
 from pocmvp.machinery.selfcheck import (
     Feedback,
@@ -42,7 +42,7 @@ def weekly_days_without_the_feed(answer: object, shift_log: pd.DataFrame, seed: 
         hints=(
             "without the feed, a return is known only when sales' monthly list comes in, "
             "and the weekly check looks only once a week.",
-            "call firefighting.days_to_notice with the parts tested, the returns, the "
+            "call detection.days_to_notice with the parts tested, the returns, the "
             "cadence 'weekly check' and booking=returns.MONTHLY_LIST.",
         ),
         misconceptions=[

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pocmvp.case import factory, firefighting, preemption
+from pocmvp.case import detection, factory, preemption
 from pocmvp.machinery.display import num, pct
 from pocmvp.machinery.predictions import Verdict, compared, direction, prediction
 
@@ -61,7 +61,7 @@ def where_the_defects_sit(bands: list, worst_band: str, rates: pd.DataFrame) -> 
     labels = [str(band) for band in bands]
     at = labels.index(str(worst_band))
     answer = "a" if at == 0 else "c" if at == len(labels) - 1 else "b"
-    new, old = firefighting.NEW_SUPPLIER, factory.SUPPLIER_BEFORE
+    new, old = detection.NEW_SUPPLIER, factory.SUPPLIER_BEFORE
     return Verdict(
         answer,
         f"The largest excess of known defects is in the melt band {worst_band} °C: "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pocmvp.case import fire, firefighting, upkeep
+from pocmvp.case import engineering, fire, upkeep
 from pocmvp.machinery.selfcheck import (
     Feedback,
     Misconception,
@@ -18,7 +18,7 @@ from pocmvp.machinery.selfcheck import (
 
 def engineering_hours_saved(answer: object) -> Feedback:
     """Check: the hours of people's time a month engineering's automations save in all."""
-    table = firefighting.engineering_table()
+    table = engineering.engineering_table()
     total = table.loc["total"]
     expected = float(total["hours_saved_per_month"])
     return check_number(
@@ -31,7 +31,7 @@ def engineering_hours_saved(answer: object) -> Feedback:
             "each automation saves its hours before minus its hours after; the table's "
             "last row adds them up.",
             "read the column hours_saved_per_month of the row 'total' of "
-            "firefighting.engineering_table().",
+            "engineering.engineering_table().",
         ),
         misconceptions=[
             Misconception(

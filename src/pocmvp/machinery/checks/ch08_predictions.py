@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pocmvp.case import fire, firefighting
+from pocmvp.case import fire, water_line
 from pocmvp.machinery.display import num
 from pocmvp.machinery.predictions import Verdict, direction, prediction
 
 RETURNS_FEED = "returns feed"
-"""The automation the question asks about (a row of firefighting.engineering_table)."""
+"""The automation the question asks about (a row of engineering's table)."""
 
 SAME_HOURS = 0.1
 """The returns feed saves "about as many" hours as each other automation within this share."""
@@ -49,7 +49,7 @@ def returns_feed_hours(engineering: pd.DataFrame) -> Verdict:
     b="a few rows",
     c="every row of the day again",
 )
-def rerun(rerun: firefighting.WriteBack, patched: firefighting.WriteBack) -> Verdict:
+def rerun(rerun: water_line.WriteBack, patched: water_line.WriteBack) -> Verdict:
     touched = rerun.added + rerun.updated
     answer = "a" if touched == 0 else "c" if touched >= rerun.received else "b"
     return Verdict(

@@ -6,28 +6,28 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pocmvp.case import factory, patch
+from pocmvp.case import factory, rapid_response
 from pocmvp.case.detection import CHANGE_DATE
 
 
 def test_known_outcomes_are_what_was_known_that_morning(fast_december):
     log, tested, seen = fast_december["log"], fast_december["tested"], fast_december["seen"]
     on = fast_december["alarm_on"]
-    known = patch.known_outcomes(log, tested, seen, on)
+    known = rapid_response.known_outcomes(log, tested, seen, on)
     assert known["cast_at"].max() < on and len(known) == (log["cast_at"] < on).sum()
     truth = log.loc[known.index, "defect"]
     assert (known["defect"] <= truth).all(), "a part is never known defective when it is good"
     assert known["defect"].sum() < truth.sum(), "returns still out count as good"
     caught = tested[known.index] & truth
     assert known["defect"][caught].all(), "every X-ray result is known"
-    new = patch.new_supplier_outcomes(log, tested, seen, on)
+    new = rapid_response.new_supplier_outcomes(log, tested, seen, on)
     assert (new["supplier"] == factory.SUPPLIER_AFTER).all()
     assert new["cast_at"].min() >= CHANGE_DATE
 
 
 def test_the_patch_fits_the_capacity_on_what_it_learnt_from(fast_december):
     log, fitted = fast_december["log"], fast_december["patch"]
-    learnt_on = patch.new_supplier_outcomes(
+    learnt_on = rapid_response.new_supplier_outcomes(
         log, fast_december["tested"], fast_december["seen"], fast_december["alarm_on"]
     )
     assert fitted.flag(learnt_on).sum() <= np.floor(0.05 * len(learnt_on))
@@ -35,7 +35,7 @@ def test_the_patch_fits_the_capacity_on_what_it_learnt_from(fast_december):
 
 def test_no_patch_before_any_new_outcome_is_known(fast_december):
     with pytest.raises(ValueError, match="no NordAlloy defects are known"):
-        patch.find_patch(
+        rapid_response.find_patch(
             fast_december["log"], fast_december["tested"], fast_december["seen"], CHANGE_DATE
         )
 
@@ -51,18 +51,20 @@ def test_hand_over_switches_on_the_day_for_the_new_supplier_only():
     before = pd.Series([False, False, False, False], index=log.index)
     after = pd.Series([True, True, True, True], index=log.index)
     day = pd.Timestamp("2025-12-15")
-    assert patch.hand_over(log, before, after, day).tolist() == [False, True, False, True]
-    everyone = patch.hand_over(log, before, after, day, supplier=None)
+    assert rapid_response.hand_over(log, before, after, day).tolist() == [False, True, False, True]
+    everyone = rapid_response.hand_over(log, before, after, day, supplier=None)
     assert everyone.tolist() == [False, True, True, True]
     with pytest.raises(ValueError, match="indexed like the shift log"):
-        patch.hand_over(log, before.reset_index(drop=True), after, day)
+        rapid_response.hand_over(log, before.reset_index(drop=True), after, day)
 
 
 def test_compare_at_capacity_counts_add_up_and_never_exceed_the_capacity(fast_december):
     log, day = fast_december["log"], fast_december["day"]
-    patched = patch.hand_over(log, fast_december["flags"], fast_december["patch"].flag(log), day)
+    patched = rapid_response.hand_over(
+        log, fast_december["flags"], fast_december["patch"].flag(log), day
+    )
     everything = pd.Series(True, index=log.index)
-    table = patch.compare_at_capacity(
+    table = rapid_response.compare_at_capacity(
         log, {"rule": fast_december["flags"], "patch": patched, "everything": everything}, day
     )
     assert list(table.index) == ["rule", "patch", "everything"]
@@ -72,21 +74,21 @@ def test_compare_at_capacity_counts_add_up_and_never_exceed_the_capacity(fast_de
     assert (table["caught"] + table["false_alarms"] == table["tested"]).all()
     assert (table["cost_of_shipped_defects"] == 250 * table["shipped_defects"]).all()
     with pytest.raises(ValueError, match="indexed like the shift log"):
-        patch.compare_at_capacity(log, {"x": patched.set_axis(patched.index + 1)}, day)
+        rapid_response.compare_at_capacity(log, {"x": patched.set_axis(patched.index + 1)}, day)
 
 
 def test_defect_rate_by_melt_counts_every_part_with_a_reading(fast_december):
-    known = patch.known_outcomes(
+    known = rapid_response.known_outcomes(
         fast_december["log"],
         fast_december["tested"],
         fast_december["seen"],
         fast_december["alarm_on"],
     )
-    table = patch.defect_rate_by_melt(known)
+    table = rapid_response.defect_rate_by_melt(known)
     assert table[("parts", "Alucast")].sum() + table[("parts", "NordAlloy")].sum() == (
         known["melt_temp_c"].notna().sum()
     )
-    everything = patch.defect_rate_by_melt(fast_december["log"])
+    everything = rapid_response.defect_rate_by_melt(fast_december["log"])
     coldest = everything.index[0]
     assert (
         everything.loc[coldest, ("defect_rate", "NordAlloy")]
