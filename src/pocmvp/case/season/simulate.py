@@ -92,14 +92,13 @@ def simulate(
     routine = [k.answered_by is not None for k in QUESTION_KINDS]
     on_call_slice, focus_block = season.on_call_slice_hours, season.focus_block_hours
     two_hats = season.two_hats()
+    last_week = weeks - 1
+    roles = [[seating.role(p, w) for p in range(len(persons))] for w in range(weeks)]
     fire_out = np.full(len(requests.fire_times), np.nan)
     fire_worked = np.zeros(len(requests.fire_times))
     started = np.zeros(len(requests.fire_times), dtype=bool)
     question_worked = np.zeros(len(requests.question_times))
     by_sheet = np.zeros(len(requests.question_times), dtype=bool)
-
-    def week_of(t: float) -> int:
-        return min(int(t // per_week), weeks - 1)
 
     events: list[tuple[float, int, str, int]] = []
     order = 0
@@ -139,8 +138,8 @@ def simulate(
 
     def next_task(index: int, now: float) -> float | None:
         person = persons[index]
-        week = week_of(now)
-        role = seating.role(index, week)
+        week = min(int(now // per_week), last_week)
+        role = roles[week][index]
         if role != person.role:  # a new seat: put the old item back for someone else
             if person.item is not None:
                 team.claimed.discard(person.item)
@@ -277,7 +276,7 @@ def simulate(
                 push(busy_until, "free", index)
         idle = still_idle
         # Nobody free took the new request: whoever on call is doing a chore drops it.
-        for index, person in enumerate(persons):
+        for index, person in enumerate(persons if team.fire_queue or team.question_queue else ()):
             if not (team.fire_queue or team.question_queue):
                 break
             if person.chore is not None:
