@@ -48,6 +48,16 @@ class Run:
     long_term_hours: float
     switching_hours: float
 
+    @property
+    def fire_response_hours(self) -> np.ndarray:
+        """Hours from each fire's start until it was out, the fires that started only."""
+        return self.fires.loc[self.fires["started"], "out_after_h"].to_numpy()
+
+    @property
+    def fire_arrivals_hours(self) -> np.ndarray:
+        """When each fire that started arrived (working hours into the season)."""
+        return self.fires.loc[self.fires["started"], "arrived_h"].to_numpy()
+
 
 @dataclass
 class _Person:
