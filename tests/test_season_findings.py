@@ -78,7 +78,8 @@ def test_figures_are_plain_numbers(default):
 def test_pictures_have_palette_colours_and_computed_alt_text(default, close_figures):
     fig, alt = figures.plot_recurring(default.weekly)
     colours = {matplotlib.colors.to_hex(line.get_color()) for line in fig.axes[0].lines}
-    assert colours == {PALETTE["mvp"].lower(), PALETTE["status_quo"].lower()}
+    assert colours == {PALETTE["mvp"].lower(), PALETTE["status_quo"].lower(), "#000000"}
+    assert "most at the end: one team" in fig.axes[0].get_title()
     first = default.quarters.loc[staff.ONE_TEAM, "first quarter"]
     assert f"{first:.1f} a week in the first 6 weeks" in alt
     fig, alt = figures.plot_load(default.designs)

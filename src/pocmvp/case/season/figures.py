@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from pocmvp.case.season.measures import NOTHING_FIXED
 from pocmvp.case.season.people import ONE_TEAM, ROTATION, THREE_GROUPS
 from pocmvp.toolkit.formats import PALETTE, num, pct
 
@@ -26,6 +27,12 @@ def _colour(label: str) -> str:
         if label.startswith(design):
             return colour
     return PALETTE["poc"]
+
+
+def _at(values: pd.Series, best) -> str:
+    """Every label whose value is the ``best`` (min or max): ties are named, not broken."""
+    top = best(values)
+    return " and ".join(str(label) for label, value in values.items() if value == top)
 
 
 def plot_designs(table: pd.DataFrame) -> tuple[plt.Figure, str]:
@@ -105,8 +112,10 @@ def plot_recurring(weekly: pd.DataFrame, smooth_weeks: int = 4) -> tuple[plt.Fig
     fig, ax = plt.subplots(figsize=(8, 3.8))
     smooth = weekly.rolling(smooth_weeks, min_periods=1).mean()
     for label in weekly.columns:
-        style = "--" if "without" in label else "-"
-        ax.plot(smooth.index + 1, smooth[label], style, color=_colour(label), label=label)
+        style, colour = ("--" if "without" in label else "-"), _colour(label)
+        if label == NOTHING_FIXED:
+            style, colour = ":", "black"
+        ax.plot(smooth.index + 1, smooth[label], style, color=colour, label=label)
     ax.set(
         xlabel="Week of the season",
         ylabel=f"Recurring fires a week ({smooth_weeks}-week mean)",
@@ -115,12 +124,13 @@ def plot_recurring(weekly: pd.DataFrame, smooth_weeks: int = 4) -> tuple[plt.Fig
     ax.legend(fontsize=8)
     quarter = max(1, len(weekly) // 4)
     first, last = weekly.iloc[:quarter].mean(), weekly.iloc[-quarter:].mean()
-    lowest = last.idxmin()
+    teams = last.drop(NOTHING_FIXED, errors="ignore")
     ax.set_title(
-        f"Recurring fires fall most under {lowest}"
-        if (last < first).all()
+        f"Recurring fires fall as fixes land; most at the end: {_at(teams.round(1), max)}"
+        if (last[teams.index] < last.get(NOTHING_FIXED, np.inf)).all()
         else "Recurring fires over the season",
         fontweight="bold",
+        fontsize=10,
     )
     fig.tight_layout()
     alt = (
@@ -149,7 +159,7 @@ def plot_load(designs: pd.DataFrame) -> tuple[plt.Figure, str]:
         ax.bar(x, 100 * designs[column], color=colours)
         ax.set_xticks(x, labels)
         ax.set(ylabel="Share of person-weeks (%)", title=title)
-    fewest, most = designs["loaded_share"].idxmin(), designs["loaded_share"].idxmax()
+    fewest, most = _at(designs["loaded_share"], min), _at(designs["loaded_share"], max)
     fig.suptitle(f"Fewest loaded weeks: {fewest}; most: {most}", fontweight="bold")
     fig.tight_layout()
     alt = "Two bar charts of the load measure by design. " + "; ".join(

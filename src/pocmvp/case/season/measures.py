@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from pocmvp.case.season import people as staff
-from pocmvp.case.season.requests import CAUSES, ONE_OFF_SHARE, Season, scaled_for
+from pocmvp.case.season.requests import CAUSES, ONE_OFF, ONE_OFF_SHARE, Season, scaled_for
 from pocmvp.case.season.simulate import FIX, TOOL, Run, simulate
 
 SIZES = (3, 6, 15)
@@ -71,6 +71,7 @@ def summarise(run: Run) -> dict:
         "fire_response_p90_h": float(out.quantile(0.9)) if len(out) else np.nan,
         "long_term_hours": run.long_term_hours,
         "fixes_shipped": int((shipped == FIX).sum()),
+        "fixes_on_one_offs": int((run.shipped.loc[shipped == FIX, "name"] == ONE_OFF).sum()),
         "tools_shipped": int((shipped == TOOL).sum()),
         "switching_hours": run.switching_hours,
         "fires_per_week_start": run.season.fires_per_week,
@@ -95,9 +96,17 @@ def table(runs: dict[str, Run]) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("design")
 
 
+NOTHING_FIXED = "if nothing were fixed"
+
+
 def weekly_recurring(runs: dict[str, Run]) -> pd.DataFrame:
-    """Recurring fires that started, week by week: one column per labelled run."""
-    columns = {}
+    """Recurring fires that started, week by week: one column per labelled run, and
+    :data:`NOTHING_FIXED`, the recurring would-be fires of the stream (the same for every
+    run): what a team that never fixed anything would face. Early weeks have few recurring
+    fires in any column, as most causes have not been seen yet."""
+    first = next(iter(runs.values()))
+    would_be = first.fires[first.fires["recurring"]].groupby("week").size()
+    columns = {NOTHING_FIXED: would_be.reindex(range(first.season.weeks), fill_value=0)}
     for label, run in runs.items():
         fires = run.fires[run.fires["started"] & run.fires["recurring"]]
         counts = fires.groupby("week").size()
