@@ -1,10 +1,8 @@
-import matplotlib
 import pytest
 
-from pocmvp.case.season import figures, findings
+from pocmvp.case.season import findings
 from pocmvp.case.season import people as staff
 from pocmvp.case.story import Band, Claim, season_claims
-from pocmvp.machinery.display import PALETTE
 
 SEEDS = range(1, 21)
 
@@ -17,12 +15,6 @@ def default():
 @pytest.fixture(scope="module")
 def across_seeds():
     return {seed: findings.findings(seed) for seed in SEEDS}
-
-
-@pytest.fixture
-def close_figures():
-    yield
-    matplotlib.pyplot.close("all")
 
 
 def test_every_claim_holds_on_seeds_1_to_20_at_both_sizes(across_seeds):
@@ -73,23 +65,6 @@ def test_figures_are_plain_numbers(default):
     assert figures_["people"] == 6 and figures_["weeks"] == 26
     assert figures_["water_line_share"] == 0.7
     assert set(figures_["loaded_share"]) == set(staff.DESIGNS)
-
-
-def test_pictures_have_palette_colours_and_computed_alt_text(default, close_figures):
-    fig, alt = figures.plot_recurring(default.weekly)
-    colours = {matplotlib.colors.to_hex(line.get_color()) for line in fig.axes[0].lines}
-    assert colours == {PALETTE["mvp"].lower(), PALETTE["status_quo"].lower(), "#000000"}
-    assert "most at the end: one team" in fig.axes[0].get_title()
-    first = default.quarters.loc[staff.ONE_TEAM, "first quarter"]
-    assert f"{first:.1f} a week in the first 6 weeks" in alt
-    fig, alt = figures.plot_load(default.designs)
-    assert f"{int(default.designs.loc[staff.ONE_TEAM, 'loaded_person_weeks'])} person-weeks" in alt
-    assert len(fig.axes) == 2 and all(ax.get_ylabel() for ax in fig.axes)
-    fig, alt = figures.plot_sizes(default.sizes)
-    assert alt.count("at ") >= 3 and "15 people" in alt
-    fig, alt = figures.plot_water_line(default.water_line)
-    assert fig.axes[0].get_title() == "The water line takes routine questions off the team"
-    assert "with it" in alt and "without it" in alt
 
 
 def test_findings_for_the_chapter_take_a_few_seconds():

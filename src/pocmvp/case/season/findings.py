@@ -16,8 +16,7 @@ from pocmvp.case.season import measures
 from pocmvp.case.season import people as staff
 from pocmvp.case.season.requests import Season
 
-WITH_LOOP = "three groups, with the loop"
-WITHOUT_LOOP = "three groups, without the loop"
+WITH_LOOP, WITHOUT_LOOP = measures.WITH_LOOP, measures.WITHOUT_LOOP
 
 
 def season_for(fast_mode: bool = False) -> Season:
@@ -39,7 +38,8 @@ class Findings:
     loop: pd.DataFrame
     """Three groups with and without the loop, and one team: the same columns."""
     weekly: pd.DataFrame
-    """Recurring fires a week for the three runs of ``loop``."""
+    """Recurring fires a week for the three runs of ``loop``, and the stream's would-be
+    recurring fires (``measures.NOTHING_FIXED``)."""
     quarters: pd.DataFrame
     sizes: pd.DataFrame
     water_line: pd.DataFrame

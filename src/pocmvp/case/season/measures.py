@@ -97,6 +97,8 @@ def table(runs: dict[str, Run]) -> pd.DataFrame:
 
 
 NOTHING_FIXED = "if nothing were fixed"
+WITH_LOOP = "three groups, with the loop"
+WITHOUT_LOOP = "three groups, without the loop"
 
 
 def weekly_recurring(runs: dict[str, Run]) -> pd.DataFrame:
@@ -129,8 +131,8 @@ def loop_runs(season: Season, seed: int) -> dict[str, Run]:
     """The same requests three ways: three groups with the loop, three groups without it,
     and one team (which has none)."""
     return {
-        "three groups, with the loop": simulate(staff.THREE_GROUPS, season, seed, loop=True),
-        "three groups, without the loop": simulate(staff.THREE_GROUPS, season, seed, loop=False),
+        WITH_LOOP: simulate(staff.THREE_GROUPS, season, seed, loop=True),
+        WITHOUT_LOOP: simulate(staff.THREE_GROUPS, season, seed, loop=False),
         staff.ONE_TEAM: simulate(staff.ONE_TEAM, season, seed),
     }
 
