@@ -61,6 +61,7 @@ def summarise(run: Run) -> dict:
         )
     ]
     shipped = run.shipped["kind"]
+    fixes = run.shipped.loc[shipped == FIX, "name"]
     routine = questions["routine"]
     return {
         "fire_requests": len(fires),
@@ -70,8 +71,9 @@ def summarise(run: Run) -> dict:
         "fire_response_median_h": float(out.median()) if len(out) else np.nan,
         "fire_response_p90_h": float(out.quantile(0.9)) if len(out) else np.nan,
         "long_term_hours": run.long_term_hours,
-        "fixes_shipped": int((shipped == FIX).sum()),
-        "fixes_on_one_offs": int((run.shipped.loc[shipped == FIX, "name"] == ONE_OFF).sum()),
+        # A durable fix removes a recurring cause; one aimed at a one-off removes nothing.
+        "fixes_shipped": int((fixes != ONE_OFF).sum()),
+        "fixes_on_one_offs": int((fixes == ONE_OFF).sum()),
         "tools_shipped": int((shipped == TOOL).sum()),
         "switching_hours": run.switching_hours,
         "fires_per_week_start": run.season.fires_per_week,
