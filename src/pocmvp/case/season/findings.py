@@ -1,14 +1,15 @@
 """Every figure chapter 8's simulation section quotes, and the checks its words rest on.
 
 :func:`findings` runs every comparison once for one seed (the loop, the people, the team
-sizes, the water line; 13 seasons, each run once and shared); :func:`claim_checks` turns
-it into named checks with a direction word ("fall", "fewer", "more") that can fail.
-``story.season_claims`` declares the same checks as the story's claims.
+sizes, the water line, free refocusing; 15 seasons, each run once and shared);
+:func:`claim_checks` turns it into named checks with a direction word ("fall", "fewer",
+"more") that can fail. ``story.season_claims`` declares the same checks as the story's
+claims.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -43,6 +44,8 @@ class Findings:
     quarters: pd.DataFrame
     sizes: pd.DataFrame
     water_line: pd.DataFrame
+    no_refocus: pd.DataFrame
+    """One team and three groups when getting back into deep work costs nothing."""
     figures: dict
 
 
@@ -60,6 +63,8 @@ def findings(seed: int = 2026, fast_mode: bool = False) -> Findings:
     weekly = measures.weekly_recurring(loop_runs)
     sizes = measures.team_sizes(seed, season.weeks, season=season, run=run)
     water = measures.water_line(seed, season, run=run)
+    free = measures.runner(seed, replace(season, refocus_hours=0.0))
+    no_refocus = measures.table({d: free(d, size) for d in (staff.ONE_TEAM, staff.THREE_GROUPS)})
     result = Findings(
         seed=seed,
         season=season,
@@ -69,6 +74,7 @@ def findings(seed: int = 2026, fast_mode: bool = False) -> Findings:
         quarters=measures.quarter_means(weekly),
         sizes=sizes,
         water_line=water,
+        no_refocus=no_refocus,
         figures={},
     )
     result.figures = _figures(result)
@@ -99,6 +105,7 @@ def _figures(f: Findings) -> dict:
         "people": f.season.people,
         "weeks": f.season.weeks,
     }
+    figures["no_refocus_long_term_hours"] = f.no_refocus["long_term_hours"].to_dict()
     figures["three_groups_vs_one_team_long_term_ratio"] = (
         three["long_term_hours"] / one["long_term_hours"]
     )
