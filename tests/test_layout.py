@@ -143,8 +143,6 @@ def test_the_toolkit_speaks_of_tables_not_the_plants_shift_log_or_x_ray(path):
     assert not found, f"{path.relative_to(PACKAGE)} uses the plant's words: {found[:5]}"
 
 
-OVER_THE_LIMIT = {"case/fire.py": "issue 18: being rewritten on its own branch"}
-"""Modules known to be over the limit, each with the work that brings it under."""
 PACKAGE_FILES = sorted(
     p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts and p.name != "__init__.py"
 )
@@ -152,12 +150,7 @@ PACKAGE_FILES = sorted(
 
 @pytest.mark.parametrize(
     "path",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(reason=OVER_THE_LIMIT[key], strict=False))
-        if (key := str(p.relative_to(PACKAGE))) in OVER_THE_LIMIT
-        else p
-        for p in PACKAGE_FILES
-    ],
+    PACKAGE_FILES,
     ids=lambda p: str(p.relative_to(PACKAGE)),
 )
 def test_no_module_is_over_400_lines(path):
