@@ -48,9 +48,23 @@ _scratch: list[Path] = []
 _thread_limits: list[threadpool_limits] = []
 
 
+def compile_the_package() -> None:
+    """Write the package's bytecode once, before any kernel or command starts: where
+    PYTHONDONTWRITEBYTECODE is set (as on CI machines), Python reads .pyc files but writes
+    none, so each of the suite's many kernels and commands would compile the package's
+    modules again (py_compile writes them regardless)."""
+    import compileall
+
+    import pocmvp
+
+    compileall.compile_dir(Path(pocmvp.__file__).parent, quiet=2, workers=1)
+
+
 def pytest_configure(config):
     # A plugin may have loaded numpy before this file: limit its pools as they are now too.
     _thread_limits.append(threadpool_limits(limits=1))
+    if not hasattr(config, "workerinput"):  # once, in the process that starts the workers
+        compile_the_package()
     scratch = Path(tempfile.mkdtemp(prefix="pocmvp-tests-"))
     _scratch.append(scratch)
     for variable, folder in SCRATCH_VARIABLES.items():

@@ -76,12 +76,11 @@ def test_training_never_sees_the_held_out_months(trained, fast_plant, held_out):
     log.loc[later, "melt_temp_c"] = 800.0
     tampered = factory.Plant(shift_log=log, mes=fast_plant.mes, seed=fast_plant.seed)
     again = poc.train_poc(tampered, params=trained.best_params, show_progress=False)
-    original = poc.train_poc(fast_plant, params=trained.best_params, show_progress=False)
+    # The search's model, refitted with its best parameters on the tampered plant, scores
+    # exactly as the search's own fit on the untouched one: one fit, not a second on the
+    # untouched plant to compare both with (4 s).
     pd.testing.assert_series_equal(
-        again.risk(held_out, fast_plant.mes), original.risk(held_out, fast_plant.mes)
-    )
-    pd.testing.assert_series_equal(
-        original.risk(held_out, fast_plant.mes), trained.risk(held_out, fast_plant.mes)
+        again.risk(held_out, fast_plant.mes), trained.risk(held_out, fast_plant.mes)
     )
 
 

@@ -79,9 +79,16 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
+def _plant(parts: int, seed: int) -> factory.Plant:
+    """The plant the fits learn from, generated once for both (the POC's and the baselines'
+    fits of one plant usually miss the store together); the fits only read it."""
+    return factory.generate_plant(parts, seed=seed)
+
+
 def _train(parts: int, seed: int, fingerprint: str) -> poc.PocModel:
     """The fit itself (``fingerprint`` is only part of the key)."""
-    plant = factory.generate_plant(parts, seed=seed)
+    plant = _plant(parts, seed)
     return poc.train_poc(plant, params=poc.STORED_PARAMS, seed=seed, show_progress=False)
 
 
@@ -119,7 +126,7 @@ def _train_baselines(
     parts: int, seed: int, fingerprint: str
 ) -> dict[str, baselines.FittedBaseline]:
     """The baselines' fits themselves (``fingerprint`` is only part of the key)."""
-    plant = factory.generate_plant(parts, seed=seed)
+    plant = _plant(parts, seed)
     return baselines.train_baselines(plant, seed)
 
 

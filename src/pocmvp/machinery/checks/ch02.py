@@ -6,6 +6,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from pocmvp.case import baselines, factory, poc, status_quo
+from pocmvp.machinery.checks.memo import by_content
 from pocmvp.machinery.selfcheck import (
     Feedback,
     Misconception,
@@ -35,9 +36,15 @@ def _raw_auc(table: pd.DataFrame) -> pd.Series:
     return pd.Series({f: roc_auc_score(truth, table[f].fillna(table[f].median())) for f in fields})
 
 
-def leaking_field(answer: object, shift_log: pd.DataFrame) -> Feedback:
+@by_content
+def _field_aucs(shift_log: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each field's ROC-AUC alone on the history: flipped (poc.single_field_auc), and not."""
     history = _history(shift_log)
-    auc = poc.single_field_auc(history)
+    return poc.single_field_auc(history), _raw_auc(history)
+
+
+def leaking_field(answer: object, shift_log: pd.DataFrame) -> Feedback:
+    auc, raw_auc = _field_aucs(shift_log)
     expected = auc.idxmax()
     return check_choice(
         "2.1",
@@ -60,7 +67,7 @@ def leaking_field(answer: object, shift_log: pd.DataFrame) -> Feedback:
             ),
             Misconception(
                 "without flipping",
-                _raw_auc(history).idxmin(),
+                raw_auc.idxmin(),
                 "that field's ROC-AUC is below 0.5 because it predicts in the other direction. "
                 "Flip it with max(auc, 1 - auc): it is then an ordinary field.",
             ),
@@ -82,15 +89,29 @@ def _melt_flags(table: pd.DataFrame) -> pd.Series:
     return poc.decision_flags(table, table["melt_temp_c"])
 
 
-def melt_recall_at_capacity(answer: object, shift_log: pd.DataFrame) -> Feedback:
+@by_content
+def _recall_figures(shift_log: pd.DataFrame) -> dict[str, float]:
+    """The melt routing's recall on the held-out months, and its misconceptions' values."""
     history = _history(shift_log)
     held_out = _held_out(shift_log)
     window = baselines.routing_window(shift_log)
     flags = _melt_flags(window).reindex(held_out.index)
-    expected = poc.recall_at_capacity(held_out, flags)
     tested = poc.routed(held_out, flags)
     caught = int((held_out[factory.TARGET] & tested).sum())
     cold = poc.decision_flags(window, -window["melt_temp_c"]).reindex(held_out.index)
+    return {
+        "expected": poc.recall_at_capacity(held_out, flags),
+        "caught": caught,
+        "precision": caught / tested.sum(),
+        "cold": poc.recall_at_capacity(held_out, cold),
+        "history": poc.recall_at_capacity(history, _melt_flags(history)),
+    }
+
+
+def melt_recall_at_capacity(answer: object, shift_log: pd.DataFrame) -> Feedback:
+    figures = _recall_figures(shift_log)
+    expected = figures["expected"]
+    caught = figures["caught"]
     return check_number(
         "2.2",
         answer,
@@ -113,35 +134,45 @@ def melt_recall_at_capacity(answer: object, shift_log: pd.DataFrame) -> Feedback
             ),
             Misconception(
                 "precision",
-                caught / tested.sum(),
+                figures["precision"],
                 "that is the share of tested parts that are defective (precision). Recall "
                 "divides the defects caught by all the defects.",
             ),
             Misconception(
                 "the coldest melts",
-                poc.recall_at_capacity(held_out, cold),
+                figures["cold"],
                 "that routes the coldest melts. The question asks for the hottest readings.",
             ),
             Misconception(
                 "the history",
-                poc.recall_at_capacity(history, _melt_flags(history)),
+                figures["history"],
                 "that is computed on the history. Judge on the held-out months (`held_out`).",
             ),
         ],
     )
 
 
+@by_content
 def _melt_promise(shift_log: pd.DataFrame) -> poc.Promise:
     return poc.promise(shift_log, _melt_flags(baselines.routing_window(shift_log)))
+
+
+@by_content
+def _reduction_figures(shift_log: pd.DataFrame) -> dict[str, float]:
+    """The melt routing's cut in shipped defects, and its misconceptions' values."""
+    whole = _melt_flags(shift_log)
+    return {
+        "recall": _recall_figures(shift_log)["expected"],
+        "every month": poc.promise(shift_log, whole, _every_month(shift_log)).reduction,
+        "history": poc.promise(shift_log, whole, factory.TRAIN_MONTHS).reduction,
+    }
 
 
 def melt_reduction(answer: object, shift_log: pd.DataFrame) -> Feedback:
     promised = _melt_promise(shift_log)
     expected = promised.reduction
-    whole = _melt_flags(shift_log)
-    held_out = _held_out(shift_log)
-    window_flags = _melt_flags(baselines.routing_window(shift_log))
-    recall = poc.recall_at_capacity(held_out, window_flags.reindex(held_out.index))
+    figures = _reduction_figures(shift_log)
+    recall = figures["recall"]
     return check_number(
         "2.3",
         answer,
@@ -176,13 +207,13 @@ def melt_reduction(answer: object, shift_log: pd.DataFrame) -> Feedback:
             ),
             Misconception(
                 "every month",
-                poc.promise(shift_log, whole, _every_month(shift_log)).reduction,
+                figures["every month"],
                 "that counts every month of the shift log. The promise is judged on the "
                 "held-out months.",
             ),
             Misconception(
                 "the history",
-                poc.promise(shift_log, whole, factory.TRAIN_MONTHS).reduction,
+                figures["history"],
                 "that is computed on the history. The promise is judged on the held-out months.",
             ),
         ],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pocmvp.case import bill, business_case, status_quo
+from pocmvp.machinery.checks.memo import by_content
 from pocmvp.machinery.selfcheck import (
     Feedback,
     Misconception,
@@ -114,9 +115,25 @@ def known_at_decision(answer: object) -> Feedback:
     )
 
 
-def _mvp_value(shift_log: pd.DataFrame, cost_of_return: float, scale: float) -> float:
+@by_content
+def _rule_promise(shift_log: pd.DataFrame, cost_of_return: float):
+    """The rule's promise measured on ``shift_log`` with returns at ``cost_of_return``."""
     economics = status_quo.PlantEconomics(cost_per_shipped_defect=cost_of_return)
-    _, promise = business_case.measure_rule(shift_log, economics)
+    return business_case.measure_rule(shift_log, economics)[1]
+
+
+@by_content
+def _scale(shift_log: pd.DataFrame) -> float:
+    return business_case.scale_to_plant(shift_log)
+
+
+@by_content
+def _mvp_value_per_month(shift_log: pd.DataFrame) -> float:
+    return business_case.mvp_value_per_month(shift_log)
+
+
+def _mvp_value(shift_log: pd.DataFrame, cost_of_return: float, scale: float) -> float:
+    promise = _rule_promise(shift_log, cost_of_return)
     per_month = promise.fewer_shipped / len(promise.months) * scale * cost_of_return
     return business_case.value_at(business_case.mvp_only(per_month))
 
@@ -124,9 +141,8 @@ def _mvp_value(shift_log: pd.DataFrame, cost_of_return: float, scale: float) -> 
 def mvp_value_at(
     answer: object, shift_log: pd.DataFrame, cost_of_return: float = DEARER_RETURN
 ) -> Feedback:
-    economics = status_quo.PlantEconomics(cost_per_shipped_defect=cost_of_return)
-    _, promise = business_case.measure_rule(shift_log, economics)
-    scale = business_case.scale_to_plant(shift_log)
+    promise = _rule_promise(shift_log, cost_of_return)
+    scale = _scale(shift_log)
     per_month = promise.fewer_shipped / len(promise.months) * scale * cost_of_return
     plan = business_case.mvp_only(per_month)
     today = status_quo.ECONOMICS.cost_per_shipped_defect
@@ -217,8 +233,8 @@ def mvp_then_model_note(answer: object, shift_log: pd.DataFrame) -> Feedback:
     """Stretch: a note to the plant manager for "MVP now, then the model". The check reads
     the figure the note quotes (the MVP's proven value per month) and counts its words; the
     rubric of the argument is in the teaching notes."""
-    expected = business_case.mvp_value_per_month(shift_log)
-    scale = business_case.scale_to_plant(shift_log)
+    expected = _mvp_value_per_month(shift_log)
+    scale = _scale(shift_log)
     wrong_figures = {
         "a year": expected * 12,
         "the horizon": expected * business_case.HORIZON_MONTHS,

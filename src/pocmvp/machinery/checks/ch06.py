@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pocmvp.case import factory, iteration, report, returns, status_quo
+from pocmvp.machinery.checks.memo import by_content
 from pocmvp.machinery.selfcheck import (
     Feedback,
     Misconception,
@@ -20,10 +21,16 @@ EMAIL_WORDS = 40
 """The fewest words the stretch email may use (a figure alone asks nothing)."""
 
 
+@by_content
+def _versions(shift_log: pd.DataFrame) -> dict:
+    return iteration.rule_versions(shift_log)
+
+
 def _v1(shift_log: pd.DataFrame):
-    return iteration.rule_versions(shift_log)["v1"]
+    return _versions(shift_log)["v1"]
 
 
+@by_content
 def _figures(shift_log: pd.DataFrame, seed: int, as_of: pd.Timestamp | None = None) -> dict:
     """The late month's figures of rule v1, on the report's morning or on ``as_of``."""
     return report.month_figures(
@@ -31,6 +38,7 @@ def _figures(shift_log: pd.DataFrame, seed: int, as_of: pd.Timestamp | None = No
     ).figures
 
 
+@by_content
 def _final_figures(shift_log: pd.DataFrame, seed: int) -> dict:
     """The late month's figures once all its returns are booked (not known on 1 December)."""
     final_on = returns.returns_of(shift_log, seed).month_final_on(LATE_MONTH)
@@ -81,12 +89,19 @@ def returns_so_far(answer: object, shift_log: pd.DataFrame, seed: int) -> Feedba
     )
 
 
-def night_threshold(answer: object, shift_log: pd.DataFrame) -> Feedback:
+@by_content
+def _night_figures(shift_log: pd.DataFrame) -> tuple[float, float, float]:
+    """v1's melt threshold and the night crew's reading offset on the history and on the
+    live months."""
     history = factory.in_months(shift_log, factory.TRAIN_MONTHS)
     live = factory.in_months(shift_log, factory.HELD_OUT_MONTHS)
     melt = next(c for c in _v1(shift_log).conditions if c.column == "melt_temp_c")
-    offset = iteration.reading_offset(history)
-    expected = melt.threshold + offset
+    return melt.threshold, iteration.reading_offset(history), iteration.reading_offset(live)
+
+
+def night_threshold(answer: object, shift_log: pd.DataFrame) -> Feedback:
+    threshold, offset, live_offset = _night_figures(shift_log)
+    expected = threshold + offset
     return check_number(
         "6.2",
         answer,
@@ -103,7 +118,7 @@ def night_threshold(answer: object, shift_log: pd.DataFrame) -> Feedback:
         misconceptions=[
             Misconception(
                 "v1's threshold",
-                melt.threshold,
+                threshold,
                 "that is v1's melt threshold, unchanged. Move it by how much higher the "
                 "night crew reads.",
             ),
@@ -114,13 +129,13 @@ def night_threshold(answer: object, shift_log: pd.DataFrame) -> Feedback:
             ),
             Misconception(
                 "subtracted",
-                melt.threshold - offset,
+                threshold - offset,
                 "that lowers the threshold. The night crew reads higher, so its threshold "
                 "must be higher too.",
             ),
             Misconception(
                 "the live months",
-                melt.threshold + iteration.reading_offset(live),
+                threshold + live_offset,
                 "that measures the gap on the live months, the ones v2 is judged on. "
                 "Measure it on the history.",
             ),
@@ -128,21 +143,37 @@ def night_threshold(answer: object, shift_log: pd.DataFrame) -> Feedback:
     )
 
 
+@by_content
 def final_months_on_v2_day(shift_log: pd.DataFrame, seed: int) -> tuple[str, ...]:
     """The live months whose returns were all in when v2 went live."""
     seen = returns.returns_of(shift_log, seed)
     return returns.final_months(shift_log, seen, V2_LIVE_FROM, factory.HELD_OUT_MONTHS)
 
 
-def value_captured_by_v2(answer: object, shift_log: pd.DataFrame, seed: int) -> Feedback:
+@by_content
+def _v2_figures(shift_log: pd.DataFrame, seed: int) -> dict[str, float]:
+    """Rule v2's value on the months final on its first day, and the misconceptions'."""
     months = final_months_on_v2_day(shift_log, seed)
-    versions = iteration.rule_versions(shift_log)
+    versions = _versions(shift_log)
     final = factory.in_months(shift_log, months)
     value = iteration.value_captured(final, versions["v2"])
-    expected = value["value_eur"].sum()
-    price = status_quo.ECONOMICS.cost_per_shipped_defect
     every_live = factory.in_months(shift_log, factory.HELD_OUT_MONTHS)
     history = factory.in_months(shift_log, factory.TRAIN_MONTHS)
+    return {
+        "months": len(months),
+        "expected": value["value_eur"].sum(),
+        "every live": iteration.value_captured(every_live, versions["v2"])["value_eur"].sum(),
+        "rule v1": iteration.value_captured(final, versions["v1"])["value_eur"].sum(),
+        "extra caught": value["extra_caught"].sum(),
+        "history": iteration.value_captured(history, versions["v2"])["value_eur"].sum(),
+        "caught": value["caught"].sum(),
+    }
+
+
+def value_captured_by_v2(answer: object, shift_log: pd.DataFrame, seed: int) -> Feedback:
+    figures = _v2_figures(shift_log, seed)
+    expected = figures["expected"]
+    price = status_quo.ECONOMICS.cost_per_shipped_defect
     return check_number(
         "6.3",
         answer,
@@ -158,35 +189,35 @@ def value_captured_by_v2(answer: object, shift_log: pd.DataFrame, seed: int) -> 
         misconceptions=[
             Misconception(
                 "known too early",
-                iteration.value_captured(every_live, versions["v2"])["value_eur"].sum(),
+                figures["every live"],
                 "that counts a live month whose returns were not all booked when v2 went "
                 "live. Keep only the months that were final that morning.",
             ),
             Misconception(
                 "rule v1",
-                iteration.value_captured(final, versions["v1"])["value_eur"].sum(),
+                figures["rule v1"],
                 "that is the value of v1, the rule in force. The question asks for v2.",
             ),
             Misconception(
                 "a count",
-                value["extra_caught"].sum(),
+                figures["extra caught"],
                 "that is a count of defective parts. The question asks for euros.",
             ),
             Misconception(
                 "the history",
-                iteration.value_captured(history, versions["v2"])["value_eur"].sum(),
+                figures["history"],
                 "that is computed on the history, the months v2 was made on. Judge it on "
                 "the live months.",
             ),
             Misconception(
                 "a month",
-                expected / len(months),
+                expected / figures["months"],
                 "that is the value of one month on average. The question asks for the "
                 "total over the final months.",
             ),
             Misconception(
                 "every catch",
-                value["caught"].sum() * price,
+                figures["caught"] * price,
                 "that prices every defect v2 catches. Today's sample catches some of them "
                 "too: count only the ones beyond it.",
             ),
