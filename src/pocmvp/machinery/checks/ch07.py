@@ -13,6 +13,7 @@ from pocmvp.case import plant_rule as rule
 from pocmvp.case.detection import CHANGE_DATE, days_to_notice, rule_in_force
 from pocmvp.case.rapid_response import new_supplier_outcomes
 from pocmvp.case.status_quo import ECONOMICS
+from pocmvp.machinery.checks.memo import by_content
 from pocmvp.machinery.selfcheck import (
     Feedback,
     Misconception,
@@ -25,8 +26,12 @@ AFTER_THE_FACT = (factory.TARGET, "defect_type", factory.LEAKING_FIELD)
 read them."""
 
 
+_replay = by_content(firefighting.replay)
+"""December replayed once per shift log and seed: each attempt reads the same replay."""
+
+
 def weekly_days_without_the_feed(answer: object, shift_log: pd.DataFrame, seed: int) -> Feedback:
-    december = firefighting.replay(shift_log, seed)
+    december = _replay(shift_log, seed)
 
     def days(cadence: str, booking: returns.Booking) -> float:
         return days_to_notice(shift_log, december.tested, december.seen, cadence, booking)
@@ -76,7 +81,7 @@ def patch_threshold(answer: object, shift_log: pd.DataFrame, seed: int) -> Feedb
     of the NordAlloy parts known on the alarm's morning. The feedback's direction (too high
     / too low) is that of the share flagged, which grows with the threshold."""
     capacity = ECONOMICS.inspection_capacity_share
-    december = firefighting.replay(shift_log, seed)
+    december = _replay(shift_log, seed)
     parts = new_supplier_outcomes(shift_log, december.tested, december.seen, december.alarm_on)
     melt = parts["melt_temp_c"]
     live = rule_in_force(shift_log, december.alarm_on)
