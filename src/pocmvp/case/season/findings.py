@@ -3,7 +3,7 @@
 :func:`findings` runs every comparison once for one seed (the loop, the people, the team
 sizes, the water line, free refocusing; 15 seasons, each run once and shared);
 :func:`claim_checks` turns it into named checks with a direction word ("fall", "fewer",
-"more") that can fail. ``story.season_claims`` declares the same checks as the story's
+"more") that can fail. ``story.ch08`` declares the same checks as the story's
 claims.
 """
 
@@ -127,11 +127,11 @@ class Check:
 
 def claim_checks(f: Findings) -> list[Check]:
     """The chapter's direction words as checks on one seed's findings (see
-    ``story.season_claims`` for the same checks over seeds 1 to 20)."""
-    from pocmvp.case.story import season_claims
+    ``story.ch08`` for the same checks over seeds 1 to 20)."""
+    from pocmvp.case.story import ch08
 
     return [
         Check(c.name, c.says, value, c.band.holds(value))
-        for c in season_claims.CLAIMS
-        for value in [season_claims.value_of(c.name, f)]
+        for c in ch08.SEASON_CLAIMS
+        for value in [ch08.value_of(c.name, f)]
     ]

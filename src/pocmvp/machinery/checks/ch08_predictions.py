@@ -1,14 +1,17 @@
 """Chapter 8's predict-then-run questions, one per main section: what the returns feed
 saves against engineering's other automations, what an accidental rerun of the water line
-changes, and how three groups fare against one team."""
+changes, which design has fewer recurring fires once the groups feed each other, and who
+spends more weeks on work they do not enjoy, a rotation or a dedicated group."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from pocmvp.case import fire, water_line
-from pocmvp.machinery.display import num
-from pocmvp.machinery.predictions import Verdict, direction, prediction
+from pocmvp.case import water_line
+from pocmvp.case.season.findings import WITH_LOOP
+from pocmvp.case.season.people import ONE_TEAM, ROTATION, THREE_GROUPS
+from pocmvp.machinery.display import num, pct
+from pocmvp.machinery.predictions import Verdict, prediction
 
 RETURNS_FEED = "returns feed"
 """The automation the question asks about (a row of engineering's table)."""
@@ -62,27 +65,49 @@ def rerun(rerun: water_line.WriteBack, patched: water_line.WriteBack) -> Verdict
     )
 
 
+ABOUT_AS_MANY = 2
+"""8.3: second-half recurring fires within this many of each other count as "about as many"."""
+
+
 @prediction(
     "8.3",
-    a="one team, on both",
-    b="three groups, on both",
-    c="each design wins one of the two",
+    a="three groups, clearly",
+    b="one team, clearly",
+    c="about as many (within 2 fires)",
 )
-def one_team_or_three_groups(designs: pd.DataFrame) -> Verdict:
-    one, three = designs.loc[fire.ONE_TEAM], designs.loc[fire.THREE_GROUPS]
-    faster = three["fire_response_median_h"] < one["fire_response_median_h"]
-    more = three["long_term_hours"] > one["long_term_hours"]
-    slower = three["fire_response_median_h"] > one["fire_response_median_h"]
-    less = three["long_term_hours"] < one["long_term_hours"]
-    answer = "b" if faster and more else "a" if slower and less else "c"
+def fewer_recurring_fires(loop: pd.DataFrame) -> Verdict:
+    second = loop["recurring_fires_second_half"]
+    three, one = second[WITH_LOOP], second[ONE_TEAM]
+    answer = "c" if abs(three - one) <= ABOUT_AS_MANY else "a" if three < one else "b"
     return Verdict(
         answer,
-        f"Three groups put a fire out in {three['fire_response_median_h']:.1f} hours at the "
-        f"median (one team: {one['fire_response_median_h']:.1f}) and did "
-        f"{num(three['long_term_hours'])} hours of long-term work, "
-        f"{direction(three['long_term_hours'], one['long_term_hours'], 'more', 'less', 'as much')}"
-        f" than one team's {num(one['long_term_hours'])}. Rapid response is never more than "
-        "a short slice from a fire, and the others' deep work is no longer interrupted: "
-        f"one team lost {num(one['switching_hours'])} hours to switching, three groups "
-        f"{num(three['switching_hours'])}.",
+        f"In the season's second half three groups had {num(three)} recurring fires, one team "
+        f"{num(one)}. Both fix causes, but one team fixes the cause of the latest fire, a "
+        f"one-off perhaps ({num(loop.loc[ONE_TEAM, 'fixes_on_one_offs'])} of its fixes were), "
+        "and builds between interruptions; preemption reads the fire log and fixes the "
+        "cause that recurs most and costs most.",
+    )
+
+
+SAME_SHARE = 0.05
+"""8.4: unenjoyed shares within 5 points of each other count as "about the same"."""
+
+
+@prediction(
+    "8.4",
+    a="the rotation",
+    b="the dedicated group",
+    c="about the same (within 5 points)",
+)
+def more_weeks_unenjoyed(designs: pd.DataFrame) -> Verdict:
+    share = designs["unenjoyed_share"]
+    rota, dedicated = share[ROTATION], share[THREE_GROUPS]
+    answer = "c" if abs(rota - dedicated) <= SAME_SHARE else "a" if rota > dedicated else "b"
+    return Verdict(
+        answer,
+        f"The rotation spent {pct(rota, 0)} of person-weeks mostly on work the person does not "
+        f"enjoy, the dedicated group {pct(dedicated, 0)}. A rota puts everyone on call in "
+        f"turn: {num(designs.loc[ROTATION, 'reluctant_on_call_weeks'])} on-call weeks went to "
+        "people who did not choose interrupt work. The dedicated group spares them, and "
+        "puts every on-call week on those who did.",
     )
