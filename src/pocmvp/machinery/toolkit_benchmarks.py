@@ -144,12 +144,20 @@ def _generated_parquet_sql(rows: int, seed: int = GENERATED_SEED) -> str:
     )
 
 
+def _quiet(connection):
+    """No progress bar: DuckDB prints one to stdout during a long query, and a child's last
+    line must be its JSON result (:func:`pocmvp.machinery.bench.in_child`)."""
+    connection.execute("SET enable_progress_bar = false")
+    return connection
+
+
 def write_generated_parquet(path: str, rows: str) -> dict:
     """Write the generated table to ``path`` with DuckDB (for :func:`bench.in_child`)."""
     import duckdb
 
     start = time.perf_counter()
     with duckdb.connect() as connection:
+        _quiet(connection)
         connection.execute(
             f"COPY ({_generated_parquet_sql(int(rows))}) TO '{path}' (FORMAT PARQUET)"
         )
@@ -174,6 +182,7 @@ def monthly_figures(parquet: str, where: str) -> dict:
 
     start = time.perf_counter()
     with duckdb.connect() as connection:
+        _quiet(connection)
         table = connection.execute(monthly_figures_sql(parquet, where)).fetchdf()
     return {
         "seconds": time.perf_counter() - start,
@@ -192,6 +201,7 @@ def _bench_monthly_parquet(runs: int) -> dict:
 
     rows = MONTHLY_PARQUET_ROWS
     with duckdb.connect() as connection:
+        _quiet(connection)
         sample = connection.execute(_generated_parquet_sql(rows) + " LIMIT 200000").fetchdf()
     capacity = ECONOMICS.inspection_capacity_share
     found = rule.find_rule(sample, DEFECT, capacity, list(MONTHLY_COLUMNS)).rule

@@ -16,7 +16,7 @@ deviations of it.
 
 from __future__ import annotations
 
-from pocmvp.case import baselines, business_case, recorded
+from pocmvp.case import baselines, business_case, iteration, recorded, report
 from pocmvp.case.story.ch02 import NOISE_WIDTH, fitted_baselines, trained_poc
 from pocmvp.case.story.ch04 import mvp_rule
 from pocmvp.case.story.claims import Band, Claim, Story
@@ -158,6 +158,26 @@ MODEL_STEP_SEEDS = 15 / 20
 """The model step must be built on at least 15 of 20 seeds at the declared economics; on the
 others the evidence does not justify it, and the plan says so."""
 
+
+def wins_at_model_step(story: Story) -> dict:
+    """The monthly reports' running total (the value captured since the rule went live, final
+    months only), as known on the model step's date: what chapter 5's case quotes."""
+
+    def make():
+        versions = story.shared("versions", lambda: iteration.rule_versions(story.shift_log))
+        figures = report.month_figures(
+            story.shift_log,
+            business_case.EVIDENCE_LAST,
+            versions["v1"],
+            seed=story.seed,
+            as_of=business_case.MODEL_STEP_DECIDED_ON,
+            versions=versions,
+        ).figures
+        return figures["since_go_live"]
+
+    return story.shared("ch05 wins", make)
+
+
 CLAIMS = (
     Claim(
         "rule_share_of_poc",
@@ -297,6 +317,20 @@ CLAIMS = (
         # defects: at the fast size the count is reported, not asserted.
         fast_band=Band(),
         seeds_share=MODEL_STEP_SEEDS,
+    ),
+    Claim(
+        "wins_final_at_model_step",
+        5,
+        "on the model step's date every live month is final, so the running total counts them",
+        lambda story: float(len(wins_at_model_step(story)["final_months"])),
+        Band(business_case.EVIDENCE_MONTHS, business_case.EVIDENCE_MONTHS),
+    ),
+    Claim(
+        "wins_since_go_live_eur",
+        5,
+        "the reports' running total is a win: the rule has captured value since it went live",
+        lambda story: wins_at_model_step(story)["total_eur"],
+        Band(low=1.0),
     ),
     Claim(
         "rule_speed_up",
