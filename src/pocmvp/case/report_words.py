@@ -226,11 +226,8 @@ def figures_markdown(figures: dict, rows: Sequence[str] | None = None) -> str:
     return "\n".join(lines)
 
 
-def earlier_markdown(figures: dict) -> str:
-    """The email's table of earlier months as a Markdown table (empty if there are none)."""
-    if not figures["earlier_months"]:
-        return ""
-    table = earlier_table(figures)
+def _months_markdown(table: pd.DataFrame) -> str:
+    """A table of months (its index) and text columns as a Markdown table, figures right-aligned."""
     lines = ["| Month | " + " | ".join(table.columns) + " |"]
     lines.append("| --- |" + " ---: |" * len(table.columns))
     lines += [
@@ -238,6 +235,13 @@ def earlier_markdown(figures: dict) -> str:
         for m, row in zip(table.index, table.to_numpy().tolist(), strict=True)
     ]
     return "\n".join(lines)
+
+
+def earlier_markdown(figures: dict) -> str:
+    """The email's table of earlier months as a Markdown table (empty if there are none)."""
+    if not figures["earlier_months"]:
+        return ""
+    return _months_markdown(earlier_table(figures))
 
 
 def wins_table(since: dict) -> pd.DataFrame:
@@ -266,14 +270,7 @@ def wins_table(since: dict) -> pd.DataFrame:
 
 def wins_markdown(since: dict) -> str:
     """:func:`wins_table` as a Markdown table."""
-    table = wins_table(since)
-    lines = ["| Month | " + " | ".join(table.columns) + " |"]
-    lines.append("| --- |" + " ---: |" * len(table.columns))
-    lines += [
-        f"| {m} | " + " | ".join(row) + " |"
-        for m, row in zip(table.index, table.to_numpy().tolist(), strict=True)
-    ]
-    return "\n".join(lines)
+    return _months_markdown(wins_table(since))
 
 
 def _months_said(months: Sequence[str]) -> str:
