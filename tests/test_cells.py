@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import io
+import shutil
 import zipfile
 from email import policy
 
@@ -69,12 +70,27 @@ def _with_dangerous_text(frame: pd.DataFrame, columns) -> pd.DataFrame:
     return frame
 
 
-def _recalculated_text(path, tmp_path, sheet_name):
-    """The text cells of ``path`` after LibreOffice opened and recalculated it."""
+@pytest.fixture(scope="module")
+def recalculated_text(rule_book, two_reports, write_back, tmp_path_factory):
+    """The text cells of each writer's workbook after LibreOffice opened and recalculated
+    it, all three in one LibreOffice run: writer -> set of texts (None without LibreOffice)."""
+    books = {
+        "rule": (rule_book, workbook.DATA_SHEET),
+        "report": (two_reports[0].path("workbook"), workbook.DATA_SHEET),
+        "write-back": (write_back[0], water_line.SHEET),
+    }
     if not spreadsheet_engine.libreoffice_available():
-        return None
-    out = spreadsheet_engine.recalculate(path, tmp_path / "recalculated")
-    return _text_values(out, sheet_name)
+        return dict.fromkeys(books)
+    folder = tmp_path_factory.mktemp("recalculate")
+    copies = []
+    for name, (path, _) in books.items():  # one folder, so the names must differ
+        copies.append(folder / f"{name}.xlsx")
+        shutil.copyfile(path, copies[-1])
+    out = spreadsheet_engine.recalculate_many(copies, folder / "recalculated")
+    return {
+        name: _text_values(done, sheet)
+        for (name, (_, sheet)), done in zip(books.items(), out, strict=True)
+    }
 
 
 # --- The helper itself --------------------------------------------------------------------
@@ -205,19 +221,24 @@ def test_too_many_rows_are_refused_naming_the_count_and_the_limit():
 # --- Writer 1: the rule workbook (toolkit.workbook) ----------------------------------------
 
 
-def test_rule_workbook_keeps_dangerous_text_as_text(log, versions, tmp_path):
+@pytest.fixture(scope="module")
+def rule_book(log, versions, tmp_path_factory):
     rows = log.head(40).copy()
     rows = _with_dangerous_text(rows, list(TEXT_COLUMNS)).astype(log.dtypes.to_dict())
-    path = workbook.write_rule_workbook(rows, versions["v2"], tmp_path / "rule.xlsx")
+    folder = tmp_path_factory.mktemp("rule")
+    return workbook.write_rule_workbook(rows, versions["v2"], folder / "rule.xlsx")
+
+
+def test_rule_workbook_keeps_dangerous_text_as_text(rule_book, recalculated_text):
+    path = rule_book
     data_formulas = [f for f in _formula_cells(path) if f[0] == workbook.DATA_SHEET]
     # The only formulas on the data sheet are the rule's own column.
     assert {c[1].rstrip("0123456789") for c in data_formulas} == {workbook.FLAG_COLUMN}
     texts = _text_values(path, workbook.DATA_SHEET)
     cleaned = {cells.clean_text(t) for t in DANGEROUS}
     assert cleaned <= texts
-    recalculated = _recalculated_text(path, tmp_path, workbook.DATA_SHEET)
-    if recalculated is not None:
-        assert cleaned <= recalculated
+    if recalculated_text["rule"] is not None:
+        assert cleaned <= recalculated_text["rule"]
 
 
 def test_rule_workbook_refuses_text_in_a_number_column(log, versions, tmp_path):
@@ -262,15 +283,14 @@ def two_reports(log, versions, tmp_path_factory):
     return made
 
 
-def test_report_workbook_keeps_dangerous_text_as_text(two_reports, tmp_path):
+def test_report_workbook_keeps_dangerous_text_as_text(two_reports, recalculated_text):
     path = two_reports[0].path("workbook")
     data_formulas = [f for f in _formula_cells(path) if f[0] == workbook.DATA_SHEET]
     assert {c[1].rstrip("0123456789") for c in data_formulas} == {workbook.FLAG_COLUMN}
     cleaned = {cells.clean_text(t) for t in DANGEROUS}
     assert cleaned <= _text_values(path, workbook.DATA_SHEET)
-    recalculated = _recalculated_text(path, tmp_path, workbook.DATA_SHEET)
-    if recalculated is not None:
-        assert cleaned <= recalculated
+    if recalculated_text["report"] is not None:
+        assert cleaned <= recalculated_text["report"]
 
 
 def test_report_files_are_byte_identical_run_to_run(two_reports):
@@ -294,7 +314,10 @@ def test_report_email_has_a_fixed_date_id_and_boundaries(two_reports):
 # --- Writer 3: the shift leads' sheet (case.water_line) ------------------------------------
 
 
-def test_write_back_keeps_dangerous_text_as_text_in_every_column(fast_plant, tmp_path):
+@pytest.fixture(scope="module")
+def write_back(fast_plant, tmp_path_factory):
+    """The shift leads' sheet written with dangerous text, then the same parts written again:
+    (path, parts, live, day, first result, the bytes first written, second result)."""
     log = fast_plant.shift_log
     fire = firefighting.replay(log, factory.DEFAULT_SEED)
     live, day = fire.live_rule, fire.patch_day
@@ -305,18 +328,24 @@ def test_write_back_keeps_dangerous_text_as_text_in_every_column(fast_plant, tmp
     targets = [c for c in targets if c not in live.input_columns]
     assert any(pd.api.types.is_numeric_dtype(log[c]) for c in targets)
     parts = _with_dangerous_text(parts, targets)
-    path = tmp_path / "sheet.xlsx"
+    path = tmp_path_factory.mktemp("write-back") / "sheet.xlsx"
     result = water_line.write_flags_for_day(parts, live, day, path, rule_version="v1")
-    assert result.added == len(parts) and result.accounted
     written_once = path.read_bytes()
+    again = water_line.write_flags_for_day(parts, live, day, path, rule_version="v1")
+    return path, parts, live, day, result, written_once, again
+
+
+def test_write_back_keeps_dangerous_text_as_text_in_every_column(
+    write_back, recalculated_text, tmp_path
+):
+    path, parts, live, day, result, written_once, again = write_back
+    assert result.added == len(parts) and result.accounted
     assert _formula_cells(path) == []
     cleaned = {cells.clean_text(t) for t in DANGEROUS}
     assert cleaned <= _text_values(path, water_line.SHEET)
-    again = water_line.write_flags_for_day(parts, live, day, path, rule_version="v1")
     assert again.unchanged == len(parts)  # the text read back equals the text written
     copy = tmp_path / "copy.xlsx"
     water_line.write_flags_for_day(parts, live, day, copy, rule_version="v1")
     assert copy.read_bytes() == written_once
-    recalculated = _recalculated_text(path, tmp_path, water_line.SHEET)
-    if recalculated is not None:
-        assert cleaned <= recalculated
+    if recalculated_text["write-back"] is not None:
+        assert cleaned <= recalculated_text["write-back"]

@@ -81,15 +81,26 @@ def evaluate(formula: str, rows: Sequence[Row], row: int, *, engine: str = "auto
     ``engine`` is ``"libreoffice"``, ``"formulas"`` or ``"auto"`` (LibreOffice if installed).
     Raises :class:`FormulaError` when the text is not a formula for that row.
     """
+    return evaluate_many([formula], rows, row, engine=engine)[0]
+
+
+def evaluate_many(
+    formulas: Sequence[str], rows: Sequence[Row], row: int, *, engine: str = "auto"
+) -> list[list[object]]:
+    """:func:`evaluate` for several formulas: one list of values per formula, in order.
+    LibreOffice computes them all in one run (one start-up)."""
     if engine == "auto":
         engine = "libreoffice" if spreadsheet_engine.libreoffice_available() else "formulas"
-    function = _compile(formula)
-    letters = [_column_of(str(name).upper(), row) for name in function.inputs]
+    if engine not in ("libreoffice", "formulas"):
+        raise ValueError(f"engine must be 'auto', 'libreoffice' or 'formulas', got {engine!r}")
+    compiled = []
+    for formula in formulas:
+        function = _compile(formula)
+        letters = [_column_of(str(name).upper(), row) for name in function.inputs]
+        compiled.append((function, letters))
     if engine == "formulas":
-        return [_with_formulas(function, letters, values) for values in rows]
-    if engine == "libreoffice":
-        return _with_libreoffice(formula.strip(), rows, row)
-    raise ValueError(f"engine must be 'auto', 'libreoffice' or 'formulas', got {engine!r}")
+        return [[_with_formulas(f, letters, values) for values in rows] for f, letters in compiled]
+    return _with_libreoffice([formula.strip() for formula in formulas], rows, row)
 
 
 def _with_formulas(function, letters: list[str], values: Row) -> object:
@@ -114,8 +125,9 @@ def _plain(value: object) -> object:
     return str(value)
 
 
-def _with_libreoffice(formula: str, rows: Sequence[Row], row: int) -> list[object]:
-    """One sheet per test row, the row's values on ``row`` and the formula beside them."""
+def _with_libreoffice(formulas: list[str], rows: Sequence[Row], row: int) -> list[list[object]]:
+    """One sheet per formula and test row, the row's values on ``row`` and the formula
+    beside them."""
     from openpyxl import Workbook, load_workbook
     from openpyxl.utils import column_index_from_string, get_column_letter
 
@@ -123,20 +135,24 @@ def _with_libreoffice(formula: str, rows: Sequence[Row], row: int) -> list[objec
     workbook.remove(workbook.active)
     last = max((column_index_from_string(x) for values in rows for x in values), default=1)
     answer_cell = f"{get_column_letter(last + 2)}{row}"
-    for number, values in enumerate(rows):
-        sheet = workbook.create_sheet(f"case{number}")
-        for letter, value in values.items():
-            if value is not None:
-                cell = sheet[f"{letter}{row}"]
-                cell.value = value
-                if isinstance(value, str):
-                    cell.data_type = "s"  # text from data never becomes a formula
-        sheet[answer_cell] = formula
+    for which, formula in enumerate(formulas):
+        for number, values in enumerate(rows):
+            sheet = workbook.create_sheet(f"formula{which}case{number}")
+            for letter, value in values.items():
+                if value is not None:
+                    cell = sheet[f"{letter}{row}"]
+                    cell.value = value
+                    if isinstance(value, str):
+                        cell.data_type = "s"  # text from data never becomes a formula
+            sheet[answer_cell] = formula
     with tempfile.TemporaryDirectory(prefix="pocmvp-formula-") as folder:
         path = Path(folder) / "formula.xlsx"
         workbook.save(path)
         computed = load_workbook(spreadsheet_engine.recalculate(path), data_only=True)
-        return [_plain(computed[f"case{n}"][answer_cell].value) for n in range(len(rows))]
+        return [
+            [_plain(computed[f"formula{w}case{n}"][answer_cell].value) for n in range(len(rows))]
+            for w in range(len(formulas))
+        ]
 
 
 def disagreements(

@@ -5,18 +5,24 @@ lead sees gives the same answer as the Python rule, :func:`recalculate` opens th
 in LibreOffice Calc (headless), which computes every formula, and saves a copy;
 :func:`read_sheet` and :func:`read_flags` read the computed values back with openpyxl.
 
-Each LibreOffice process gets its own fresh profile folder (a second process on the same
+Each LibreOffice process gets its own profile folder (a second process on the same
 profile returns at once, before its output exists), told to recalculate every formula on
-load, and runs with ``LC_ALL=C.UTF-8``. Where LibreOffice is not installed,
-:func:`libreoffice_available` says so and callers skip (tests) or say so (chapters).
+load, and runs with ``LC_ALL=C.UTF-8``. The folder is a copy of one initialised once per
+user (:func:`profile_template`), so no run pays for LibreOffice's first start;
+:func:`recalculate_many` recalculates several workbooks in one run. Where LibreOffice is
+not installed, :func:`libreoffice_available` says so and callers skip (tests) or say so
+(chapters).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -69,68 +75,180 @@ def recalculate(
     Returns the recalculated ``.xlsx`` (same file name, in ``output_dir``; by default a
     ``recalculated`` folder beside the input). Raises :class:`SpreadsheetEngineError`.
     """
-    command = libreoffice_command()
-    if command is None:
-        raise SpreadsheetEngineError(
-            "LibreOffice is not installed (no 'soffice' on PATH); "
-            "install Debian's libreoffice-calc to recalculate workbooks"
-        )
+    _require_command()
     source = Path(path).resolve()
-    if not source.is_file():
-        raise SpreadsheetEngineError(f"no workbook at {source}")
     target_dir = Path(output_dir) if output_dir else source.parent / "recalculated"
-    target_dir = target_dir.resolve()
-    if target_dir == source.parent:
-        raise SpreadsheetEngineError("output_dir must differ from the input's folder")
-    target_dir.mkdir(parents=True, exist_ok=True)
-    return convert(source, target_dir, "xlsx:Calc MS Excel 2007 XML", timeout=timeout)
+    return recalculate_many([source], target_dir, timeout=timeout)[0]
 
 
-def convert(source: Path, target_dir: Path, convert_to: str, *, timeout: int = 600) -> Path:
-    """Run headless LibreOffice ``--convert-to convert_to`` on ``source`` into ``target_dir``.
+def recalculate_many(
+    paths: Sequence[str | Path], output_dir: str | Path, *, timeout: int = 600
+) -> list[Path]:
+    """:func:`recalculate` for several workbooks in ONE LibreOffice run (one start-up).
 
-    Each run gets its own fresh profile (a second process on a shared profile returns at
-    once, before its output exists) that recalculates every formula on load. Returns the
-    written file (``source``'s stem, the extension of ``convert_to``); raises
-    :class:`SpreadsheetEngineError`.
+    Returns one recalculated ``.xlsx`` per input, in the inputs' order, all in
+    ``output_dir`` (so their file names must differ). Raises :class:`SpreadsheetEngineError`
+    naming every input LibreOffice wrote nothing for.
     """
+    _require_command()
+    sources = [Path(path).resolve() for path in paths]
+    target_dir = Path(output_dir).resolve()
+    for source in sources:
+        if not source.is_file():
+            raise SpreadsheetEngineError(f"no workbook at {source}")
+        if target_dir == source.parent:
+            raise SpreadsheetEngineError("output_dir must differ from the input's folder")
+    target_dir.mkdir(parents=True, exist_ok=True)
+    return convert_many(sources, target_dir, "xlsx:Calc MS Excel 2007 XML", timeout=timeout)
+
+
+def _require_command() -> str:
     command = libreoffice_command()
     if command is None:
         raise SpreadsheetEngineError(
             "LibreOffice is not installed (no 'soffice' on PATH); "
             "install Debian's libreoffice-calc to use it"
         )
-    target = target_dir / f"{source.stem}.{convert_to.split(':')[0]}"
-    target.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="pocmvp-lo-") as profile:
-        settings = Path(profile) / "user" / "registrymodifications.xcu"
-        settings.parent.mkdir(parents=True)
-        settings.write_text(_PROFILE_SETTINGS, encoding="utf-8")
-        env = {**os.environ, "LC_ALL": "C.UTF-8", "HOME": profile}
-        arguments = [
-            command,
-            f"-env:UserInstallation={Path(profile).as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            convert_to,
-            "--outdir",
-            str(target_dir),
-            str(source),
-        ]
-        try:
-            finished = subprocess.run(
-                arguments, capture_output=True, text=True, timeout=timeout, env=env, check=False
-            )
-        except subprocess.TimeoutExpired as error:
-            raise SpreadsheetEngineError(f"LibreOffice took longer than {timeout} s") from error
-    if finished.returncode != 0 or not target.is_file():
+    return command
+
+
+def convert(source: Path, target_dir: Path, convert_to: str, *, timeout: int = 600) -> Path:
+    """Run headless LibreOffice ``--convert-to convert_to`` on ``source`` into ``target_dir``.
+
+    Returns the written file (``source``'s stem, the extension of ``convert_to``); raises
+    :class:`SpreadsheetEngineError`. See :func:`convert_many` for the profile it runs with.
+    """
+    return convert_many([source], target_dir, convert_to, timeout=timeout)[0]
+
+
+def convert_many(
+    sources: Sequence[Path], target_dir: Path, convert_to: str, *, timeout: int = 600
+) -> list[Path]:
+    """:func:`convert` for several files in one LibreOffice run; one output per input.
+
+    The run gets its own profile folder (a second process on a shared profile returns at
+    once, before its output exists), copied from :func:`profile_template` (initialised
+    once, so each run skips LibreOffice's first start), that recalculates every formula on
+    load.
+    """
+    command = _require_command()
+    suffix = convert_to.split(":")[0]
+    targets = [Path(target_dir) / f"{Path(source).stem}.{suffix}" for source in sources]
+    if len(set(targets)) < len(targets):
+        raise SpreadsheetEngineError(f"two inputs would both write the same .{suffix} file")
+    for target in targets:
+        target.unlink(missing_ok=True)
+    if not targets:
+        return []
+    with tempfile.TemporaryDirectory(prefix="pocmvp-lo-") as scratch:
+        profile = Path(scratch) / "profile"
+        template = profile_template(timeout=timeout)
+        if template is not None:
+            shutil.copytree(template, profile, symlinks=True)
+        else:
+            _write_settings(profile)
+        finished = _run(command, profile, convert_to, target_dir, sources, timeout)
+    missing = [target.name for target in targets if not target.is_file()]
+    if finished.returncode != 0 or missing:
         raise SpreadsheetEngineError(
-            f"LibreOffice did not write {target.name} (exit {finished.returncode}): "
+            f"LibreOffice did not write {', '.join(missing) or 'its output'} "
+            f"(exit {finished.returncode}): "
             f"{(finished.stderr or finished.stdout).strip()[-500:]}"
         )
-    return target
+    return targets
+
+
+def _write_settings(profile: Path) -> None:
+    settings = profile / "user" / "registrymodifications.xcu"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(_PROFILE_SETTINGS, encoding="utf-8")
+
+
+def _run(command, profile, convert_to, target_dir, sources, timeout):
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "HOME": str(profile)}
+    arguments = [
+        command,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        convert_to,
+        "--outdir",
+        str(target_dir),
+        *[str(source) for source in sources],
+    ]
+    try:
+        return subprocess.run(
+            arguments, capture_output=True, text=True, timeout=timeout, env=env, check=False
+        )
+    except subprocess.TimeoutExpired as error:
+        raise SpreadsheetEngineError(f"LibreOffice took longer than {timeout} s") from error
+
+
+def profile_template(*, timeout: int = 600) -> Path | None:
+    """A LibreOffice profile folder initialised once (first start done, formulas recalculated
+    on load), which each run copies; None where it cannot be made (each run then starts
+    from a fresh profile, slower but the same).
+
+    Kept per user in ``$XDG_CACHE_HOME/pocmvp`` (``~/.cache/pocmvp``), one per LibreOffice
+    build and settings; built in a temporary folder and renamed into place, so a concurrent
+    process sees either none or a whole one. Never itself run: runs only copy it.
+    """
+    command = _require_command()
+    real = Path(command).resolve()
+    version = real.parent / "versionrc"
+    stamp = version if version.is_file() else real
+    key = hashlib.sha256(
+        f"{real}|{stamp.stat().st_mtime_ns}|{stamp.read_bytes()!r}|{_PROFILE_SETTINGS}".encode()
+    ).hexdigest()[:16]
+    if key in _TEMPLATES and (_TEMPLATES[key] is None or _is_template(_TEMPLATES[key])):
+        return _TEMPLATES[key]
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pocmvp"
+    home = cache / f"libreoffice-profile-{key}"
+    if not _is_template(home):
+        with contextlib.suppress(OSError, SpreadsheetEngineError):  # then fresh profiles
+            _build_template(command, home, timeout)
+    _TEMPLATES[key] = home if _is_template(home) else None  # a failure is not retried
+    return _TEMPLATES[key]
+
+
+_TEMPLATES: dict[str, Path | None] = {}
+
+
+def _is_template(folder: Path) -> bool:
+    settings = folder / "user" / "registrymodifications.xcu"
+    if not settings.is_file():
+        return False
+    text = settings.read_text(encoding="utf-8", errors="replace")
+    return all(f'oor:name="{name}"' in text for name in ("OOXMLRecalcMode", "ODFRecalcMode"))
+
+
+def _build_template(command: str, home: Path, timeout: int) -> None:
+    """LibreOffice's first start in a new profile (converting a one-cell file), then the
+    profile renamed to ``home`` (left alone if another process got there first)."""
+    home.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=".building-", dir=home.parent))
+    try:
+        profile = building / "profile"
+        _write_settings(profile)
+        with tempfile.TemporaryDirectory(prefix="pocmvp-lo-first-") as scratch:
+            first = Path(scratch) / "first.csv"
+            first.write_text("1\n", encoding="utf-8")
+            finished = _run(command, profile, "xlsx", Path(scratch), [first], timeout)
+            if finished.returncode != 0 or not first.with_suffix(".xlsx").is_file():
+                raise SpreadsheetEngineError("LibreOffice's first start failed")
+        if not _is_template(profile):
+            raise SpreadsheetEngineError("LibreOffice dropped the recalculation settings")
+        if home.exists() and not _is_template(home):
+            shutil.rmtree(home, ignore_errors=True)  # a broken one: replace it
+        try:
+            profile.rename(home)
+        except OSError:
+            if not _is_template(home):
+                raise
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
 
 
 def read_sheet(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
