@@ -112,7 +112,7 @@ CAUSE_NAMES = {
     *("_defect_logit", "_softplus", "_sigmoid", "_shots_since_maintenance"),
 }
 assert set(vars(factory)) >= CAUSE_NAMES, "the test names the generator's real names"
-POC_MODULES = ("poc", "poc_features", "poc_judgement")
+POC_MODULES = ("poc", "poc_fields", "poc_features", "poc_learners", "poc_judgement")
 
 
 @pytest.mark.parametrize("module", POC_MODULES)

@@ -19,20 +19,21 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score, roc_auc_score
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from threadpoolctl import threadpool_limits
 
 from pocmvp.case import factory, poc
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
+
+if TYPE_CHECKING:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+
+# sklearn is imported inside the functions that build or score a model: importing it costs a
+# second in every kernel, and the business case reads this module's routing and bootstrap.
 
 CATEGORICAL = ("cell", "shift", "mould_id")
 LOGISTIC, BOOSTING = "logistic regression", "gradient boosting (defaults)"
@@ -72,6 +73,11 @@ def label(model: str, data: str) -> str:
 def feature_table(data: str, *, scaled: bool, with_leak: bool = False) -> ColumnTransformer:
     """The fields known at routing time as a model-ready table (one-hot, imputed, scaled);
     ``with_leak`` adds the leaking ``rework_minutes``, for the first version a demo shows."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
     numeric = list(poc.SHIFT_LOG_NUMERIC) + (list(poc.MES_NUMERIC) if data == WITH_MES else [])
     numeric += [factory.LEAKING_FIELD] if with_leak else []
     steps = [SimpleImputer(strategy="median", add_indicator=True)]
@@ -100,6 +106,9 @@ def tuned_boosting(
     Fit it on joined rows (:func:`pocmvp.case.poc.join_mes`); on the shift log alone
     (``data=SHIFT_LOG``) a plain shift log will do.
     """
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.pipeline import make_pipeline
+
     if data not in TUNED_PARAMS:
         raise ValueError(f"data must be {SHIFT_LOG!r} or {WITH_MES!r}, got {data!r}")
     settings = TUNED_PARAMS[data] if params is None else params
@@ -114,6 +123,10 @@ def make_baseline(
 ) -> Pipeline:
     """An unfitted baseline: the feature table, then the model at its usual settings
     (``with_leak``: the default gradient boosting on every column, the leak included)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
     if model == LOGISTIC:
         return make_pipeline(feature_table(data, scaled=True), LogisticRegression(max_iter=2_000))
     if model == BOOSTING:
@@ -223,6 +236,8 @@ def panel(
     (ranking, offline), tests spent, defects caught and shipped at capacity, and the
     reduction in defective parts shipped against today's sample.
     """
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
     tested = tested_parts(plant, risks, economics) if tested is None else tested
     held_out = plant.shift_log.loc[tested.index]
     truth = held_out[factory.TARGET].astype(bool)

@@ -6,29 +6,28 @@ feature, negative undersampling for the class imbalance, four learners stacked b
 logistic regression, and a hyperparameter search on time-ordered folds. It is judged the
 way such a model usually is (:mod:`pocmvp.case.poc_judgement`): offline, on held-out
 months, by ROC-AUC, PR-AUC, recall at the inspection capacity and calibration.
+
+This module holds the POC's settings and fits it; the estimators it fits are built in
+:mod:`pocmvp.case.poc_learners`, imported only to fit, so that reading the POC's months and
+judging any score does not import scikit-learn.
 """
 
 from __future__ import annotations
 
+import importlib
 import statistics
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score
-from sklearn.model_selection import ParameterGrid
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import SplineTransformer, StandardScaler
 from threadpoolctl import threadpool_limits
 
 from pocmvp.case import factory
 
-# The POC's other two stages, re-exported so that every caller writes ``poc.NAME``.
-from pocmvp.case.poc_features import (  # noqa: F401
+# The POC's fields and its judgement, re-exported so that every caller writes ``poc.NAME``.
+from pocmvp.case.poc_fields import (  # noqa: F401
     CATEGORIES,
     FEATURE_GROUPS,
     LEAK_GROUP,
@@ -36,11 +35,6 @@ from pocmvp.case.poc_features import (  # noqa: F401
     MOULDS,
     SHIFT_LOG_NUMERIC,
     SHOT_PHYSICS_FEATURES,
-    AnomalyScore,
-    FeatureBuilder,
-    feature_evidence,
-    feature_groups_table,
-    interaction_search,
     join_mes,
 )
 from pocmvp.case.poc_judgement import (  # noqa: F401
@@ -60,6 +54,30 @@ from pocmvp.case.poc_judgement import (  # noqa: F401
     time_scoring,
 )
 from pocmvp.toolkit.progress import progress
+
+if TYPE_CHECKING:
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from sklearn.pipeline import Pipeline
+
+# The estimators (the feature stage, the learners) are imported on first use, like
+# ``poc.FeatureBuilder``: sklearn costs a second to import in every kernel, and most chapters
+# only read the POC's months and judgement.
+_ESTIMATORS = {
+    "AnomalyScore": "poc_features",
+    "FeatureBuilder": "poc_features",
+    "feature_evidence": "poc_features",
+    "feature_groups_table": "poc_features",
+    "interaction_search": "poc_features",
+    "LEARNERS": "poc_learners",
+}
+
+
+def __getattr__(name: str):
+    if name in _ESTIMATORS:
+        module = importlib.import_module(f"pocmvp.case.{_ESTIMATORS[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 NEGATIVE_KEEP_SHARE = 0.05
 """Share of good parts kept to train the first gradient boosting: every defect is kept,
@@ -113,66 +131,10 @@ FIXED_PARAMS = {
 }
 
 
-def _gradient_boosting(params: dict, seed: int) -> HistGradientBoostingClassifier:
-    return HistGradientBoostingClassifier(
-        **FIXED_PARAMS["gradient boosting"], **params, early_stopping=False, random_state=seed
-    )
-
-
-def _tuned_boosting(params: dict, seed: int) -> HistGradientBoostingClassifier:
-    return HistGradientBoostingClassifier(
-        **FIXED_PARAMS["tuned gradient boosting"], **params, early_stopping=False, random_state=seed
-    )
-
-
-def _random_forest(params: dict, seed: int) -> RandomForestClassifier:
-    return RandomForestClassifier(
-        **FIXED_PARAMS["random forest"], **params, n_jobs=1, random_state=seed
-    )
-
-
-CURVED_FEATURES = (
-    *SHIFT_LOG_NUMERIC,
-    *MES_NUMERIC,
-    "melt_corrected_c",
-    *SHOT_PHYSICS_FEATURES,
-    "hour_of_day",
-)
-"""The measured features the spline logistic regression bends into curves; the rest
-(indicators, products, per-mould slopes, the anomaly score) enter it as straight lines."""
-
-
-def _spline_logistic(params: dict, seed: int) -> Pipeline:
-    """A smooth additive model: each measured feature through a cubic spline, the others as
-    they are, then a logistic regression. It sees gentle curves the trees cut into steps."""
-    curves = make_pipeline(StandardScaler(), SplineTransformer(**FIXED_PARAMS["spline logistic"]))
-    columns = ColumnTransformer(
-        [
-            ("curves", curves, list(CURVED_FEATURES)),
-            ("lines", StandardScaler(), _straight_columns),
-        ]
-    )
-    return Pipeline(
-        [("features", columns), ("logistic", LogisticRegression(**params, max_iter=2_000))]
-    )
-
-
-def _straight_columns(features: pd.DataFrame) -> list[str]:
-    """The features the spline logistic regression takes as straight lines."""
-    return [c for c in features.columns if c not in CURVED_FEATURES]
-
-
 UNDERSAMPLED = ("gradient boosting",)
 """The first gradient boosting learns on the undersampled parts; the other learners on every
 part of the learning months (a linear model needs the good parts to place its curves; the
 tuned model and the forest were set up on every part)."""
-
-LEARNERS = {
-    "gradient boosting": _gradient_boosting,
-    "random forest": _random_forest,
-    "spline logistic": _spline_logistic,
-    "tuned gradient boosting": _tuned_boosting,
-}
 
 
 def undersample(
@@ -182,11 +144,6 @@ def undersample(
     rng = np.random.default_rng(seed)
     keep = joined[factory.TARGET].to_numpy() | (rng.random(len(joined)) < keep_share)
     return joined[keep]
-
-
-def _prepare(train: pd.DataFrame, *, with_leak: bool, seed: int) -> Pipeline:
-    steps = [("features", FeatureBuilder(with_leak)), ("anomaly", AnomalyScore(random_state=seed))]
-    return Pipeline(steps).fit(train)
 
 
 @dataclass
@@ -259,6 +216,8 @@ def hyperparameter_search(
     (undersampled) months before it, every candidate is trained there and scored on all
     parts of the validation month. Returns one row per learner, candidate and fold.
     """
+    from sklearn.model_selection import ParameterGrid  # sklearn only when fitting
+
     months = factory.month_of(joined)
     candidates = [(name, params) for name, g in grid.items() for params in ParameterGrid(g)]
     total = len(candidates) * len(VALIDATION_MONTHS)
@@ -273,17 +232,21 @@ def hyperparameter_search(
 
 
 def _search_folds(joined, months, candidates, with_leak, seed, bar) -> list[dict]:
+    from sklearn.metrics import average_precision_score  # sklearn only when fitting
+
+    from pocmvp.case import poc_learners
+
     rows = []
     for month in VALIDATION_MONTHS:
         every_part = joined[months < month]
         train = undersample(every_part, seed)
         valid = joined[months == month]
-        prepare = _prepare(train, with_leak=with_leak, seed=seed)
+        prepare = poc_learners.prepare(train, with_leak=with_leak, seed=seed)
         x_train, x_valid = prepare.transform(train), prepare.transform(valid)
         x_every = prepare.transform(every_part)
         for name, params in candidates:
             x, part = (x_train, train) if name in UNDERSAMPLED else (x_every, every_part)
-            model = LEARNERS[name](params, seed).fit(x, part[factory.TARGET])
+            model = poc_learners.LEARNERS[name](params, seed).fit(x, part[factory.TARGET])
             score = model.predict_proba(x_valid)[:, 1]
             rows.append(
                 {
@@ -303,6 +266,8 @@ def _label(params: dict) -> str:
 
 def best_params(search_results: pd.DataFrame, grid: dict = SEARCH_GRID) -> dict[str, dict]:
     """Each learner's candidate with the highest mean PR-AUC over the folds."""
+    from sklearn.model_selection import ParameterGrid  # sklearn only when fitting
+
     mean = search_results.groupby(["learner", "params"], sort=False)["pr_auc"].mean()
     best = {}
     for name, g in grid.items():
@@ -341,6 +306,8 @@ def train_poc(
     another model's ``best_params``) it skips the search. The tree ensembles learn on
     ``FIT_MONTHS`` (undersampled), the stacking logistic regression on ``BLEND_MONTHS``.
     """
+    from pocmvp.case import poc_learners  # sklearn only when fitting
+
     start = time.perf_counter()
     joined = join_mes(factory.in_months(plant.shift_log, factory.TRAIN_MONTHS), plant.mes)
     search_results = pd.DataFrame(columns=["learner", "params", "validation_month", "pr_auc"])
@@ -354,22 +321,20 @@ def train_poc(
         every_part = factory.in_months(joined, FIT_MONTHS)
         fit_part = undersample(every_part, seed)
         blend_part = factory.in_months(joined, BLEND_MONTHS)
-        prepare = _prepare(fit_part, with_leak=with_leak, seed=seed)
+        prepare = poc_learners.prepare(fit_part, with_leak=with_leak, seed=seed)
         features = prepare.transform(fit_part)
         every_features = prepare.transform(every_part)
         learners = {}
-        for name in LEARNERS:
+        for name, learner in poc_learners.LEARNERS.items():
             if name in UNDERSAMPLED:
                 x, y = features, fit_part[factory.TARGET]
             else:
                 x, y = every_features, every_part[factory.TARGET]
-            learners[name] = LEARNERS[name](params.get(name, {}), seed).fit(x, y)
+            learners[name] = learner(params.get(name, {}), seed).fit(x, y)
         model = PocModel(
             prepare=prepare,
             learners=learners,
-            stacker=Pipeline(
-                [("scale", StandardScaler()), ("logistic", LogisticRegression(max_iter=1_000))]
-            ),
+            stacker=poc_learners.stacker(),
             with_leak=with_leak,
             best_params=params,
             search_results=search_results,

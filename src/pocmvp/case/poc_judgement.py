@@ -18,10 +18,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
 from pocmvp.case import factory, status_quo
-from pocmvp.case.poc_features import SHIFT_LOG_NUMERIC, join_mes
+from pocmvp.case.poc_fields import SHIFT_LOG_NUMERIC, join_mes
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
 from pocmvp.toolkit import routing
 
@@ -104,6 +103,9 @@ def offline_metrics(
 
     ``flagged`` are the score's decision-time flags (:func:`decision_flags`); recall and
     precision at capacity count the parts the one routing actually tests with them."""
+    # sklearn only when scoring: importing it costs a second in every kernel.
+    from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+
     risk = risk.reindex(shift_log.index)
     truth = shift_log[factory.TARGET].astype(bool)
     tested = routed(shift_log, flagged, economics)
@@ -150,6 +152,8 @@ def reliability_table(shift_log: pd.DataFrame, risk: pd.Series, bins: int = 10) 
 
 def roc_auc(shift_log: pd.DataFrame, risk: pd.Series) -> float:
     """ROC-AUC of a risk score on these parts (0.5 is a coin toss)."""
+    from sklearn.metrics import roc_auc_score  # sklearn only when scoring
+
     truth = shift_log[factory.TARGET].astype(bool)
     return float(roc_auc_score(truth, risk.reindex(shift_log.index)))
 
@@ -160,6 +164,8 @@ def single_field_auc(shift_log: pd.DataFrame) -> pd.Series:
     A field far better than all others deserves suspicion before celebration: it may be
     written after the outcome.
     """
+    from sklearn.metrics import roc_auc_score  # sklearn only when scoring
+
     truth = shift_log[factory.TARGET].astype(bool)
     columns = list(SHIFT_LOG_NUMERIC) + [factory.LEAKING_FIELD]
     result = {}

@@ -30,7 +30,6 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pandas as pd
-import sklearn
 
 from pocmvp.case import baselines, factory, poc
 
@@ -70,6 +69,8 @@ def fresh_store() -> Iterator[Path]:
 def code_fingerprint() -> str:
     """SHA-256 of every source file of the package and the versions of the libraries that fit
     and score the POC: a stored fit is used only by the code that made it."""
+    import sklearn  # only when a fit is wanted: importing it costs a second in every kernel
+
     digest = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*.py")):
         digest.update(str(path.relative_to(PACKAGE)).encode())
