@@ -4,7 +4,7 @@ Importing scikit-learn costs about a second, in every notebook kernel, ``pocmvp`
 test worker. Chapters 1, 4, 6 and 8, their solutions, the monthly report notebook and
 ``pocmvp rule`` fit and score no model, so what they import must not import it: the modules
 that build or score one import it inside the functions that do (``pocmvp.case.poc_learners``
-is the POC's). Each check runs in a fresh interpreter, since this one has imported everything.
+is the POC's). The check runs in a fresh interpreter, since this one has imported everything.
 """
 
 from __future__ import annotations
@@ -48,11 +48,15 @@ def notebook_imports(path: Path) -> list[str]:
     return statements
 
 
-def heavy_modules_after(code: str) -> list[str]:
-    """The heavy libraries a fresh interpreter has imported after running ``code``."""
-    probe = f"\nimport sys\nprint(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+def heavy_modules_after(steps: dict[str, str]) -> dict[str, list[str]]:
+    """Run each step's code in turn in ONE fresh interpreter (this one has imported
+    everything); the heavy libraries imported once each step has run. A step sees what the
+    steps before it imported, so a step that adds none shows the list of the step before."""
+    code = "import sys\n"
+    for name, step in steps.items():
+        code += f"{step}\nprint({name!r}, sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     done = subprocess.run(
-        [sys.executable, "-c", code + probe],
+        [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -60,7 +64,20 @@ def heavy_modules_after(code: str) -> list[str]:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    return ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    found = {}
+    for line in done.stdout.splitlines():
+        name, _, modules = line.partition(" ")
+        if name.strip("'") in steps and modules.startswith("["):
+            found[name.strip("'")] = ast.literal_eval(modules)
+    return found
+
+
+# A chapter's first story.check loads every chapter's claims.
+CLAIMS = "from pocmvp.case.story import claims\nlist(claims.CLAIMS)"
+
+
+def notebooks_code(notebooks) -> str:
+    return "\n".join([*(s for n in notebooks for s in notebook_imports(ROOT / n)), CLAIMS])
 
 
 def test_the_notebooks_read_every_import_statement():
@@ -69,25 +86,25 @@ def test_the_notebooks_read_every_import_statement():
         assert any("pocmvp" in s for s in notebook_imports(ROOT / notebook)), notebook
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda n: Path(n).stem)
-def test_a_notebook_that_fits_no_model_imports_no_sklearn(notebook):
-    code = "\n".join(notebook_imports(ROOT / notebook))
-    # A chapter's first story.check loads every chapter's claims.
-    code += "\nfrom pocmvp.case.story import claims\nlist(claims.CLAIMS)"
-    assert heavy_modules_after(code) == []
-
-
-def test_pocmvp_rule_imports_no_sklearn(tmp_path):
+def test_what_fits_no_model_imports_no_sklearn(tmp_path):
+    """In one interpreter (each costs a second or two): every import of the notebooks that fit
+    no model, together (if all of them import no sklearn, none of them does), then
+    ``pocmvp rule`` on the example, then the probe itself: the POC's learners do import it."""
     example = ROOT / "src/pocmvp/toolkit/report_notebook/example_orders.csv"
     arguments = [
         *("rule", str(example), "--target", "fraud", "--capacity", "0.05"),
         *("--time", "created", "--output", str(tmp_path / "rule")),
     ]
-    code = f"from pocmvp.cli import main\nassert main({arguments!r}) == 0"
-    assert heavy_modules_after(code) == []
+    found = heavy_modules_after(
+        {
+            "notebooks": notebooks_code(NOTEBOOKS),
+            "rule": f"from pocmvp.cli import main\nassert main({arguments!r}) == 0",
+            "probe": "import pocmvp.case.poc_learners",
+        }
+    )
+    if found["notebooks"]:  # name the notebooks, one interpreter each
+        culprits = [n for n in NOTEBOOKS if heavy_modules_after({"n": notebooks_code([n])})["n"]]
+        pytest.fail(f"{found['notebooks']} imported by {culprits}")
+    assert found["rule"] == [], "pocmvp rule imports scikit-learn"
     assert (tmp_path / "rule" / "rule.json").exists()
-
-
-def test_the_check_sees_sklearn_where_a_model_is_fitted():
-    """The probe itself: importing the POC's learners does import scikit-learn."""
-    assert heavy_modules_after("import pocmvp.case.poc_learners") == sorted(HEAVY)
+    assert found["probe"] == sorted(HEAVY), "the probe sees sklearn where a model is fitted"
