@@ -1,3 +1,4 @@
+import datetime as dt
 import itertools
 
 import numpy as np
@@ -37,8 +38,8 @@ def v2(v1, history):
 def test_the_releases_are_v1_from_september_and_v2_from_december():
     assert iteration.VERSIONS == ("v1", "v2")
     table = iteration.releases_table()
-    assert table.loc["v1", "live_from"] == pd.Timestamp("2025-09-01")
-    assert table.loc["v2", "live_from"] == pd.Timestamp("2025-12-01")
+    assert table.loc["v1", "live_from"] == dt.date(2025, 9, 1)
+    assert table.loc["v2", "live_from"] == dt.date(2025, 12, 1)
     assert iteration.version_in_force("2025-08-31 23:59") is None
     assert iteration.version_in_force("2025-09-01") == "v1"
     assert iteration.version_in_force("2025-11-30 22:00") == "v1"

@@ -127,9 +127,13 @@ def derived_rule_files(
 
 
 def releases_table() -> pd.DataFrame:
-    """The calendar as a table: version, live from, made by."""
+    """The calendar as a table: version, live from (a day: a version goes live at the start
+    of it), made by."""
     return pd.DataFrame(
-        [{"version": r.version, "live_from": r.live_from, "made_by": r.made_by} for r in RELEASES]
+        [
+            {"version": r.version, "live_from": r.live_from.date(), "made_by": r.made_by}
+            for r in RELEASES
+        ]
     ).set_index("version")
 
 
