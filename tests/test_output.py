@@ -134,3 +134,11 @@ def test_a_read_only_parent_is_one_line(tmp_path):
             output.write_folder(parent / "out", write_two)
     finally:
         parent.chmod(0o700)
+
+
+def test_the_user_cache_folder_follows_xdg_cache_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert output.user_cache_dir() == tmp_path / "pocmvp"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert output.user_cache_dir() == tmp_path / "home" / ".cache" / "pocmvp"

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from pocmvp.case import baselines, factory, poc
+from pocmvp.toolkit import output
 
 try:  # POSIX: a lock file lets one process fit while another waits for its fit
     import fcntl
@@ -46,7 +47,7 @@ def store_dir() -> Path:
     chosen = os.environ.get("POCMVP_CACHE_DIR")
     if chosen:
         return Path(chosen)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pocmvp"
+    return output.user_cache_dir()
 
 
 @contextlib.contextmanager

@@ -11,6 +11,9 @@ never deleted or moved, and the command refuses with :class:`OutputError` instea
 manifest lists and the new run does not write again (another month's or rule's report) are
 carried over into the new folder. A path that is a file, or a folder that cannot be written,
 is an :class:`OutputError` too; each message is one line.
+
+What the tool can always make again (the POC's fits, a LibreOffice profile) it keeps in the
+user's cache folder instead, :func:`user_cache_dir`.
 """
 
 from __future__ import annotations
@@ -26,6 +29,12 @@ MANIFEST = ".pocmvp-written.json"
 """The file, in an output folder, that lists what this tool wrote there."""
 _KIND = "pocmvp output folder"
 _PARTIAL_MARK = ".pocmvp-partial"
+
+
+def user_cache_dir() -> Path:
+    """The user's cache folder for pocmvp: ``$XDG_CACHE_HOME/pocmvp``, by default
+    ``~/.cache/pocmvp``. Everything in it can be made again; deleting it is safe."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pocmvp"
 
 
 class OutputError(ValueError):

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import load_workbook
 
+from pocmvp.toolkit import output
 from pocmvp.toolkit.workbook import SUMMARY_SHEET
 from pocmvp.toolkit.workbook_sheets import MONTH_TABLE_FIRST_ROW, SUMMARY_CELLS
 
@@ -75,7 +76,6 @@ def recalculate(
     Returns the recalculated ``.xlsx`` (same file name, in ``output_dir``; by default a
     ``recalculated`` folder beside the input). Raises :class:`SpreadsheetEngineError`.
     """
-    _require_command()
     source = Path(path).resolve()
     target_dir = Path(output_dir) if output_dir else source.parent / "recalculated"
     return recalculate_many([source], target_dir, timeout=timeout)[0]
@@ -204,8 +204,7 @@ def profile_template(*, timeout: int = 600) -> Path | None:
     ).hexdigest()[:16]
     if key in _TEMPLATES and (_TEMPLATES[key] is None or _is_template(_TEMPLATES[key])):
         return _TEMPLATES[key]
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pocmvp"
-    home = cache / f"libreoffice-profile-{key}"
+    home = output.user_cache_dir() / f"libreoffice-profile-{key}"
     if not _is_template(home):
         with contextlib.suppress(OSError, SpreadsheetEngineError):  # then fresh profiles
             _build_template(command, home, timeout)
