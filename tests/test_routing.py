@@ -15,6 +15,21 @@ def parts(n_per_month=(200, 160), start="2025-01-01"):
     return pd.DataFrame({"cast_at": pd.DatetimeIndex(stamps)})
 
 
+@pytest.mark.parametrize("zone", [None, "Europe/Berlin"])
+def test_month_labels_are_what_strftime_writes(zone):
+    rng = np.random.default_rng(1)
+    seconds = np.r_[0, rng.integers(0, 10**7, 499)]  # the first part at 23:30 on New Year's Eve
+    stamps = pd.Timestamp("2024-12-31 23:30") + pd.to_timedelta(seconds, "s")
+    times = pd.Series(stamps, index=rng.permutation(500) + 7, name="when").sample(frac=1)
+    times.iloc[[3, 40]] = pd.NaT
+    if zone:
+        times = times.dt.tz_localize(zone)
+    labels = routing.month_labels(times)
+    pd.testing.assert_series_equal(labels, times.dt.strftime("%Y-%m"))
+    assert labels.isna().sum() == 2 and labels.nunique() == 5
+    assert routing.month_labels(times[:0]).tolist() == []
+
+
 def test_no_flags_is_todays_every_nth_part():
     frame = parts()
     tested = routing.route(frame, None, 0.05, time="cast_at")

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pocmvp.toolkit import routing
+
 DEFAULT_SEED = 2026
 DEFAULT_BOTTLES = 30_000  # a year of one line's sampled bottles: about 2,500 a month
 FAST_BOTTLES = 10_000  # CI's fast mode: three times smaller, same story
@@ -220,7 +222,7 @@ def failed(table: pd.DataFrame) -> pd.Series:
 
 def months(table: pd.DataFrame) -> pd.Series:
     """Each bottle's month, ``YYYY-MM``, from ``filled at``."""
-    return table[TIME].dt.strftime("%Y-%m")
+    return routing.month_labels(table[TIME])
 
 
 def write_csv(table: pd.DataFrame, path) -> None:

@@ -41,6 +41,7 @@ from pocmvp.case.factory_validation import (  # noqa: F401
     require_dataframe,
     validate_shift_log,
 )
+from pocmvp.toolkit import routing
 
 DEFAULT_SEED = 2026
 DEFAULT_PARTS = 120_000  # a year of production: about 10,000 housings a month
@@ -319,7 +320,7 @@ FIRE_MONTH = SUPPLIER_CHANGE_DATE.strftime("%Y-%m")
 
 def month_of(shift_log: pd.DataFrame) -> pd.Series:
     """Each part's production month as ``YYYY-MM``."""
-    return shift_log["cast_at"].dt.strftime("%Y-%m")
+    return routing.month_labels(shift_log["cast_at"])
 
 
 def in_months(shift_log: pd.DataFrame, months: tuple[str, ...]) -> pd.DataFrame:

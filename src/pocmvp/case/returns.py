@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from pocmvp.case import upkeep
+from pocmvp.toolkit import routing
 
 RETURNS_STREAM = 1
 """The returns' random stream: ``numpy.random.default_rng([seed, RETURNS_STREAM])``."""
@@ -244,7 +245,7 @@ def final_months(
 ) -> tuple[str, ...]:
     """The months of ``among`` with production whose returns are all known on ``on``."""
     on = pd.Timestamp(on)
-    month = shift_log["cast_at"].dt.strftime("%Y-%m")
+    month = routing.month_labels(shift_log["cast_at"])
     return tuple(
         m
         for m in among

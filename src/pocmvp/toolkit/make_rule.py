@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pocmvp.toolkit import held_out, leaks, rulefile, sql, workbook
+from pocmvp.toolkit import held_out, leaks, routing, rulefile, sql, workbook
 from pocmvp.toolkit.accounting import REJECTED
 from pocmvp.toolkit.accounting import account_rows as decide
 from pocmvp.toolkit.output import OutputError, check_folder, write_folder
@@ -242,13 +242,14 @@ def make_rule(
         usable &= times.notna()
         search[time] = times
         if history_until is not None:
-            months = sorted(set(times.dropna().dt.strftime("%Y-%m")))
+            month = routing.month_labels(times)
+            months = sorted(set(month.dropna()))
             if history_until not in months:
                 shown = f"{months[0]} to {months[-1]}" if months else "no readable time"
                 raise RuleInputError(
                     f"the month {history_until} is not in the data ({time}: {shown})"
                 )
-            usable &= times.dt.strftime("%Y-%m") <= history_until
+            usable &= month <= history_until
     history = search[usable.to_numpy()]
     if len(history) == 0 or not history[target].any():
         raise RuleInputError(f"no row with a positive {target!r} to learn the rule from")
@@ -322,7 +323,7 @@ def _capacity_use(history, target, capacity, columns, time, found, fill):
 def _later(frame, time, until, accepted, flagged, truth) -> tuple[int, int, int, int] | None:
     if until is None:
         return None
-    after = (parse_time(frame[time]).dt.strftime("%Y-%m") > until) & accepted
+    after = (routing.month_labels(parse_time(frame[time])) > until) & accepted
     return (
         int(after.sum()),
         int((flagged & after).sum()),

@@ -32,8 +32,15 @@ _EPSILON = 1e-9  # 0.05 * 60 is 3.0000000000000004 in floating point; floor must
 
 
 def month_labels(times: pd.Series) -> pd.Series:
-    """Each timestamp's month as ``YYYY-MM``."""
-    return times.dt.strftime("%Y-%m")
+    """Each timestamp's month as ``YYYY-MM`` (missing where the time is), as
+    ``times.dt.strftime("%Y-%m")`` gives it. Each distinct month is written once and the
+    labels spread to the rows: formatting every timestamp took a tenth of a chapter's run."""
+    if times.dt.tz is not None:  # the clock's month, as strftime reads it
+        times = times.dt.tz_localize(None)
+    distinct, position = np.unique(times.to_numpy().astype("datetime64[M]"), return_inverse=True)
+    labels = np.datetime_as_string(distinct, unit="M").astype(object)
+    labels[np.isnat(distinct)] = None
+    return pd.Series(labels[position], index=times.index, name=times.name, dtype="str")
 
 
 def monthly_capacity(n_rows: int, capacity_share: float) -> int:

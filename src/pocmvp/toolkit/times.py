@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pocmvp.toolkit import routing
+
 _OFFSET = r"(\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)$"
 _YEAR_LAST = r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b"
 _YEAR_FIRST = r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T].*)?$"
@@ -69,4 +71,4 @@ def _to_datetime(text: pd.Series, **options) -> pd.Series:
 
 def month_labels(times: pd.Series) -> pd.Series:
     """Each time's month as ``YYYY-MM`` (missing where the time is)."""
-    return parse_time(times).dt.strftime("%Y-%m")
+    return routing.month_labels(parse_time(times))
