@@ -4,12 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pocmvp.case import baselines, factory, poc
+from pocmvp.case import baselines, factory, poc, poc_store
 
 
 @pytest.fixture(scope="module")
 def fitted(fast_plant):
-    return baselines.train_baselines(fast_plant)
+    """The fast plant's eight baselines, trained by train_baselines once per test session
+    (the session's store of fits: the exercises of chapter 2 read the same fits)."""
+    return poc_store.fitted_baselines(factory.FAST_PARTS, fast_plant.seed)
 
 
 def test_eight_baselines_on_the_same_feature_table(fitted):
