@@ -108,6 +108,20 @@ def train_risk_model(
     return model
 
 
+def risk_of_any_supplier(model: RiskModel, parts: pd.DataFrame) -> pd.Series:
+    """The model's risk; a supplier it never saw is an unknown (missing) category (the
+    retraining job of :mod:`pocmvp.case.preemption` scores parts of suppliers to come)."""
+    known = parts["supplier"].isin(model.categories["supplier"])
+    return model.risk(parts.assign(supplier=parts["supplier"].where(known)))
+
+
+def new_supplier_seen(model: RiskModel, parts: pd.DataFrame) -> bool:
+    """The drift check on the supplier: do these parts carry one the model never saw?"""
+    known = pd.DataFrame({"supplier": model.categories["supplier"]})
+    drift = drift_check(known, parts, numeric=(), categorical=("supplier",))
+    return bool(drift.loc["supplier", "alarm"])
+
+
 def weekly_flags(
     model: RiskModel,
     shift_log: pd.DataFrame,
