@@ -170,3 +170,16 @@ def test_returns_need_aligned_series(fast_returns):
         seen.known_from(tested.reset_index(drop=True).set_axis(tested.index + 1), log["defect"])
     part = seen.for_parts(log.index[:10])
     assert len(part.cast_at) == 10 and part.booking == seen.booking
+
+
+def test_some_parts_keep_the_mornings_they_would_get_on_their_own(fast_returns):
+    log, tested, seen = fast_returns
+    parts = log.index[(log["cast_at"] >= "2025-11-20") & (log["cast_at"] < "2026-01-01")]
+    shared = seen.for_parts(parts)  # the mornings of every part, worked out once
+    alone = returns.Returns(seen.cast_at.loc[parts], seen.delay_days.loc[parts])
+    assert "_known_if" in shared.__dict__ and "_known_if" not in alone.__dict__
+    pd.testing.assert_series_equal(
+        shared.known_from(tested[parts], log.loc[parts, "defect"]),
+        alone.known_from(tested[parts], log.loc[parts, "defect"]),
+        check_exact=True,
+    )
