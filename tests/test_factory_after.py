@@ -65,3 +65,24 @@ def test_the_year_keeps_its_returns(fast_plant, after):
     later = seen.delay_days.loc[after.shift_log.index]
     assert set(np.unique(later)) <= set(returns.CUSTOMER_DELAY.days)
     assert seen.cast_at.equals(log["cast_at"])
+
+
+def test_the_rows_cast_between_two_times_are_the_masks_rows(fast_plant, after):
+    log = factory_after.with_the_year_after(fast_plant, after)
+    cast, order = log["cast_at"], factory_after.CastingOrder(log)
+    for start, end in [
+        ("2025-12-01", "2026-01-01"),
+        ("2025-12-24 13:00", "2026-01-06"),  # across the shutdown
+        ("2026-06-20", "2030-01-01"),
+        ("2020-01-01", "2025-01-02"),
+    ]:
+        rows = order.rows(pd.Timestamp(start), pd.Timestamp(end))
+        mask = (cast >= start) & (cast < end)
+        assert log.iloc[rows].index.equals(log.index[mask])
+    assert log.iloc[order.rows(pd.Timestamp("2026-01-01"))].index.equals(
+        log.index[cast >= "2026-01-01"]
+    )
+    with pytest.raises(ValueError, match="casting order"):
+        factory_after.CastingOrder(log.iloc[::-1])
+    with pytest.raises(ValueError, match="casting order"):
+        factory_after.CastingOrder(log.assign(cast_at=cast.where(cast.index != 5)))

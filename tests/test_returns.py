@@ -80,6 +80,48 @@ def test_the_feed_books_the_next_day_and_imports_the_waiting_returns():
     assert list(always) == list(arrived + lead)
 
 
+def _known_by_offsets(booking: returns.Booking, arrived: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """The booking's mornings with pandas' calendar offsets: what ``known_from`` computed
+    before it worked in whole days with numpy."""
+    day = pd.DatetimeIndex(arrived).normalize()
+    on_list = day - pd.to_timedelta(day.day - 1, unit="D") + pd.offsets.MonthBegin(1)
+    if booking.feed_live_from is None:
+        return pd.DatetimeIndex(on_list)
+    live = pd.Timestamp(booking.feed_live_from).normalize()
+    by_feed = day.where(day >= live, live) + pd.Timedelta(days=booking.feed_lead_days)
+    return on_list.where(on_list <= by_feed, by_feed)
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+@pytest.mark.parametrize(
+    "booking",
+    [
+        returns.MONTHLY_LIST,
+        returns.RETURNS_FEED,
+        returns.AS_IT_HAPPENED,
+        returns.Booking("feed at noon", pd.Timestamp("2025-12-08 12:00").as_unit("ns"), 3),
+    ],
+    ids=lambda b: b.name,
+)
+def test_the_mornings_in_whole_days_are_the_calendar_offsets(booking, unit):
+    times = pd.date_range("2025-10-25", "2026-01-05 18:00", freq="7h").append(
+        pd.DatetimeIndex([pd.NaT, "2024-02-29 23:59", "2025-12-31"])
+    )
+    arrived = pd.DatetimeIndex(times.astype(f"datetime64[{unit}]"), name="arrived_on")
+    pd.testing.assert_index_equal(
+        booking.known_from(arrived), _known_by_offsets(booking, arrived), exact=True
+    )
+    series = pd.Series(arrived, index=range(5, 5 + len(arrived)), name="arrived_on")
+    pd.testing.assert_index_equal(
+        booking.known_from(series), _known_by_offsets(booking, series), exact=True
+    )
+    zoned = arrived[:-3].tz_localize("Europe/Berlin")  # the offsets' arithmetic, kept for zones
+    if booking.feed_live_from is None:
+        pd.testing.assert_index_equal(
+            booking.known_from(zoned), _known_by_offsets(booking, zoned), exact=True
+        )
+
+
 @pytest.fixture(scope="module")
 def fast_returns(fast_plant):
     log = fast_plant.shift_log
@@ -128,3 +170,16 @@ def test_returns_need_aligned_series(fast_returns):
         seen.known_from(tested.reset_index(drop=True).set_axis(tested.index + 1), log["defect"])
     part = seen.for_parts(log.index[:10])
     assert len(part.cast_at) == 10 and part.booking == seen.booking
+
+
+def test_some_parts_keep_the_mornings_they_would_get_on_their_own(fast_returns):
+    log, tested, seen = fast_returns
+    parts = log.index[(log["cast_at"] >= "2025-11-20") & (log["cast_at"] < "2026-01-01")]
+    shared = seen.for_parts(parts)  # the mornings of every part, worked out once
+    alone = returns.Returns(seen.cast_at.loc[parts], seen.delay_days.loc[parts])
+    assert "_known_if" in shared.__dict__ and "_known_if" not in alone.__dict__
+    pd.testing.assert_series_equal(
+        shared.known_from(tested[parts], log.loc[parts, "defect"]),
+        alone.known_from(tested[parts], log.loc[parts, "defect"]),
+        check_exact=True,
+    )

@@ -25,13 +25,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from pocmvp.case import detection, factory, factory_after, fire, firefighting, iteration, returns
 from pocmvp.case import plant_rule as rule
+from pocmvp.case.factory_after import CastingOrder
 from pocmvp.case.rapid_response import hand_over, known_outcomes, patch_day
 from pocmvp.case.returns import Returns
-from pocmvp.case.risk_model import RiskModel, drift_check, train_risk_model
+from pocmvp.case.risk_model import (
+    RiskModel,
+    new_supplier_seen,
+    risk_of_any_supplier,
+    train_risk_model,
+)
 from pocmvp.case.status_quo import ECONOMICS, PlantEconomics
 from pocmvp.toolkit import monitoring, routing
 
@@ -57,6 +64,7 @@ FIRE_HOURS = fire.Season().fire_hours
 DAILY_CHECK = detection.CADENCES[0]
 ALARM_DAYS = 56
 """Eight weeks: longer than a week of parts and its longest return delay."""
+DAY, WEEK, MONTH = pd.Timedelta(days=1), pd.Timedelta(days=7), pd.offsets.MonthBegin(1)
 
 
 @dataclass(frozen=True)
@@ -145,20 +153,20 @@ def first_alarm(
     """The first morning the daily check rings on a week of parts all cast from ``after``;
     with ``on``, by that morning (a week it rang on then was pooled at most
     :data:`ALARM_DAYS` before: the check judges a week once half its returns are in)."""
-    cast = shift_log["cast_at"]
     if on < pd.Timestamp.max:
         after = max(after, on - pd.Timedelta(days=ALARM_DAYS))
-    recent = (cast >= after - pd.Timedelta(days=14)) & (cast < on)  # earlier days never count
+    recent = CastingOrder(shift_log).rows(after - 2 * WEEK, on)  # earlier days never count
+    parts = shift_log.iloc[recent]
     checks = monitoring.check_periods(
-        shift_log[recent],
-        tested[recent],
+        parts,
+        tested.iloc[recent],
         baseline_catch_rate,
         **detection.MONITORED,
         window=DAILY_CHECK.window,
         drop=detection.DROP,
         min_defects=detection.MIN_DEFECTS,
         lookback=DAILY_CHECK.lookback,
-        returns=seen.for_parts(shift_log.index[recent]),
+        returns=seen.for_parts(parts.index),
         min_share_in=detection.MIN_SHARE_IN,
     ).sort_values("period_start", kind="stable")
     pooled_from = checks["period_start"].shift(DAILY_CHECK.lookback - 1)
@@ -244,7 +252,7 @@ def durable_world(
     """The durable fix (see the module), week by week from :data:`DURABLE_LIVE_FROM`: the
     sheet (``flags``, patched at each fire as in :func:`patch_world`) for the suppliers the
     model has not learnt, the model for the others."""
-    cast, month = shift_log["cast_at"], factory.month_of(shift_log)
+    cast_at, cast, supplier = shift_log["cast_at"], CastingOrder(shift_log), shift_log["supplier"]
     sheet, flags, fires, after = flags, flags.copy(), [], since
     tested = _route(shift_log, flags, economics)
     model, learnt, retrainings, weekly_until = None, (), 0, pd.Timestamp.min
@@ -254,42 +262,42 @@ def durable_world(
         fires.append(alarm)
         after = patch_day(alarm)
         sheet = answer_fire(shift_log, tested, seen, sheet, alarm, economics)
-        patched = (cast >= after) & (cast < until) & ~shift_log["supplier"].isin(learnt)
+        patched = (cast_at >= after) & (cast_at < until) & ~supplier.isin(learnt)
         flags[patched] = sheet[patched]
         tested[:] = _route(shift_log, flags, economics)
 
-    for monday in pd.date_range(DURABLE_LIVE_FROM, cast.max(), freq="W-MON"):
-        last_week = (cast >= monday - pd.Timedelta(days=7)) & (cast < monday)
+    for monday in pd.date_range(DURABLE_LIVE_FROM, cast_at.max(), freq="W-MON"):
+        last_week = shift_log.iloc[cast.rows(monday - WEEK, monday)]
         # Routing is decided as parts are cast: re-route the months of the week just gone.
-        for label in month[last_week].unique():
-            here = month == label
-            tested[here] = rule.within_capacity(shift_log[here], flags[here], economics)
+        for label in factory.month_of(last_week).unique():
+            here = cast.rows(pd.Timestamp(label), pd.Timestamp(label) + MONTH)
+            routed = rule.within_capacity(shift_log.iloc[here], flags.iloc[here], economics)
+            tested.iloc[here] = routed.to_numpy()
         alarm = first_alarm(shift_log, tested, seen, baseline_catch_rate, after, monday)
         if alarm is not None:
             answer(alarm, monday)
-        if alarm is not None or (model is not None and _new_supplier(model, shift_log[last_week])):
+        if alarm is not None or (model is not None and new_supplier_seen(model, last_week)):
             weekly_until = monday + pd.Timedelta(weeks=NEW_SUPPLIER_WEEKS)
         if model is None or monday.day <= 7 or monday < weekly_until:
-            window = (cast >= monday - pd.Timedelta(days=TRAINING_DAYS)) & (
-                cast < monday - pd.Timedelta(days=SETTLE_DAYS)
-            )
-            past, labelled = shift_log[window], seen.for_parts(shift_log.index[window])
-            model = train_risk_model(
-                past, tested[window], labelled, monday, seed=seed, max_iter=max_iter
-            )
-            learnt = _learnt_suppliers(past, tested[window], labelled, monday)
+            window = cast.rows(monday - TRAINING_DAYS * DAY, monday - SETTLE_DAYS * DAY)
+            past = shift_log.iloc[window]
+            labelled, tests = seen.for_parts(past.index), tested.iloc[window]
+            model = train_risk_model(past, tests, labelled, monday, seed=seed, max_iter=max_iter)
+            learnt = _learnt_suppliers(past, tests, labelled, monday)
             retrainings += 1
-        week = (cast >= monday) & (cast < monday + pd.Timedelta(days=7))
-        mine = week & shift_log["supplier"].isin(learnt)
-        flags[week] = sheet[week]
-        if mine.any():
-            flags[mine] = _weekly_flags(model, shift_log, tested, monday, mine, economics)
+        week = cast.rows(monday, monday + WEEK)
+        flags.iloc[week] = sheet.iloc[week].to_numpy()
+        mine = pd.Series(False, index=shift_log.index)
+        mine.iloc[week] = supplier.iloc[week].isin(learnt).to_numpy()
+        if mine.any():  # set by position: a mask aligning labels took milliseconds a week
+            weekly = _weekly_flags(model, shift_log, tested, monday, mine, economics)
+            flags.iloc[np.flatnonzero(mine)] = weekly.to_numpy()
     tested = _route(shift_log, flags, economics)
     while (alarm := first_alarm(shift_log, tested, seen, baseline_catch_rate, after)) is not None:
-        if patch_day(alarm) > cast.max():
+        if patch_day(alarm) > cast_at.max():
             fires.append(alarm)
             break
-        answer(alarm, cast.max() + pd.Timedelta(days=1))
+        answer(alarm, cast_at.max() + pd.Timedelta(days=1))
     return World(DURABLE, flags.rename("flagged"), tested, tuple(fires), fixes=retrainings)
 
 
@@ -315,14 +323,18 @@ def _weekly_flags(
     known that morning; a score needs no outcome), the share of this month's X-ray plan not
     yet used per part still to come (:func:`plan_left_share`), through the one routing's
     :func:`pocmvp.toolkit.routing.threshold_for_share`."""
-    cast = shift_log["cast_at"]
-    recent = (cast >= monday - pd.Timedelta(days=THRESHOLD_DAYS)) & (cast < monday)
-    in_use = shift_log.loc[recent & (cast >= monday - pd.Timedelta(days=7)), "supplier"]
-    recent &= shift_log["supplier"].isin(in_use.unique()) if len(in_use) else recent
-    risk = _risk(model, shift_log[recent | week])  # one call: scoring costs per call
-    scores, risk = risk[recent[recent | week]], risk[week[recent | week]]
+    cast, supplier = CastingOrder(shift_log), shift_log["supplier"]
+    recent = cast.rows(monday - THRESHOLD_DAYS * DAY, monday)
+    in_use = supplier.iloc[cast.rows(monday - WEEK, monday)]
+    scored = np.arange(recent.start, recent.stop)
+    if len(in_use):
+        scored = scored[supplier.iloc[recent].isin(in_use.unique()).to_numpy()]
+    chosen = np.flatnonzero(week.to_numpy(dtype=bool))
+    rows = np.union1d(scored, chosen)  # in casting order
+    risk = risk_of_any_supplier(model, shift_log.iloc[rows])  # one call: scoring costs per call
+    scores, risk = risk[np.isin(rows, scored)], risk[np.isin(rows, chosen)]
     flags = pd.Series(False, index=risk.index, name="flagged")
-    this_month = cast[week] < monday + pd.offsets.MonthBegin(1)
+    this_month = shift_log["cast_at"].iloc[chosen] < monday + MONTH
     for part_of_week, share in (
         (this_month, plan_left_share(shift_log, tested, monday, economics)),
         (~this_month, economics.inspection_capacity_share),
@@ -343,37 +355,24 @@ def plan_left_share(
     ``monday``, at most the capacity share: the month's plan (the capacity share of its parts
     so far and of the days left, at the last :data:`THRESHOLD_DAYS`' pace) minus the tests
     already done. Flags at this share cannot use up the month's plan before its end."""
-    cast = shift_log["cast_at"]
-    month_start = monday.to_period("M").to_timestamp()
-    so_far = (cast >= month_start) & (cast < monday)
-    pace = ((cast >= monday - pd.Timedelta(days=THRESHOLD_DAYS)) & (cast < monday)).sum()
-    days_left = ((monday + pd.offsets.MonthBegin(1)) - monday).days
-    to_come = pace / THRESHOLD_DAYS * days_left
+    cast = CastingOrder(shift_log)
+    so_far = cast.rows(monday.to_period("M").to_timestamp(), monday)
+    last_days = cast.rows(monday - THRESHOLD_DAYS * DAY, monday)
+    days_left = ((monday + MONTH) - monday).days
+    to_come = (last_days.stop - last_days.start) / THRESHOLD_DAYS * days_left
     if to_come <= 0:
         return 0.0
-    plan = economics.capacity(int(so_far.sum() + to_come))
-    left = max(plan - int(tested[so_far].sum()), 0)
+    plan = economics.capacity(int(so_far.stop - so_far.start + to_come))
+    left = max(plan - int(tested.iloc[so_far].sum()), 0)
     return float(min(left / to_come, economics.inspection_capacity_share))
-
-
-def _risk(model: RiskModel, parts: pd.DataFrame) -> pd.Series:
-    """The model's risk; a supplier it never saw is an unknown (missing) category."""
-    known = parts["supplier"].isin(model.categories["supplier"])
-    return model.risk(parts.assign(supplier=parts["supplier"].where(known)))
-
-
-def _new_supplier(model: RiskModel, last_week: pd.DataFrame) -> bool:
-    """The drift check on the supplier: do last week's parts carry one the model never saw?"""
-    known = pd.DataFrame({"supplier": model.categories["supplier"]})
-    drift = drift_check(known, last_week, numeric=(), categorical=("supplier",))
-    return bool(drift.loc["supplier", "alarm"])
 
 
 def _route(shift_log: pd.DataFrame, flags: pd.Series, economics: PlantEconomics) -> pd.Series:
     """The one routing, run only on the months from the fire's (earlier ones never change)."""
-    scope = factory.month_of(shift_log) >= factory.FIRE_MONTH
-    routed = rule.within_capacity(shift_log[scope], flags[scope], economics)
-    return routed.reindex(shift_log.index, fill_value=False).rename("tested")
+    scope = CastingOrder(shift_log).rows(pd.Timestamp(factory.FIRE_MONTH))
+    tested = np.zeros(len(shift_log), dtype=bool)
+    tested[scope] = rule.within_capacity(shift_log.iloc[scope], flags.iloc[scope], economics)
+    return pd.Series(tested, index=shift_log.index, name="tested")
 
 
 def long_term(

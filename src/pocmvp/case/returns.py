@@ -29,6 +29,7 @@ delay known, a check can also estimate how much of a period's returns is in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -122,6 +123,8 @@ class Booking:
     def known_from(self, arrived: pd.Series | pd.DatetimeIndex) -> pd.DatetimeIndex:
         """The first morning each return (by its arrival day) is known to the plant."""
         day = pd.DatetimeIndex(arrived).normalize()
+        if day.tz is None:
+            return self._known_from_days(day)
         on_list = day - pd.to_timedelta(day.day - 1, unit="D") + pd.offsets.MonthBegin(1)
         if self.feed_live_from is None:
             return pd.DatetimeIndex(on_list)
@@ -131,6 +134,21 @@ class Booking:
         # every return still waiting for the list.
         by_feed = day.where(day >= live, live) + lead
         return on_list.where(on_list <= by_feed, by_feed)
+
+    def _known_from_days(self, day: pd.DatetimeIndex) -> pd.DatetimeIndex:
+        """:meth:`known_from` of days without a time zone, the same mornings in whole days
+        with numpy: the offsets' arithmetic cost a millisecond a call, however few the days,
+        and a daily check asks once per delay and check (a missing day is known when the
+        feed goes live, as there)."""
+        days = day.to_numpy().astype("datetime64[D]")
+        known = (days.astype("datetime64[M]") + 1).astype("datetime64[D]")  # the next 1st
+        if self.feed_live_from is not None:
+            live = pd.Timestamp(self.feed_live_from).normalize().to_datetime64()
+            live = live.astype("datetime64[D]")
+            by_feed = np.where(days >= live, days, live) + np.timedelta64(self.feed_lead_days, "D")
+            known = np.where(known <= by_feed, known, by_feed)
+        unit = "ns" if day.unit == "ns" else "us"  # the offsets' unit: microseconds or finer
+        return pd.DatetimeIndex(known.astype(f"datetime64[{unit}]"), name=day.name)
 
     def as_known_on(self, on: pd.Timestamp | str) -> Booking:
         """The booking as the plant knows it on the morning of ``on``: a returns feed not
@@ -180,10 +198,14 @@ class Returns:
     delay: ReturnDelay = CUSTOMER_DELAY
 
     def for_parts(self, index: pd.Index) -> Returns:
-        """The same returns for some of the parts (by the shift log's index)."""
-        return Returns(
+        """The same returns for some of the parts (by the shift log's index), with their
+        share of the mornings worked out once for all the parts (:attr:`_known_if`)."""
+        part = Returns(
             self.cast_at.loc[index], self.delay_days.loc[index], self.booking, self.delay
         )
+        xray, booked = self._known_if
+        part.__dict__["_known_if"] = (xray.loc[index], booked.loc[index])
+        return part
 
     def with_booking(self, booking: Booking) -> Returns:
         """The same returns, booked another way (say, as if the feed had always run)."""
@@ -202,10 +224,18 @@ class Returns:
         _check_aligned(self.cast_at, defect, "defect")
         tested = tested.astype(bool)
         defect = defect.astype(bool)
-        xray = self.cast_at.dt.normalize() + pd.Timedelta(days=1)
-        booked = pd.Series(self.booking.known_from(self.arrived_on()), index=self.cast_at.index)
+        xray, booked = self._known_if
         known = booked.where(~tested, xray).where(defect)
         return known.rename("known_from")
+
+    @cached_property
+    def _known_if(self) -> tuple[pd.Series, pd.Series]:
+        """The morning each part would be known defective if tested (the X-ray result) and
+        if shipped (its return's booking). Neither depends on what was tested, so they are
+        worked out once per returns: a replay asks :meth:`known_from` every week."""
+        xray = self.cast_at.dt.normalize() + pd.Timedelta(days=1)
+        booked = pd.Series(self.booking.known_from(self.arrived_on()), index=self.cast_at.index)
+        return xray, booked
 
     def booked_returns(self, tested: pd.Series, defect: pd.Series) -> pd.Series:
         """When each shipped defective part's return is booked (NaT for every other part)."""

@@ -4,7 +4,8 @@
 when a part is routed (no ``rework_minutes``, no MES: that feed does not exist yet),
 trained on every outcome known on the alarm's morning
 (:func:`pocmvp.case.rapid_response.known_outcomes`), with a weekly threshold (:func:`weekly_flags`)
-and a drift check on its inputs (:func:`drift_check`).
+and a drift check on its inputs (:func:`drift_check`; on the supplier alone,
+:func:`new_supplier_seen`). :func:`risk_of_any_supplier` scores parts of suppliers it never saw.
 
 Called by :class:`pocmvp.case.firefighting.December` (its ``model``), by
 :mod:`pocmvp.case.preemption` (the job that refits it), and by chapter 7.
@@ -12,6 +13,7 @@ Called by :class:`pocmvp.case.firefighting.December` (its ``model``), by
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -57,11 +59,20 @@ class RiskModel:
 
     def risk(self, shift_log: pd.DataFrame) -> pd.Series:
         """Each part's estimated probability of a defect."""
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(1):  # one thread: steady timings on a shared 2-core machine
+        with _thread_pools().limit(limits=1):  # one thread: steady on a shared 2-core machine
             scores = self.estimator.predict_proba(self.inputs(shift_log))[:, 1]
         return pd.Series(scores, index=shift_log.index, name="risk")
+
+
+@functools.cache
+def _thread_pools():
+    """The thread pools the model runs on (scikit-learn's OpenMP, loaded first), found once
+    per process: ``threadpool_limits`` looks them up on every call, milliseconds each, and
+    chapter 7's replay trains and scores the model dozens of times."""
+    from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: F401 - loads OpenMP
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def train_risk_model(
@@ -78,7 +89,6 @@ def train_risk_model(
     ``HistGradientBoostingClassifier`` (100 trees of 15 leaves): no shuffled validation
     split, since time decides what is known; it is judged on later parts only."""
     from sklearn.ensemble import HistGradientBoostingClassifier
-    from threadpoolctl import threadpool_limits
 
     known = known_outcomes(shift_log, tested, seen, on)
     if known.empty or known[factory.TARGET].nunique() < 2:
@@ -103,9 +113,23 @@ def train_risk_model(
         training_new_supplier_parts=int((known["supplier"] == NEW_SUPPLIER).sum()),
         seed=seed,
     )
-    with threadpool_limits(1):
+    with _thread_pools().limit(limits=1):
         estimator.fit(model.inputs(known), known[factory.TARGET].astype(bool))
     return model
+
+
+def risk_of_any_supplier(model: RiskModel, parts: pd.DataFrame) -> pd.Series:
+    """The model's risk; a supplier it never saw is an unknown (missing) category (the
+    retraining job of :mod:`pocmvp.case.preemption` scores parts of suppliers to come)."""
+    known = parts["supplier"].isin(model.categories["supplier"])
+    return model.risk(parts.assign(supplier=parts["supplier"].where(known)))
+
+
+def new_supplier_seen(model: RiskModel, parts: pd.DataFrame) -> bool:
+    """The drift check on the supplier: do these parts carry one the model never saw?"""
+    known = pd.DataFrame({"supplier": model.categories["supplier"]})
+    drift = drift_check(known, parts, numeric=(), categorical=("supplier",))
+    return bool(drift.loc["supplier", "alarm"])
 
 
 def weekly_flags(
