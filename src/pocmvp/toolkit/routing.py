@@ -34,13 +34,39 @@ _EPSILON = 1e-9  # 0.05 * 60 is 3.0000000000000004 in floating point; floor must
 def month_labels(times: pd.Series) -> pd.Series:
     """Each timestamp's month as ``YYYY-MM`` (missing where the time is), as
     ``times.dt.strftime("%Y-%m")`` gives it. Each distinct month is written once and the
-    labels spread to the rows: formatting every timestamp took a tenth of a chapter's run."""
-    if times.dt.tz is not None:  # the clock's month, as strftime reads it
-        times = times.dt.tz_localize(None)
-    distinct, position = np.unique(times.to_numpy().astype("datetime64[M]"), return_inverse=True)
-    labels = np.datetime_as_string(distinct, unit="M").astype(object)
-    labels[np.isnat(distinct)] = None
-    return pd.Series(labels[position], index=times.index, name=times.name, dtype="str")
+    labels spread to the rows: formatting every timestamp took a tenth of a chapter's run,
+    and so did making a text column of one label a row (the distinct labels are taken)."""
+    position, months = month_positions(times)
+    spread = months.array.take(position, allow_fill=True)
+    return pd.Series(spread, index=times.index, name=times.name)
+
+
+def month_positions(times: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """The distinct months of ``times`` as labels (``YYYY-MM``, in order), and each row's
+    position among them (-1 where the time is missing): what :func:`month_labels` spreads,
+    and what a table counted month by month is counted on, with no label a row."""
+    distinct, position = _distinct_months(_month_codes(times))
+    missing = np.isnat(distinct.view("datetime64[M]"))
+    if missing.any():  # missing times share the smallest number: first, and only there
+        distinct, position = distinct[1:], position - 1
+    labels = np.datetime_as_string(distinct.view("datetime64[M]"), unit="M").astype(object)
+    return position, pd.Index(labels, dtype="str")
+
+
+def _distinct_months(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(codes, return_inverse=True)`` for month numbers: the months of a table
+    span a few years, so marking the months seen on that span is quicker than sorting every
+    row (a missing month, or a span of more than a thousand years, sorts)."""
+    if len(codes) == 0 or np.isnat(codes.view("datetime64[M]")).any():
+        return np.unique(codes, return_inverse=True)
+    low, high = int(codes.min()), int(codes.max())
+    if high - low >= 12_000:
+        return np.unique(codes, return_inverse=True)
+    seen = np.zeros(high - low + 1, dtype=bool)
+    offsets = codes - low
+    seen[offsets] = True
+    rank = np.cumsum(seen) - 1
+    return np.flatnonzero(seen) + low, rank[offsets]
 
 
 def monthly_capacity(n_rows: int, capacity_share: float) -> int:
@@ -108,10 +134,10 @@ def route(
 
 
 def _month_codes(times: pd.Series) -> np.ndarray:
-    """Each timestamp's month as a number, equal where :func:`month_labels` gives the same
-    label (a missing time included): what :func:`route` splits the months on, without
-    writing a label."""
-    if times.dt.tz is not None:  # the clock's month, as month_labels reads it
+    """Each timestamp's month as a number (months since 1970; missing times share one),
+    ordered as the labels are: what :func:`route` splits the months on, without writing a
+    label."""
+    if times.dt.tz is not None:  # the clock's month, as strftime reads it
         times = times.dt.tz_localize(None)
     return times.to_numpy().astype("datetime64[M]").view(np.int64)
 
