@@ -59,7 +59,7 @@ class Run:
         return self.fires.loc[self.fires["started"], "arrived_h"].to_numpy()
 
 
-@dataclass
+@dataclass(slots=True)  # slots: the loop reads and writes these fields on every event
 class _Person:
     person: staff.Person
     role: str = ""
@@ -198,24 +198,27 @@ def simulate(
             return None
         return long_term_block(person, now, row, on_call)
 
+    left = team.left
+
     def long_term_block(person: _Person, now: float, row: list, on_call: bool):
-        if person.item is None:
-            person.item = pick_item(person.role)
-            if person.item is None:
+        item = person.item
+        if item is None:
+            item = person.item = pick_item(person.role)
+            if item is None:
                 return None
-            team.claimed.add(person.item)
-        kind, target = person.item
-        if person.item not in team.left:
+            team.claimed.add(item)
+        kind, target = item
+        if item not in left:
             if kind == FIX:
                 size = CAUSES[target].fix_size if target < len(CAUSES) else 1.0
-                team.left[person.item] = season.fix_hours * size
+                left[item] = season.fix_hours * size
             else:
                 size = AUTOMATIONS[target].size if kind == TOOL else 1.0
-                team.left[person.item] = season.tool_hours * size
+                left[item] = season.tool_hours * size
         share = team.fix_cut if kind == FIX else 1.0
         switching = switch(person, kind, shallow=on_call)
         block = min(focus_block, season_hours - now - switching)
-        work = max(0.0, min(block, team.left[person.item] * share))
+        work = max(0.0, min(block, left[item] * share))
         if on_call:  # a chore: put down the moment a request arrives (see settle)
             person.chore = (now, switching, work, share, row)
             return now + switching + work
@@ -224,15 +227,16 @@ def simulate(
 
     def do_work(person: _Person, end: float, work: float, share: float, row, switching):
         """Book ``work`` hours on the person's item; ship it at ``end`` if it is done."""
-        kind, target = person.item
-        team.left[person.item] -= work / share
+        item = person.item
+        kind, target = item
+        left[item] -= work / share
         team.long_term_hours += work
         if kind == FIX:
             team.fix_hours_logged += work
         row[1] += work + switching
-        if team.left[person.item] <= 1e-9:
+        if left[item] <= 1e-9:
             team.ship(kind, target, end)
-            team.claimed.discard(person.item)
+            team.claimed.discard(item)
             person.item, person.last_kind = None, None  # a natural break
 
     def settle(person: _Person, now: float) -> None:
