@@ -103,3 +103,44 @@ def test_flags_must_be_indexed_like_the_parts():
     frame = parts()
     with pytest.raises(ValueError, match="indexed like"):
         routing.route(frame, pd.Series(True, index=frame.index[1:]), 0.05, time="cast_at")
+
+
+def _route_month_row_by_row(flagged, share):
+    """The policy as the module states it, one row at a time (what ``_route_month`` computes
+    at once)."""
+    capacity = routing.monthly_capacity(len(flagged), share)
+    tested, used = np.zeros(len(flagged), dtype=bool), 0
+    for i, flag in enumerate(flagged):
+        pace = int(np.floor(share * (i + 1) + routing._EPSILON))
+        if used < capacity and (flag or used < pace):
+            tested[i], used = True, used + 1
+    return tested
+
+
+def test_a_month_routed_at_once_is_the_policy_row_by_row():
+    rng = np.random.default_rng(3)
+    for _ in range(2000):
+        n = int(rng.integers(0, 250))
+        share = float(rng.choice([0.05, 0.07, 0.5, 0.99, rng.uniform(0.01, 0.99)]))
+        flagged = rng.random(n) < rng.random()
+        expected = _route_month_row_by_row(flagged, share)
+        assert (routing._route_month(flagged, share) == expected).all()
+
+
+@pytest.mark.parametrize("zone", [None, "Europe/Berlin"])
+def test_monthly_threshold_is_fixed_on_each_clock_month(zone):
+    frame = parts((120, 90, 150))
+    times = frame["cast_at"].dt.tz_localize(zone) if zone else frame["cast_at"]
+    scores = pd.Series(np.random.default_rng(4).random(len(frame)), index=frame.index)
+    scores.iloc[::17] = np.nan
+    flags = routing.flags_with_monthly_threshold(scores, times, 0.05)
+    months = routing.month_labels(times)
+    expected = pd.Series(False, index=frame.index, name="flagged")
+    for previous, month in [("2025-01", "2025-02"), ("2025-02", "2025-03")]:
+        threshold = routing.threshold_for_share(scores[months == previous], 0.05)
+        expected[months == month] = scores[months == month] >= threshold
+    pd.testing.assert_series_equal(flags, expected)
+    missing = times.copy()
+    missing.iloc[5] = pd.NaT
+    with pytest.raises(ValueError, match="needs a time"):
+        routing.flags_with_monthly_threshold(scores, missing, 0.05)

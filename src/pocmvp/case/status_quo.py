@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from pocmvp.case.factory import month_of
 from pocmvp.toolkit import routing
 
 
@@ -50,19 +50,29 @@ def monthly_outcome(
     """
     if not tested.index.equals(shift_log.index):
         raise ValueError("tested must be indexed like the shift log, one value per part")
-    defect = shift_log["defect"].astype(bool)
-    frame = pd.DataFrame(
+    defect = shift_log["defect"].to_numpy(dtype=bool)
+    tested = tested.to_numpy(dtype=bool)
+    # Counted on each row's position among the months (in order; a part with no time is in
+    # none): the sums of grouping a frame by a month label a row, without writing the labels
+    # or grouping (this runs for every option on every month range the workbook routes).
+    position, months = routing.month_positions(shift_log["cast_at"])
+    counted = position >= 0
+
+    def per_month(rows: np.ndarray) -> np.ndarray:
+        return np.bincount(position[rows & counted], minlength=len(months)).astype("int64")
+
+    everything = np.ones(len(defect), dtype=bool)
+    table = pd.DataFrame(
         {
-            "month": month_of(shift_log),
-            "parts": 1,
-            "defects": defect,
-            "tested": tested.astype(bool),
-            "caught": defect & tested,
-            "false_alarms": ~defect & tested,
-            "shipped_defects": defect & ~tested,
-        }
+            "parts": per_month(everything),
+            "defects": per_month(defect),
+            "tested": per_month(tested),
+            "caught": per_month(defect & tested),
+            "false_alarms": per_month(~defect & tested),
+            "shipped_defects": per_month(defect & ~tested),
+        },
+        index=months.rename("month"),
     )
-    table = frame.groupby("month").sum(numeric_only=True).astype("int64")
     table["defect_rate"] = table["defects"] / table["parts"]
     table["catch_rate"] = table["caught"] / table["defects"].where(table["defects"] > 0)
     table["cost_of_shipped_defects"] = table["shipped_defects"] * economics.cost_per_shipped_defect

@@ -34,13 +34,39 @@ _EPSILON = 1e-9  # 0.05 * 60 is 3.0000000000000004 in floating point; floor must
 def month_labels(times: pd.Series) -> pd.Series:
     """Each timestamp's month as ``YYYY-MM`` (missing where the time is), as
     ``times.dt.strftime("%Y-%m")`` gives it. Each distinct month is written once and the
-    labels spread to the rows: formatting every timestamp took a tenth of a chapter's run."""
-    if times.dt.tz is not None:  # the clock's month, as strftime reads it
-        times = times.dt.tz_localize(None)
-    distinct, position = np.unique(times.to_numpy().astype("datetime64[M]"), return_inverse=True)
-    labels = np.datetime_as_string(distinct, unit="M").astype(object)
-    labels[np.isnat(distinct)] = None
-    return pd.Series(labels[position], index=times.index, name=times.name, dtype="str")
+    labels spread to the rows: formatting every timestamp took a tenth of a chapter's run,
+    and so did making a text column of one label a row (the distinct labels are taken)."""
+    position, months = month_positions(times)
+    spread = months.array.take(position, allow_fill=True)
+    return pd.Series(spread, index=times.index, name=times.name)
+
+
+def month_positions(times: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """The distinct months of ``times`` as labels (``YYYY-MM``, in order), and each row's
+    position among them (-1 where the time is missing): what :func:`month_labels` spreads,
+    and what a table counted month by month is counted on, with no label a row."""
+    distinct, position = _distinct_months(_month_codes(times))
+    missing = np.isnat(distinct.view("datetime64[M]"))
+    if missing.any():  # missing times share the smallest number: first, and only there
+        distinct, position = distinct[1:], position - 1
+    labels = np.datetime_as_string(distinct.view("datetime64[M]"), unit="M").astype(object)
+    return position, pd.Index(labels, dtype="str")
+
+
+def _distinct_months(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(codes, return_inverse=True)`` for month numbers: the months of a table
+    span a few years, so marking the months seen on that span is quicker than sorting every
+    row (a missing month, or a span of more than a thousand years, sorts)."""
+    if len(codes) == 0 or np.isnat(codes.view("datetime64[M]")).any():
+        return np.unique(codes, return_inverse=True)
+    low, high = int(codes.min()), int(codes.max())
+    if high - low >= 12_000:
+        return np.unique(codes, return_inverse=True)
+    seen = np.zeros(high - low + 1, dtype=bool)
+    offsets = codes - low
+    seen[offsets] = True
+    rank = np.cumsum(seen) - 1
+    return np.flatnonzero(seen) + low, rank[offsets]
 
 
 def monthly_capacity(n_rows: int, capacity_share: float) -> int:
@@ -95,7 +121,7 @@ def route(
     if not flagged.index.equals(table.index):
         raise ValueError("flagged must be indexed like the table, one value per row")
     order = np.argsort(table[time].to_numpy(), kind="stable")
-    months = month_labels(table[time]).to_numpy()[order]
+    months = _month_codes(table[time])[order]
     wanted = flagged.fillna(False).to_numpy(dtype=bool)[order]
     tested = np.zeros(len(table), dtype=bool)
     starts = np.flatnonzero(np.r_[True, months[1:] != months[:-1]])
@@ -107,17 +133,32 @@ def route(
     return pd.Series(result, index=table.index, name="tested")
 
 
+def _month_codes(times: pd.Series) -> np.ndarray:
+    """Each timestamp's month as a number (months since 1970; missing times share one),
+    ordered as the labels are: what :func:`route` splits the months on, without writing a
+    label."""
+    if times.dt.tz is not None:  # the clock's month, as strftime reads it
+        times = times.dt.tz_localize(None)
+    return times.to_numpy().astype("datetime64[M]").view(np.int64)
+
+
 def _route_month(flagged: np.ndarray, capacity_share: float) -> np.ndarray:
+    """One month of the policy, row by row in time order, computed at once.
+
+    Row by row, the tests used after row i are ``used[i] = min(capacity, max(used[i-1] +
+    flagged[i], pace[i]))``: a flagged row takes a slot while the capacity lasts, and an
+    unflagged one only when the test is behind its pace (the pace climbs by at most one a
+    row, so it is then exactly one behind). Without the cap, unrolling the recurrence gives
+    ``flags so far + the running maximum of (pace - flags so far)``; the cap only stops the
+    count once it is reached (the pace never exceeds it). A row is tested where the count
+    grows. Integers throughout: the same rows as the loop, which a test keeps beside it."""
     n = len(flagged)
     capacity = monthly_capacity(n, capacity_share)
     pace = np.floor(capacity_share * np.arange(1, n + 1) + _EPSILON).astype(np.int64)
-    tested = np.zeros(n, dtype=bool)
-    used = 0
-    for i in range(n):
-        if used < capacity and (flagged[i] or used < pace[i]):
-            tested[i] = True
-            used += 1
-    return tested
+    flags_so_far = np.cumsum(flagged, dtype=np.int64)
+    behind = np.maximum.accumulate(np.maximum(pace - flags_so_far, 0))
+    used = np.minimum(flags_so_far + behind, capacity)
+    return np.diff(used, prepend=0) > 0
 
 
 def flags_with_monthly_threshold(
@@ -130,11 +171,16 @@ def flags_with_monthly_threshold(
     them is fixed then and held for the whole month. The first month, with no month before
     it, flags nothing. ``scores`` and ``times`` share an index.
     """
-    months = month_labels(times)
-    ordered = sorted(months.unique())
-    flagged = pd.Series(False, index=scores.index, name="flagged")
+    codes = _month_codes(times)
+    if np.isnat(codes.view("datetime64[M]")).any():
+        raise ValueError("every row needs a time to fix its month's threshold")
+    # Month numbers order as their labels do; one comparison of numbers a month, not of
+    # labels, and the flags computed on the values, not on a Series a month.
+    values = np.asarray(scores.astype(float), dtype=float)
+    flagged = np.zeros(len(values), dtype=bool)
+    ordered = np.unique(codes)
     for previous, month in zip(ordered[:-1], ordered[1:], strict=True):
-        threshold = threshold_for_share(scores[months == previous], capacity_share)
-        now = months == month
-        flagged[now] = flags_from_scores(scores[now], threshold)
-    return flagged
+        threshold = threshold_for_share(values[codes == previous], capacity_share)
+        now = codes == month
+        flagged[now] = values[now] >= threshold
+    return pd.Series(flagged, index=scores.index, name="flagged")

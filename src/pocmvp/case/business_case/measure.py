@@ -185,11 +185,14 @@ def _measure(
     models: dict[str, Scorer],
     label: str,
     economics: PlantEconomics,
+    scores: dict[str, pd.Series] | None = None,
 ) -> Measurement:
     window = window_of(plant.shift_log, months)
     flags = {RULE: found.flag(window)}
+    scores = scores or {}
     for deliverable, model in models.items():
-        flags[deliverable] = poc.decision_flags(window, model.risk(window, plant.mes), economics)
+        risk = scores[deliverable] if deliverable in scores else model.risk(window, plant.mes)
+        flags[deliverable] = poc.decision_flags(window, risk, economics)
     parts = factory.in_months(window, months)
     # The parts each option sends to the X-ray, routed the one way, for the figures by day.
     tested = {baselines.TODAY_NAME: poc.routed(parts, None, economics)}
@@ -272,9 +275,14 @@ def looking_back(
     seed: int = factory.DEFAULT_SEED,
     economics: PlantEconomics = ECONOMICS,
     shift_log_model: Scorer | None = None,
+    scores: dict[str, pd.Series] | None = None,
 ) -> Measurement:
     """What each deliverable saved on the months after the decision (the held-out months):
-    the rule in force (``found``, chapter 4's), models trained on the whole history."""
+    the rule in force (``found``, chapter 4's), models trained on the whole history.
+
+    ``scores`` maps a model's deliverable to the risk it already gave the held-out months and
+    the month before them (:func:`window_of`, chapter 2's routing window), if the caller has
+    it: that model is then not scored again."""
     if shift_log_model is None:
         shift_log_model = build_shift_log_model(plant, factory.TRAIN_MONTHS, seed)
     return _measure(
@@ -284,6 +292,7 @@ def looking_back(
         {SHIFT_LOG_MODEL: shift_log_model, POC_MODEL: poc_model},
         LOOKING_BACK,
         economics,
+        scores,
     )
 
 

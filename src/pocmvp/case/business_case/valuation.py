@@ -45,7 +45,19 @@ def monthly_value(plan: Plan, horizon: int = HORIZON_MONTHS) -> pd.Series:
     (every step before it shipped). Once live, it adds what it saves beyond the best step
     before it, and costs its running cost, both weighted by the chance it shipped.
     """
-    month = np.arange(1, horizon + 1, dtype=float)
+    month = _months(horizon)
+    return pd.Series(
+        _monthly_values(plan, horizon),
+        index=pd.Index(month.astype(int), name="month"),
+        name=plan.name,
+    )
+
+
+def _monthly_values(plan: Plan, horizon: int) -> np.ndarray:
+    """:func:`monthly_value`'s figures, without the Series: :func:`value_at` needs only their
+    sum, and the plans are valued thousands of times (every grid point, every bootstrap
+    draw, every step weighed)."""
+    month = _months(horizon)
     value = np.zeros(horizon)
     chance_attempted, best_saving = 1.0, 0.0
     for step, start in zip(plan.steps, plan.starts(), strict=True):
@@ -56,7 +68,19 @@ def monthly_value(plan: Plan, horizon: int = HORIZON_MONTHS) -> pd.Series:
         value += chance_live * live * (gain - step.running_cost_per_month)
         best_saving = max(best_saving, step.monthly_saving)
         chance_attempted = chance_live
-    return pd.Series(value, index=pd.Index(month.astype(int), name="month"), name=plan.name)
+    return value
+
+
+_MONTHS: dict[int, np.ndarray] = {}
+
+
+def _months(horizon: int) -> np.ndarray:
+    """Months 1..horizon as floats, made once per horizon (read-only: shared by every call)."""
+    if horizon not in _MONTHS:
+        month = np.arange(1, horizon + 1, dtype=float)
+        month.flags.writeable = False
+        _MONTHS[horizon] = month
+    return _MONTHS[horizon]
 
 
 def _spend_share(month: np.ndarray, start: float, step: Step) -> np.ndarray:
@@ -74,8 +98,9 @@ def cumulative_value(plan: Plan, horizon: int = HORIZON_MONTHS) -> pd.Series:
 
 
 def value_at(plan: Plan, horizon: int = HORIZON_MONTHS) -> float:
-    """Expected cumulative net value at the end of month ``horizon``."""
-    return float(monthly_value(plan, horizon).sum())
+    """Expected cumulative net value at the end of month ``horizon``: the sum of
+    :func:`monthly_value`, as the Series sums it (a missing month counts as zero)."""
+    return float(np.nansum(_monthly_values(plan, horizon)))
 
 
 def break_even_month(plan: Plan, horizon: int = BREAK_EVEN_SEARCH_MONTHS) -> int | None:
@@ -147,15 +172,16 @@ def mvp_then_model(
     """
     taken = [scaled_costs(mvp_step(savings[RULE]), cost_scale)]
     skipped, built = [], set()
+    before = value_at(Plan(MVP_THEN_MODEL, tuple(taken)), horizon)
     for declared in steps:
         step = scaled_costs(
             model_step(declared, savings[declared.delivers], built), cost_scale * model_cost_scale
         )
-        before = value_at(Plan(MVP_THEN_MODEL, tuple(taken)), horizon)
         after = value_at(Plan(MVP_THEN_MODEL, (*taken, step)), horizon)
-        if after > before:
+        if after > before:  # the plan with the step is the next step's "before"
             taken.append(step)
             built |= set(step.systems_changed)
+            before = after
         else:
             skipped.append(Skipped(step, after - before))
     return Plan(MVP_THEN_MODEL, tuple(taken), tuple(skipped))

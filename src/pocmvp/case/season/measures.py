@@ -34,7 +34,7 @@ SIZES = (3, 6, 15)
 
 def fires_per_week_end(run: Run) -> float:
     """The expected fire rate once the season's durable fixes are in (one-offs stay)."""
-    fixed = set(run.shipped.loc[run.shipped["kind"] == FIX, "name"])
+    fixed = {name for kind, name in _shipped(run) if kind == FIX}
     season = run.season
     left = ONE_OFF_SHARE + sum(
         c.share * ((1 - season.fix_effect) if c.name in fixed else 1.0) for c in CAUSES
@@ -43,52 +43,67 @@ def fires_per_week_end(run: Run) -> float:
     return season.fires_per_week * left / total
 
 
+def _shipped(run: Run) -> list[tuple[str, str]]:
+    """(kind, name) of each thing the run shipped, in order."""
+    return list(zip(run.shipped["kind"].tolist(), run.shipped["name"].tolist(), strict=True))
+
+
 def summarise(run: Run) -> dict:
-    """One run's season in the figures the chapter compares."""
+    """One run's season in the figures the chapter compares.
+
+    Counted on the tables' arrays (a run is summarised for several tables, and a pandas
+    operation on these small tables costs more than the figure it gives); the medians and
+    sums are pandas' own, on the same values."""
     fires, questions, weeks = run.fires, run.questions, run.person_weeks
-    started = fires[fires["started"]]
-    out = started["out_after_h"]
+    started = fires["started"].to_numpy(dtype=bool)
+    out = fires["out_after_h"][started]
     half = run.season.weeks // 2
-    loaded = weeks["interruptions"] > run.season.interruptions_over
-    on_call = weeks["role"] == staff.RAPID
+    interruptions = weeks["interruptions"].to_numpy()
+    loaded = interruptions > run.season.interruptions_over
+    on_call = (weeks["role"] == staff.RAPID).to_numpy(dtype=bool)
+    enjoys_interrupts = weeks["enjoys_interrupts"].to_numpy(dtype=bool)
     unenjoyed = [
         not staff.enjoys(staff.Person(0, bool(e)), i, lt)
         for e, i, lt in zip(
-            weeks["enjoys_interrupts"],
-            weeks["interrupt_hours"],
-            weeks["long_term_hours"],
+            enjoys_interrupts.tolist(),
+            weeks["interrupt_hours"].tolist(),
+            weeks["long_term_hours"].tolist(),
             strict=True,
         )
     ]
-    shipped = run.shipped["kind"]
-    fixes = run.shipped.loc[shipped == FIX, "name"]
-    routine = questions["routine"]
+    shipped = _shipped(run)
+    fixes = [name for kind, name in shipped if kind == FIX]
+    recurring = fires["recurring"].to_numpy(dtype=bool) & started
+    second_half = fires["week"].to_numpy() >= half
+    routine = questions["routine"].to_numpy(dtype=bool)
+    question_hours = questions["hours"].to_numpy(dtype=float)
+    person = weeks["person"].to_numpy()
     return {
         "fire_requests": len(fires),
-        "fires_prevented": int((~fires["started"]).sum()),
-        "fires": len(started),
+        "fires_prevented": int((~started).sum()),
+        "fires": int(started.sum()),
         "questions": len(questions),
         "fire_response_median_h": float(out.median()) if len(out) else np.nan,
         "fire_response_p90_h": float(out.quantile(0.9)) if len(out) else np.nan,
         "long_term_hours": run.long_term_hours,
         # A durable fix removes a recurring cause; one aimed at a one-off removes nothing.
-        "fixes_shipped": int((fixes != ONE_OFF).sum()),
-        "fixes_on_one_offs": int((fixes == ONE_OFF).sum()),
-        "tools_shipped": int((shipped == TOOL).sum()),
+        "fixes_shipped": sum(name != ONE_OFF for name in fixes),
+        "fixes_on_one_offs": sum(name == ONE_OFF for name in fixes),
+        "tools_shipped": sum(kind == TOOL for kind, _ in shipped),
         "switching_hours": run.switching_hours,
         "fires_per_week_start": run.season.fires_per_week,
         "fires_per_week_end": fires_per_week_end(run),
-        "recurring_fires": int(started["recurring"].sum()),
-        "recurring_fires_second_half": int(started.loc[started["week"] >= half, "recurring"].sum()),
+        "recurring_fires": int(recurring.sum()),
+        "recurring_fires_second_half": int((recurring & second_half).sum()),
         "loaded_person_weeks": int(loaded.sum()),
         "loaded_share": float(loaded.mean()),
         "unenjoyed_share": float(np.mean(unenjoyed)),
-        "reluctant_on_call_weeks": int((on_call & ~weeks["enjoys_interrupts"]).sum()),
-        "most_on_call_weeks": int(on_call.groupby(weeks["person"]).sum().max()),
-        "fire_hours": float(fires["hours"].sum()),
-        "routine_hours": float(questions.loc[routine, "hours"].sum()),
-        "other_question_hours": float(questions.loc[~routine, "hours"].sum()),
-        "answered_by_water_line": int(questions["by_water_line"].sum()),
+        "reluctant_on_call_weeks": int((on_call & ~enjoys_interrupts).sum()),
+        "most_on_call_weeks": int(np.bincount(person[on_call], minlength=person.max() + 1).max()),
+        "fire_hours": float(np.nansum(fires["hours"].to_numpy(dtype=float))),
+        "routine_hours": float(np.nansum(question_hours[routine])),
+        "other_question_hours": float(np.nansum(question_hours[~routine])),
+        "answered_by_water_line": int(questions["by_water_line"].to_numpy(dtype=bool).sum()),
     }
 
 

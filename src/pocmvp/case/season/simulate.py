@@ -59,7 +59,7 @@ class Run:
         return self.fires.loc[self.fires["started"], "arrived_h"].to_numpy()
 
 
-@dataclass
+@dataclass(slots=True)  # slots: the loop reads and writes these fields on every event
 class _Person:
     person: staff.Person
     role: str = ""
@@ -146,9 +146,13 @@ def simulate(
             return False
         return not on_call or (two_hats and person.item[0] == FIX)
 
+    fire_queue, question_queue = team.fire_queue, team.question_queue
+
     def next_task(index: int, now: float) -> float | None:
         person = persons[index]
-        week = min(int(now // per_week), last_week)
+        week = int(now // per_week)
+        if week > last_week:
+            week = last_week
         role = roles[week][index]
         if role != person.role:  # a new seat: put the old item back for someone else
             if person.item is not None:
@@ -156,10 +160,10 @@ def simulate(
                 person.item = None
             person.role = role
         on_call = role == staff.RAPID
-        takes_requests = role in (staff.ANYTHING, staff.RAPID)
+        takes_requests = on_call or role == staff.ANYTHING
         row = stats[index][week]
-        if takes_requests and team.fire_queue:
-            fire = team.fire_queue.popleft()
+        if takes_requests and fire_queue:
+            fire = fire_queue.popleft()
             row[2] += interrupts_long_term(person, on_call)
             cause = causes[fire]
             effort = fire_efforts[fire] * team.fire_multiplier(cause)
@@ -170,8 +174,8 @@ def simulate(
             team.latest_causes.append(cause)
             row[0] += cost
             return now + cost
-        if takes_requests and team.question_queue and person.question_left <= 0:
-            question = team.question_queue.popleft()
+        if takes_requests and question_queue and person.question_left <= 0:
+            question = question_queue.popleft()
             row[2] += interrupts_long_term(person, on_call)
             kind = question_kinds[question]
             effort = question_efforts[question] * team.question_cut[kind]
@@ -194,24 +198,27 @@ def simulate(
             return None
         return long_term_block(person, now, row, on_call)
 
+    left = team.left
+
     def long_term_block(person: _Person, now: float, row: list, on_call: bool):
-        if person.item is None:
-            person.item = pick_item(person.role)
-            if person.item is None:
+        item = person.item
+        if item is None:
+            item = person.item = pick_item(person.role)
+            if item is None:
                 return None
-            team.claimed.add(person.item)
-        kind, target = person.item
-        if person.item not in team.left:
+            team.claimed.add(item)
+        kind, target = item
+        if item not in left:
             if kind == FIX:
                 size = CAUSES[target].fix_size if target < len(CAUSES) else 1.0
-                team.left[person.item] = season.fix_hours * size
+                left[item] = season.fix_hours * size
             else:
                 size = AUTOMATIONS[target].size if kind == TOOL else 1.0
-                team.left[person.item] = season.tool_hours * size
+                left[item] = season.tool_hours * size
         share = team.fix_cut if kind == FIX else 1.0
         switching = switch(person, kind, shallow=on_call)
         block = min(focus_block, season_hours - now - switching)
-        work = max(0.0, min(block, team.left[person.item] * share))
+        work = max(0.0, min(block, left[item] * share))
         if on_call:  # a chore: put down the moment a request arrives (see settle)
             person.chore = (now, switching, work, share, row)
             return now + switching + work
@@ -220,15 +227,16 @@ def simulate(
 
     def do_work(person: _Person, end: float, work: float, share: float, row, switching):
         """Book ``work`` hours on the person's item; ship it at ``end`` if it is done."""
-        kind, target = person.item
-        team.left[person.item] -= work / share
+        item = person.item
+        kind, target = item
+        left[item] -= work / share
         team.long_term_hours += work
         if kind == FIX:
             team.fix_hours_logged += work
         row[1] += work + switching
-        if team.left[person.item] <= 1e-9:
+        if left[item] <= 1e-9:
             team.ship(kind, target, end)
-            team.claimed.discard(person.item)
+            team.claimed.discard(item)
             person.item, person.last_kind = None, None  # a natural break
 
     def settle(person: _Person, now: float) -> None:
@@ -256,21 +264,22 @@ def simulate(
         team.projects += 1
         return PROJECT, team.projects
 
+    pop, push_event = heapq.heappop, heapq.heappush
     while events:
-        now, order_of, kind, payload = heapq.heappop(events)
+        now, order_of, kind, payload = pop(events)
         if kind == FIRE:
             cause = causes[payload]
             if cause in team.fixed and marks[payload] < season.fix_effect:
                 pass  # prevented: a durable fix removed it
             else:
                 started[payload] = True
-                team.fire_queue.append(payload)
+                fire_queue.append(payload)
         elif kind == QUESTION:
             answerable = routine[question_kinds[payload]]
             if water_line and answerable and question_marks[payload] < season.water_line_share:
                 by_sheet[payload] = True
             else:
-                team.question_queue.append(payload)
+                question_queue.append(payload)
         elif order_of != persons[payload].pending:
             continue  # a chore cut short: this event is no longer the person's
         else:
@@ -282,12 +291,16 @@ def simulate(
             busy_until = next_task(index, now)
             if busy_until is None:
                 still_idle.append(index)
-            else:
-                push(busy_until, "free", index)
+            else:  # push(busy_until, "free", index), inlined: the loop's busiest line
+                push_event(events, (busy_until, order, "free", index))
+                persons[index].pending = order
+                order += 1
         idle = still_idle
+        if not (fire_queue or question_queue):
+            continue
         # Nobody free took the new request: whoever on call is doing a chore drops it.
-        for index, person in enumerate(persons if team.fire_queue or team.question_queue else ()):
-            if not (team.fire_queue or team.question_queue):
+        for index, person in enumerate(persons):
+            if not (fire_queue or question_queue):
                 break
             if person.chore is not None:
                 settle(person, now)

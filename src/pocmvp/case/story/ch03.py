@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pocmvp.case import baselines, bill, business_case, poc
-from pocmvp.case.story.ch02 import trained_poc
+from pocmvp.case.story.ch02 import risks, trained_poc
 from pocmvp.case.story.claims import Band, Claim, Story
 
 
 def poc_promise(story: Story) -> poc.Promise:
+    """The POC's promise on the held-out months, from chapter 2's risks on its routing window
+    (the POC's scores there, computed once for both chapters)."""
+
     def make():
         window = baselines.routing_window(story.shift_log)
-        risk = trained_poc(story).risk(window, story.plant.mes)
+        risk = risks(story)[baselines.POC_NAME]
         return poc.promise(story.shift_log, poc.decision_flags(window, risk))
 
     return story.shared("poc_promise", make)

@@ -17,7 +17,7 @@ deviations of it.
 from __future__ import annotations
 
 from pocmvp.case import baselines, business_case, iteration, recorded, report
-from pocmvp.case.story.ch02 import NOISE_WIDTH, fitted_baselines, trained_poc
+from pocmvp.case.story.ch02 import NOISE_WIDTH, fitted_baselines, risks, trained_poc
 from pocmvp.case.story.ch04 import mvp_rule
 from pocmvp.case.story.claims import Band, Claim, Story
 
@@ -31,7 +31,10 @@ def at_decision(story: Story) -> business_case.Measurement:
 
 
 def looking_back(story: Story) -> business_case.Measurement:
-    """What each saved on September to November: final on the model step's date."""
+    """What each saved on September to November: final on the model step's date. Chapter 2's
+    risks on the same months (and the month before) are its models' scores: not scored
+    again."""
+    shift_log_baseline = baselines.label(baselines.TUNED, baselines.SHIFT_LOG)
     return story.shared(
         "ch05 looking back",
         lambda: business_case.looking_back(
@@ -40,9 +43,11 @@ def looking_back(story: Story) -> business_case.Measurement:
             mvp_rule(story),
             seed=story.seed,
             # Chapter 2's tuned shift-log baseline: trained on the same history months.
-            shift_log_model=fitted_baselines(story)[
-                baselines.label(baselines.TUNED, baselines.SHIFT_LOG)
-            ],
+            shift_log_model=fitted_baselines(story)[shift_log_baseline],
+            scores={
+                business_case.SHIFT_LOG_MODEL: risks(story)[shift_log_baseline],
+                business_case.POC_MODEL: risks(story)[baselines.POC_NAME],
+            },
         ),
     )
 
