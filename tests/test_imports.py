@@ -108,3 +108,35 @@ def test_what_fits_no_model_imports_no_sklearn(tmp_path):
     assert found["rule"] == [], "pocmvp rule imports scikit-learn"
     assert (tmp_path / "rule" / "rule.json").exists()
     assert found["probe"] == sorted(HEAVY), "the probe sees sklearn where a model is fitted"
+
+
+# What a notebook, a report or a kernel needs, and `pocmvp rule` never uses.
+NOT_FOR_RULE = ("matplotlib", "nbformat", "nbclient", "papermill", "jinja2", "IPython", *HEAVY)
+
+
+def test_pocmvp_rule_starts_without_what_it_never_uses():
+    """A ``pocmvp rule`` process imports the command line and the toolkit's rule modules
+    only: no plotting, notebook or model library (each costs a quarter of a second or
+    more), and of the case only the two modules that declare its commands' options."""
+    code = (
+        "import contextlib, io, sys\n"
+        "from pocmvp import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    cli.main(['rule', '--help'])\n"
+        "from pocmvp.toolkit import held_out, make_rule\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules}))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('pocmvp.case')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    top, case = (ast.literal_eval(line) for line in done.stdout.splitlines())
+    assert "pandas" in top and "xlsxwriter" in top, "the check sees the rule's own imports"
+    assert [m for m in NOT_FOR_RULE if m in top] == []
+    assert case == ["pocmvp.case", "pocmvp.case.report_command", "pocmvp.case.send_due_command"]

@@ -104,3 +104,15 @@ def test_read_table_reads_csv_parquet_xlsx_and_names_a_bad_file(tmp_path):
     with pytest.raises(TableError, match="expected a .csv"):
         (tmp_path / "t.json").write_text("{}")
         schema.read_table(tmp_path / "t.json")
+
+
+@pytest.mark.parametrize("words", [0, 5_000, 5_001, 20_000, 100_000])
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_mostly_numbers_is_decided_as_on_the_whole_column(words, where):
+    """numeric_columns reads a text column in chunks and stops once the share of numbers
+    cannot be reached: the same answer as reading every value, at the edge too."""
+    text = ["x1"] * words + [str(i / 7) for i in range(100_000 - words)]
+    column = pd.Series(text if where == "first" else text[::-1], dtype=object)
+    whole = schema.numbers(column)[0].notna().mean() >= schema.MOSTLY_NUMBERS
+    assert (schema.numeric_columns(pd.DataFrame({"c": column})) == ["c"]) == whole
+    assert whole == (words <= 5_000)

@@ -138,14 +138,20 @@ class Window:
 
 
 def workbook_window(
-    frame: pd.DataFrame, decisions: pd.Series, limit: int | None, time: str | None
+    frame: pd.DataFrame,
+    decisions: pd.Series,
+    limit: int | None,
+    time: str | None,
+    times: pd.Series | None = None,
 ) -> Window | None:
     """The ``limit`` rows the workbook holds: the latest by ``time`` (unreadable times count
-    as earliest), else the last of the table. None when every row fits."""
+    as earliest), else the last of the table. None when every row fits. ``times``: the
+    ``time`` column already read (:func:`parse_time`), if the caller has it."""
     if limit is None or len(frame) <= limit:
         return None
     if time is not None:
-        order = np.argsort(parse_time(frame[time]).to_numpy(), kind="stable")
+        times = parse_time(frame[time]) if times is None else times
+        order = np.argsort(times.to_numpy(), kind="stable")
         how = f"the latest by {time!r}"
     else:
         order = np.arange(len(frame))
@@ -234,6 +240,7 @@ def make_rule(
     for column in schema.candidates:
         search[column] = numbers(frame[column])[0]
     usable = pd.Series(True, index=frame.index)
+    times = None  # the time column read once, for the search, the later months and the window
     if schema.id is not None:
         row_ids = frame[schema.id]
         usable &= row_ids.notna() & ~row_ids.duplicated(keep=False)
@@ -293,14 +300,14 @@ def make_rule(
         history_rows=len(history),
         leaks=found_leaks,
         left_out=left_out,
-        later=_later(frame, time, history_until, accepted, flagged, truth),
+        later=_later(times, history_until, accepted, flagged, truth),
         decisions=decisions,
         ids=ids,
         empty=empty,
         notes=read.notes,
         capacity_use=use,
         filled=filled,
-        window=workbook_window(frame, decision, workbook_rows, time),
+        window=workbook_window(frame, decision, workbook_rows, time, times),
     )
     _write(made, read, data, capacity, history_until)
     return made
@@ -320,10 +327,10 @@ def _capacity_use(history, target, capacity, columns, time, found, fill):
         return None, None
 
 
-def _later(frame, time, until, accepted, flagged, truth) -> tuple[int, int, int, int] | None:
+def _later(times, until, accepted, flagged, truth) -> tuple[int, int, int, int] | None:
     if until is None:
         return None
-    after = (routing.month_labels(parse_time(frame[time])) > until) & accepted
+    after = (routing.month_labels(times) > until) & accepted
     return (
         int(after.sum()),
         int((flagged & after).sum()),

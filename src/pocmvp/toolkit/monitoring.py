@@ -81,7 +81,12 @@ def catch_rate_by_period(
     without rows (zero rows, catch rate NaN: a pause is not a drop).
     ``period_end`` is the first day after the period.
     """
-    frame = _validated(table, flags, time, target)
+    return _by_period(_validated(table, flags, time, target), window)
+
+
+def _by_period(frame: pd.DataFrame, window: str) -> pd.DataFrame:
+    """:func:`catch_rate_by_period` of a frame :func:`_validated` already (adds columns to
+    it)."""
     frame["start"] = period_start(frame["time"], window)
     frame["caught"] = frame["positive"] & frame["flagged"]
     frame["false_alarms"] = ~frame["positive"] & frame["flagged"]
@@ -171,8 +176,8 @@ def check_periods(
     if not 0 < min_share_in <= 1:
         raise ValueError(f"min_share_in must be in (0, 1], got {min_share_in}")
     frame = _validated(table, tested, time, target)
-    table = catch_rate_by_period(table, tested, window, time=time, target=target)
     days = _by_day(frame, returns)
+    table = _by_period(frame, window)  # after _by_day, which reads the frame as validated
     # Which days each pooled period covers: the last `lookback` periods up to it.
     starts = table["period_start"].to_numpy()
     pooled_start = starts[np.maximum(np.arange(len(starts)) - lookback + 1, 0)]
@@ -279,9 +284,16 @@ def _known_by(
         share = share.astype(float)
     else:
         share = np.zeros((len(row_days), len(dates)))
-        for lag, weight in zip(returns.delay.days, returns.delay.shares, strict=True):
-            known = returns.booking.known_from(row_days + pd.Timedelta(days=lag))
-            share += weight * (known.to_numpy()[:, None] <= dates.to_numpy()[None, :])
+        # The morning each lag's arrivals are known, row by lag: one call for all the lags
+        # (a booking books day by day), then added up lag by lag as before.
+        lags = list(returns.delay.days)
+        known = np.empty((0, len(row_days)))
+        if lags:
+            arrived = [row_days + pd.Timedelta(days=lag) for lag in lags]
+            known = returns.booking.known_from(arrived[0].append(arrived[1:])).to_numpy()
+            known = known.reshape(len(lags), len(row_days))
+        for known_then, weight in zip(known, returns.delay.shares, strict=True):
+            share += weight * (known_then[:, None] <= dates.to_numpy()[None, :])
     shipped = days.attrs["shipped"]
     row = row_days.get_indexer(shipped["day"])
     column = np.searchsorted(dates.to_numpy(), shipped["known_from"].to_numpy(), side="left")
