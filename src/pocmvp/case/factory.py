@@ -166,6 +166,7 @@ def _production(
     melt_logged = np.where(rng.random(n) < 0.025, np.nan, melt_reading.round(1))
     scrap_logged = np.where(rng.random(n) < 0.06, np.nan, scrap.round(1))
     lot_number = _alloy_lots(supplier, year)
+    mould_ids = np.array([f"M{i + 1:02d}" for i in range(mould_index.max() + 1)], dtype=object)
 
     shift_log = pd.DataFrame(
         {
@@ -173,7 +174,7 @@ def _production(
             "cast_at": cast_at,
             "cell": np.array(CELLS, dtype=object)[cell_index],
             "shift": shift,
-            "mould_id": np.array([f"M{i + 1:02d}" for i in mould_index], dtype=object),
+            "mould_id": mould_ids[mould_index],
             "shots_since_maintenance": shots.astype("int64"),
             "supplier": np.asarray(supplier).astype(object),
             "alloy_lot": lot_number,
@@ -305,10 +306,13 @@ def _alloy_lots(supplier: np.ndarray, year: int = YEAR) -> np.ndarray:
     """Alloy lot ids: a new lot every few hundred parts, prefixed by the supplier's initial."""
     lot_size = 600
     lot = np.arange(len(supplier)) // lot_size
-    return np.array(
-        [f"{str(p)[0]}{year % 100:02d}-{i:04d}" for p, i in zip(supplier, lot, strict=True)],
-        dtype=object,
-    )
+    lots = len(supplier) // lot_size + 1
+    # Each (supplier, lot) id written once, then spread to its parts: a few hundred texts
+    # instead of one per part.
+    names, which = np.unique(np.asarray(supplier).astype(str), return_inverse=True)
+    pairs, position = np.unique(which * lots + lot, return_inverse=True)
+    ids = [f"{names[pair // lots][0]}{year % 100:02d}-{pair % lots:04d}" for pair in pairs]
+    return np.array(ids, dtype=object)[position]
 
 
 # The calendar every chapter uses: learn on the first eight months, judge on the next three,
