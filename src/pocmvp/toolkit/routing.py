@@ -103,7 +103,13 @@ def threshold_for_share(history_scores: pd.Series | np.ndarray, capacity_share: 
 
 def flags_from_scores(scores: pd.Series, threshold: float) -> pd.Series:
     """Rows whose score is at or above ``threshold`` (a missing score never flags)."""
-    return (scores.astype(float) >= threshold).fillna(False).astype(bool).rename("flagged")
+    flagged = _at_or_above(np.asarray(scores.astype(float), dtype=float), threshold)
+    return pd.Series(flagged, index=scores.index, name="flagged")
+
+
+def _at_or_above(values: np.ndarray, threshold: float) -> np.ndarray:
+    """:func:`flags_from_scores` on an array of floats (NaN, a missing score, never flags)."""
+    return values >= threshold
 
 
 def route(
@@ -182,5 +188,5 @@ def flags_with_monthly_threshold(
     for previous, month in zip(ordered[:-1], ordered[1:], strict=True):
         threshold = threshold_for_share(values[codes == previous], capacity_share)
         now = codes == month
-        flagged[now] = values[now] >= threshold
+        flagged[now] = _at_or_above(values[now], threshold)
     return pd.Series(flagged, index=scores.index, name="flagged")
