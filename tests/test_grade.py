@@ -78,10 +78,21 @@ def test_a_class_of_five_gets_the_right_table_and_report(tmp_path, capsys):
     output = tmp_path / "grades"
     code = cli.main(
         ["grade", str(handed_in), "--output", str(output), "--exercises", str(exercises)]
-        + ["--kernel", "python3", "--timeout", "60"]
+        + ["--kernel", "python3", "--timeout", "60", "--workers", "2"]
     )
     assert code == 0
     grades = pd.read_csv(output / "grades.csv", keep_default_na=False)
+    # Two at a time, the table of a one-after-another run: rows in submission order, then
+    # check order (compared on two of the five, so that the suite grades no second class).
+    names = sorted(f"{name}_T1_demo_exercises.ipynb" for name in SUBMISSIONS)
+    assert list(grades["submission"]) == [name for name in names for _ in range(2)]
+    assert list(grades["exercise"]) == ["T.1", "T.2"] * len(names)
+    subset = sorted(handed_in / f"{name}_T1_demo_exercises.ipynb" for name in ("wrong", "erroring"))
+    one_by_one = grade.grade(
+        subset, tmp_path / "one", exercises=exercises, timeout=60, kernel="python3", workers=1
+    )
+    same = grades[grades["submission"].isin([path.name for path in subset])]
+    pd.testing.assert_frame_equal(same.reset_index(drop=True), one_by_one.fillna(""))
     assert list(grades.columns) == grade.COLUMNS
     found = {
         (row.submission.split("_")[0], row.exercise): (row.status, row.misconception)
@@ -99,6 +110,21 @@ def test_a_class_of_five_gets_the_right_table_and_report(tmp_path, capsys):
 def test_no_notebook_is_a_usage_error(tmp_path, capsys):
     assert cli.main(["grade", str(tmp_path), "--output", str(tmp_path / "out")]) == 2
     assert "no .ipynb" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("workers", ["0", "-1", "two", "1.5", ""])
+def test_workers_must_be_a_positive_integer(tmp_path, capsys, workers):
+    handed_in = tmp_path / "handed_in"
+    handed_in.mkdir()
+    nbformat.write(SUBMISSIONS["blank"], handed_in / "blank_T1_demo_exercises.ipynb")
+    output = tmp_path / "out"
+    arguments = ["grade", str(handed_in), "--output", str(output), f"--workers={workers}"]
+    assert cli.main(arguments) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("pocmvp grade: --workers "), err
+    assert not output.exists()  # refused before any grading
+    with pytest.raises(ValueError, match="positive"):
+        grade.grade([], output, workers=0)
 
 
 def test_check_cells_and_their_matches():

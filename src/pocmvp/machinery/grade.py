@@ -15,12 +15,15 @@ For each learner's exercise notebook (a *submission*):
 ``grades.csv`` gets one row per submission and exercise (submission, exercise, tier,
 status, misconception) and ``report.html`` the class report: the share correct per
 exercise as a figure and a table, and the most common misconceptions. One notebook that
-fails or hangs never stops the others.
+fails or hangs never stops the others. Two submissions are graded at once by default (a
+kernel run spends about half its time waiting on the Jupyter protocol), each in its own
+process and scratch folder; the rows keep submission order.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import re
@@ -242,12 +245,14 @@ def submissions_in(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
+_OUTPUT_NAMES = ("POCMVP_OUTPUT_DIR", "POCMVP_FIGURES_DIR", "POCMVP_DOWNLOADS_DIR")
+
+
 @contextlib.contextmanager
 def _scratch_outputs(folder: Path) -> Iterator[None]:
     """Notebooks write their files, figures and downloads under ``folder``."""
-    names = ("POCMVP_OUTPUT_DIR", "POCMVP_FIGURES_DIR", "POCMVP_DOWNLOADS_DIR")
-    saved = {n: os.environ.get(n) for n in names}
-    for name in names:
+    saved = {n: os.environ.get(n) for n in _OUTPUT_NAMES}
+    for name in _OUTPUT_NAMES:
         os.environ[name] = str(folder / name.split("_")[1].lower())
     try:
         yield
@@ -265,6 +270,83 @@ def _failed(submission: Path) -> dict:
     }
 
 
+def _grade_safely(submission: Path, reference: Path, work: Path, settings: dict) -> list[dict]:
+    """:func:`grade_one`; a submission that breaks it gets one error row and a line on stderr."""
+    try:
+        return grade_one(submission, reference, work, settings)
+    except Exception as error:  # one broken notebook never stops the others
+        print(f"{submission.name}: {error}".splitlines()[0], file=sys.stderr)
+        return [_failed(submission)]
+
+
+def _grade_in_worker(
+    submission: Path, reference: Path, work: Path, settings: dict
+) -> tuple[list[dict], str]:
+    """:func:`_grade_safely` in a worker process: its rows and what it wrote on stderr,
+    which the parent writes in submission order (so the lines read as a sequential run's)."""
+    buffer = io.StringIO()
+    with contextlib.redirect_stderr(buffer):
+        rows = _grade_safely(submission, reference, work, settings)
+    return rows, buffer.getvalue()
+
+
+def _start_worker(environment: dict[str, str]) -> None:
+    """A worker process gets the scratch folders of :func:`_scratch_outputs` (a spawned
+    process copies the parent's environment anyway; this makes it explicit)."""
+    os.environ.update(environment)
+
+
+def default_workers() -> int:
+    """Submissions graded at once by default: two, or one on a one-core machine (each
+    kernel run waits on the Jupyter protocol half its time, so two keep two cores busy)."""
+    return min(2, os.cpu_count() or 1)
+
+
+def _no_reference(submission: Path) -> list[dict]:
+    print(f"{submission.name}: no exercise notebook matches it", file=sys.stderr)
+    return [_failed(submission)]
+
+
+def _graded(tasks: list[tuple], settings: dict, workers: int) -> Iterator[list[dict]]:
+    """Each task's rows, in task order. A task is ``(submission, reference, work)``, its
+    reference ``None`` when no exercise notebook matches it. With ``workers`` above 1 the
+    submissions run in that many spawned processes, their stderr lines written in order."""
+    graded = [index for index, task in enumerate(tasks) if task[1] is not None]
+    if workers <= 1 or len(graded) <= 1:
+        for submission, reference, work in tasks:
+            if reference is None:
+                yield _no_reference(submission)
+            else:
+                yield _grade_safely(submission, reference, work, settings)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    environment = {name: os.environ[name] for name in _OUTPUT_NAMES}
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(graded)),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(environment,),
+    ) as pool:
+        futures = {i: pool.submit(_grade_in_worker, *tasks[i], settings) for i in graded}
+        try:
+            for index, (submission, reference, _work) in enumerate(tasks):
+                if reference is None:
+                    yield _no_reference(submission)
+                    continue
+                try:
+                    rows, messages = futures[index].result()
+                except Exception as error:  # the worker process itself died
+                    line = f"{submission.name}: {type(error).__name__}: {error}"
+                    rows, messages = [_failed(submission)], line.splitlines()[0] + "\n"
+                sys.stderr.write(messages)
+                yield rows
+        except BaseException:  # Ctrl-C: grade no further submission
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
 def grade(
     submissions: Iterable[Path],
     output: Path,
@@ -273,9 +355,17 @@ def grade(
     timeout: int = 300,
     parameters: dict | None = None,
     kernel: str = notebooks.KERNEL_NAME,
+    workers: int | None = None,
 ) -> pd.DataFrame:
-    """Grade every submission; write ``grades.csv`` and ``report.html`` into ``output``."""
+    """Grade every submission; write ``grades.csv`` and ``report.html`` into ``output``.
+
+    Up to ``workers`` submissions are graded at once (default :func:`default_workers`;
+    1 grades them one after another in this process); the rows keep submission order.
+    """
     exercises = Path(exercises or notebooks.ROOT / "exercises")
+    workers = default_workers() if workers is None else workers
+    if workers < 1:
+        raise ValueError(f"workers must be a positive integer, not {workers!r}")
     output.mkdir(parents=True, exist_ok=True)
     settings = {
         "kernel": kernel,
@@ -288,19 +378,15 @@ def grade(
         tempfile.TemporaryDirectory(prefix="pocmvp-grade-") as scratch,
         _scratch_outputs(Path(scratch)),
     ):
+        tasks = []
         for number, submission in enumerate(submissions_in(submissions)):
             reference = find_reference(submission, exercises)
-            if reference is None:
-                print(f"{submission.name}: no exercise notebook matches it", file=sys.stderr)
-                rows.append(_failed(submission))
-                continue
             work = Path(scratch) / f"submission-{number}"
-            work.mkdir()
-            try:
-                rows += grade_one(submission, reference, work, settings)
-            except Exception as error:  # one broken notebook never stops the others
-                print(f"{submission.name}: {error}".splitlines()[0], file=sys.stderr)
-                rows.append(_failed(submission))
+            if reference is not None:
+                work.mkdir()
+            tasks.append((submission, reference, work))
+        for found in _graded(tasks, settings, workers):
+            rows += found
     import pandas as pd
 
     from pocmvp.machinery.class_report import class_report

@@ -10,7 +10,25 @@ from pathlib import Path
 from pocmvp.machinery.notebooks import KERNEL_NAME
 
 
+def _workers(text: str | None) -> int | None:
+    """``--workers``: a positive integer (``None``, the default, when not given)."""
+    if text is None:
+        return None
+    try:
+        workers = int(text)
+    except ValueError:
+        workers = 0
+    if workers < 1:
+        raise ValueError(f"--workers takes a positive integer, not {text!r}")
+    return workers
+
+
 def _run(args) -> int:
+    try:
+        workers = _workers(args.workers)
+    except ValueError as error:
+        print(f"pocmvp grade: {error}", file=sys.stderr)
+        return 2
     from pocmvp.machinery.grade import grade, submissions_in
 
     found = submissions_in(args.submissions)
@@ -25,6 +43,7 @@ def _run(args) -> int:
         timeout=args.timeout,
         parameters=parameters,
         kernel=args.kernel,
+        workers=workers,
     )
     counts = grades["status"].value_counts()
     print(f"{len(found)} submissions graded: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
@@ -39,7 +58,9 @@ def register(commands) -> None:
         help="grade learners' exercise notebooks: grades.csv and a class report",
         description="Execute each learner's exercise notebook, check every answer in a fresh "
         "kernel with the workbook's own check cells, and write grades.csv (submission, "
-        "exercise, tier, status, misconception) and report.html into the output folder.",
+        "exercise, tier, status, misconception) and report.html into the output folder. "
+        "Up to --workers submissions are graded at once; the rows keep submission order. "
+        "Exit code 2: no notebook among the submissions, or --workers not a positive integer.",
     )
     command.add_argument("submissions", nargs="+", help="notebooks or folders of notebooks")
     command.add_argument("--output", required=True, help="folder for grades.csv, report.html")
@@ -47,4 +68,10 @@ def register(commands) -> None:
     command.add_argument("--timeout", type=int, default=300, help="seconds a cell may run")
     command.add_argument("--fast", action="store_true", help="run in fast mode (smaller data)")
     command.add_argument("--kernel", default=KERNEL_NAME, help="Jupyter kernel name")
+    command.add_argument(
+        "--workers",
+        metavar="N",
+        help="submissions graded at once, each in its own process (default: 2, 1 on a "
+        "one-core machine; 1 grades them one after another)",
+    )
     command.set_defaults(handler=_run)
