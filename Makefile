@@ -8,12 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := pocmvp
-# Three workers on the 2-core machines this workbook is built for: the suite is mostly
-# CPU-bound, but some tests wait (a browser, an SMTP exchange, a kernel's start-up, a fit
-# another worker is making), and a third worker keeps both cores busy meanwhile (a fresh
-# clone's run: pytest 354 s with two, 346 s with three). loadfile keeps one notebook's cells
-# on one worker (see MACHINE-NOTES).
-PYTEST_WORKERS ?= 3
+# Two workers suit the 2-core machines this workbook is built for; loadfile keeps one
+# notebook's cells on one worker (see MACHINE-NOTES).
+PYTEST_WORKERS ?= 2
 QUARTO_VERSION := 1.10.19
 # The monthly report notebook ships inside the package (pocmvp report runs it).
 REPORT_NOTEBOOK := src/pocmvp/toolkit/report_notebook/monthly_report.ipynb

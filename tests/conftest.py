@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 
 # One thread per process, in this process and in every kernel and command it starts: the
-# suite runs three workers on two cores (pytest -n 3), and scikit-learn's OpenMP and BLAS
-# threads of the workers would fight over the same cores (a gradient boosting fit took 10
+# suite runs two workers on two cores (pytest -n 2), and scikit-learn's OpenMP and BLAS
+# threads of two workers would fight over the same cores (a gradient boosting fit took 10
 # CPU-seconds on two threads, 0.6 s on one, the same model). Set before numpy loads.
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")

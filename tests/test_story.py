@@ -198,7 +198,7 @@ def test_the_declared_claims_are_well_formed():
 def test_every_claim_holds_on_five_seeds_in_fast_mode(tmp_path):
     """The story on any seed: every declared claim, through the package, on seeds 1 to 4; the
     fifth seed is the chapters' fast-mode run (see FAST_SEEDS). In one process: the suite
-    already keeps both cores busy (pytest -n 3), and a second process here would only import
+    already keeps both cores busy (pytest -n 2), and a second process here would only import
     everything again and share a core three ways."""
     args = ["robustness", "--seeds", FAST_SEEDS, "--sizes", "fast", "--workers", "1"]
     cli.main([*args, "--output", str(tmp_path)])
