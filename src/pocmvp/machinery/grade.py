@@ -290,12 +290,6 @@ def _grade_in_worker(
     return rows, buffer.getvalue()
 
 
-def _start_worker(environment: dict[str, str]) -> None:
-    """A worker process gets the scratch folders of :func:`_scratch_outputs` (a spawned
-    process copies the parent's environment anyway; this makes it explicit)."""
-    os.environ.update(environment)
-
-
 def default_workers() -> int:
     """Submissions graded at once by default: two, or one on a one-core machine (each
     kernel run waits on the Jupyter protocol half its time, so two keep two cores busy)."""
@@ -322,12 +316,11 @@ def _graded(tasks: list[tuple], settings: dict, workers: int) -> Iterator[list[d
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    environment = {name: os.environ[name] for name in _OUTPUT_NAMES}
+    # A spawned worker starts with this process's environment: the scratch folders of
+    # _scratch_outputs, which the pool is made inside of.
     with ProcessPoolExecutor(
         max_workers=min(workers, len(graded)),
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(environment,),
     ) as pool:
         futures = {i: pool.submit(_grade_in_worker, *tasks[i], settings) for i in graded}
         try:
