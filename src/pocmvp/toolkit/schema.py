@@ -120,7 +120,7 @@ def is_binary(values: pd.Series) -> bool:
     """Whether :func:`parse_target` reads ``values`` without an error (it stops at the
     first value it cannot read: an id column is no target)."""
     if pd.api.types.is_bool_dtype(values):
-        values.astype(bool)  # as parse_target does: a missing value raises
+        parse_target(values)  # a missing value raises, as it always did
         return True
     known = _TRUE | _FALSE
     return all(word in known for word in _words(values))
